@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace Workflow.NodeSdk;
+
+/// <summary>What the host gives a running node. Implemented by the host; members are only ever added.</summary>
+public abstract class NodeContext
+{
+    /// <summary>The node's id in the workflow.</summary>
+    public abstract string NodeId { get; }
+
+    public abstract string PromptId { get; }
+
+    /// <summary>Signalled when the prompt is interrupted; long loops check it between steps.</summary>
+    public abstract CancellationToken Cancellation { get; }
+
+    public abstract ILogger Logger { get; }
+
+    public abstract NodePaths Paths { get; }
+
+    /// <summary>The workflow being run in API format, and the client's extra PNG info, for output metadata.</summary>
+    public abstract PromptMetadata Metadata { get; }
+
+    /// <summary>
+    /// Reports progress (step <paramref name="value"/> of <paramref name="max"/>) and is a cancellation
+    /// point: throws <see cref="OperationCanceledException"/> when the prompt was interrupted.
+    /// </summary>
+    public abstract void ReportProgress(long value, long max, PreviewImage? preview = null);
+}
+
+/// <summary>The prompt (API format) and extra_pnginfo (for example the UI workflow) that output files embed.</summary>
+public sealed record PromptMetadata(JsonObject? Prompt, JsonObject? ExtraPngInfo)
+{
+    public static PromptMetadata None { get; } = new(null, null);
+}
+
+/// <summary>A small RGB picture shown while a node works (for example a decoded latent), 8 bits per channel, row-major.</summary>
+public sealed record PreviewImage(int Width, int Height, ReadOnlyMemory<byte> Rgb);
