@@ -1,0 +1,14 @@
+namespace Workflow.Torch.Modules;
+
+/// <summary>torch.nn.Conv3d with a cubic kernel, with its arguments and defaults.</summary>
+public sealed class Conv3d : Convolution
+{
+    public Conv3d(long in_channels, long out_channels, long kernel_size, long stride = 1, long padding = 0,
+        long dilation = 1, long groups = 1, bool bias = true)
+        : base(3, in_channels, out_channels, kernel_size, new ConvolutionOptions(stride, padding, dilation, groups, bias))
+    {
+    }
+
+    public override Tensor Forward(Tensor input) =>
+        F.conv3d(input, weight, bias, Options.stride, Options.padding, Options.dilation, Options.groups);
+}

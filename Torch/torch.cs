@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+using Workflow.Torch.Interop;
+
+namespace Workflow.Torch;
+
+/// <summary>
+/// PyTorch's <c>torch</c> namespace: dtypes, factories, free functions, seeding, threads and scopes.
+/// Neural-network functions are on <see cref="F"/> (<c>torch.nn.functional</c>).
+/// </summary>
+public static unsafe partial class torch
+{
+    public const ScalarType uint8 = ScalarType.UInt8;
+    public const ScalarType int8 = ScalarType.Int8;
+    public const ScalarType int16 = ScalarType.Int16;
+    public const ScalarType int32 = ScalarType.Int32;
+    public const ScalarType int64 = ScalarType.Int64;
+    public const ScalarType float16 = ScalarType.Float16;
+    public const ScalarType bfloat16 = ScalarType.BFloat16;
+    public const ScalarType float32 = ScalarType.Float32;
+    public const ScalarType float64 = ScalarType.Float64;
+    public const ScalarType @bool = ScalarType.Bool;
+
+    /// <summary>The libtorch version the native shim was compiled against (e.g. "1.13.0").</summary>
+    public static string __version__ => Marshal.PtrToStringUTF8((nint)Native.wt_torch_version())!;
+
+    public static Device device(string name) => Device.Parse(name);
+
+    /// <summary>Starts a scope that disposes the tensors created on this thread until it is disposed.</summary>
+    public static DisposeScope NewDisposeScope() => new();
+
+    /// <summary>Seeds the default CPU generator and every CUDA device's default generator.</summary>
+    public static void manual_seed(long seed) => TorchException.ThrowIfFailed(Native.wt_manual_seed(unchecked((ulong)seed)));
+
+    /// <summary>
+    /// Intra-op threads libtorch uses. The library starts with one per hardware thread (unless OMP_NUM_THREADS
+    /// or MKL_NUM_THREADS is set), where Debian's libtorch would start with the physical core count.
+    /// </summary>
+    public static void set_num_threads(int count) => TorchException.ThrowIfFailed(Native.wt_set_num_threads(count));
+
+    public static int get_num_threads() => Native.wt_get_num_threads();
+
+    /// <summary>torch.cuda: device queries. CUDA paths compile against a CUDA libtorch but are untested here.</summary>
+    public static class cuda
+    {
+        public static bool is_available() => device_count() > 0;
+
+        public static int device_count() => Native.wt_cuda_device_count();
+
+        /// <summary>Waits for all work queued on the device.</summary>
+        public static void synchronize(int device = 0) =>
+            TorchException.ThrowIfFailed(Native.wt_cuda_synchronize(device));
+    }
+}
