@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Workflow.Host.Cli;
+
+var global = new GlobalOptions();
+var root = new RootCommand("Runs node-graph workflows (ComfyUI API format) with plugin nodes.")
+{
+    RunCommand.Create(global),
+    ValidateCommand.Create(global),
+    NodesCommand.Create(global),
+    BenchCommand.Create(),
+};
+global.AddTo(root);
+return await root.Parse(args).InvokeAsync();
