@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Workflow.Host.Cli;
 
+ConsoleSetup.Configure();
 var global = new GlobalOptions();
 var root = new RootCommand("Runs node-graph workflows (ComfyUI API format) with plugin nodes.")
 {

@@ -38,6 +38,19 @@ public sealed class OutputCache(CacheBudget budget, ValueLeases leases)
             return _entries.ContainsKey(key);
     }
 
+    /// <summary>Marks an entry as just used, if present: a prompt's whole graph is recent, not only the nodes its run reached.</summary>
+    public bool Touch(CacheKey key)
+    {
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(key, out var node))
+                return false;
+            _recency.Remove(node);
+            _recency.AddFirst(node);
+            return true;
+        }
+    }
+
     /// <summary>Adds (or replaces) an entry, then evicts least recently used entries until within budget.</summary>
     public void Add(CacheKey key, NodeOutputs outputs)
     {

@@ -76,6 +76,7 @@ public static class RunCommand
             {
                 var root = (string?)o["type"] switch { "temp" => engine.Paths.Temp, "input" => engine.Paths.Input, _ => engine.Paths.Output };
                 var path = Path.Combine(root, (string?)o["subfolder"] ?? "", (string)o["filename"]!);
-                return Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+                var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+                return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
             });
 }

@@ -9,7 +9,7 @@ namespace Workflow.Host.Execution;
 
 /// <summary>
 /// Builds a node's argument array from its bound inputs: literals as validated, links from upstream outputs,
-/// with the number conversions ComfyUI makes implicitly (an INT output may feed a FLOAT widget's link).
+/// converted between the CLR types one socket type stands for (an INT output is a long; a seed input takes a ulong).
 /// </summary>
 internal static class ArgumentBinder
 {

@@ -59,10 +59,14 @@ internal sealed class PromptRun(RunRequest request, OutputCache cache, ValueLeas
         return true;
     }
 
-    /// <summary>As ComfyUI's execution_cached: every needed node whose output is in the cache, whether or not the run reaches it.</summary>
+    /// <summary>
+    /// As ComfyUI's execution_cached: every needed node whose output is in the cache, whether or not the run reaches
+    /// it. Each is marked recently used, as ComfyUI's LRU cache marks the current prompt's nodes: the graph being worked
+    /// on is what the next change will need.
+    /// </summary>
     private void AnnounceCached()
     {
-        _cached = _prompt.TopologicalOrder.Where(id => _keys[id] is { } key && cache.Contains(key)).Order().ToList();
+        _cached = _prompt.TopologicalOrder.Where(id => _keys[id] is { } key && cache.Touch(key)).Order().ToList();
         services.Emit(new NodesCached(request.PromptId, _cached.Select(id => id.Value).ToList()));
         foreach (var id in _list.Satisfied)
         {

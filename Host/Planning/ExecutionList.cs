@@ -39,8 +39,8 @@ public sealed class ExecutionList
             }
         }
         Satisfied = satisfied.Order().ToList();
-        foreach (var id in Satisfied)
-            Complete(id);
+        foreach (var consumer in Satisfied.SelectMany(ConsumersOf))
+            _pendingDependencies[consumer]--;
         foreach (var (id, pending) in _pendingDependencies)
             if (pending == 0)
                 Enqueue(id);

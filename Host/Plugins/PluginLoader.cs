@@ -55,6 +55,12 @@ public sealed partial class PluginLoader(NodeRegistry registry, ILogger<PluginLo
         if (_loaded.TryGetValue(name, out var loaded))
             return loaded;
         var path = _mainAssemblyByName[name];
+        if (DepsFileCheck.Problem(Path.ChangeExtension(path, ".deps.json")) is { } depsProblem)
+        {
+            Fail(name, null, $"malformed {name}.deps.json: {depsProblem}");
+            _mainAssemblyByName.Remove(name);
+            return null;
+        }
         try
         {
             var context = new PluginLoadContext(path, ResolveLoadedPlugin);

@@ -28,9 +28,20 @@ internal sealed class LiteralCoercion(NodePaths paths)
             },
             BooleanConstraints => CoerceBoolean(input, value, config),
             ComboConstraints c => CoerceCombo(input, c, value, config, checkRange),
+            _ when input.SocketType == SocketTypes.Any => CoerceAny(input, value, config),
             _ => Invalid(input, config, value, $"{input.SocketType} inputs take a link, not a literal"),
         };
     }
+
+    /// <summary>An any-type input takes a plain literal as the natural value: text, an integer (long), a number (double) or a boolean.</summary>
+    private static CoercionResult CoerceAny(InputDefinition input, JsonElement value, LazyConfig config) => value.ValueKind switch
+    {
+        JsonValueKind.String => CoercionResult.Ok(value.GetString()),
+        JsonValueKind.Number when value.TryGetInt64(out var n) => CoercionResult.Ok(n),
+        JsonValueKind.Number => CoercionResult.Ok(value.GetDouble()),
+        JsonValueKind.True or JsonValueKind.False => CoercionResult.Ok(value.GetBoolean()),
+        _ => Invalid(input, config, value, "only a string, number or boolean can be written in place of a link"),
+    };
 
     private CoercionResult CoerceInt(InputDefinition input, IntConstraints c, JsonElement value, LazyConfig config, bool checkRange)
     {

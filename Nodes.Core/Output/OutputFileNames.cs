@@ -22,11 +22,11 @@ public static partial class OutputFileNames
         var subfolder = Path.GetDirectoryName(normalized)?.Replace('\\', '/') ?? "";
         var name = Path.GetFileName(normalized);
         if (name.Length == 0)
-            throw new ArgumentException($"Filename prefix '{prefix}' names no file.", nameof(prefix));
+            throw new ArgumentException($"Filename prefix '{prefix}' names no file.");
         var root = Path.GetFullPath(outputRoot);
         var folder = Path.GetFullPath(Path.Combine(root, subfolder));
         if (Path.IsPathRooted(expanded) || !(folder + Path.DirectorySeparatorChar).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new ArgumentException($"Filename prefix '{prefix}' leads outside the output folder.", nameof(prefix));
+            throw new ArgumentException($"Filename prefix '{prefix}' leads outside the output folder.");
         return new Target(folder, name, subfolder, NextCounter(folder, name));
     }
 
