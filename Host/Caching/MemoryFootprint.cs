@@ -1,0 +1,22 @@
+using Workflow.NodeSdk;
+
+namespace Workflow.Host.Caching;
+
+/// <summary>Bytes a value holds in host RAM and on devices, as the cache accounts them.</summary>
+public readonly record struct MemoryFootprint(long HostBytes, long DeviceBytes)
+{
+    public static MemoryFootprint operator +(MemoryFootprint a, MemoryFootprint b) => new(a.HostBytes + b.HostBytes, a.DeviceBytes + b.DeviceBytes);
+
+    public static MemoryFootprint operator -(MemoryFootprint a, MemoryFootprint b) => new(a.HostBytes - b.HostBytes, a.DeviceBytes - b.DeviceBytes);
+
+    /// <summary>A value that reports its memory is taken at its word; a string counts its characters; anything else a pointer's worth.</summary>
+    public static MemoryFootprint Of(object? value) => value switch
+    {
+        IMemoryFootprint m => new(m.HostBytes, m.DeviceBytes),
+        string s => new(24 + 2L * s.Length, 0),
+        null => default,
+        _ => new(IntPtr.Size, 0),
+    };
+
+    public static MemoryFootprint Of(IEnumerable<object?> values) => values.Aggregate(default(MemoryFootprint), (sum, v) => sum + Of(v));
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Workflow.Host.Caching;
+using Workflow.Host.Engine;
+using Workflow.Host.Plugins;
+
+namespace Workflow.Host.Cli;
+
+/// <summary>Options every command takes: where the data and the plugins are, and how chatty to be.</summary>
+public sealed class GlobalOptions
+{
+    public Option<DirectoryInfo?> BaseDir { get; } = new("--base-dir")
+    {
+        Description = "Folder holding models/, input/, output/ and temp/ (default: $WORKFLOW_BASE_DIR or the current folder)",
+        Recursive = true,
+    };
+
+    public Option<DirectoryInfo[]> PluginDirs { get; } = new("--plugins")
+    {
+        Description = $"Extra folder of plugins, each in its own subfolder (repeatable; also ${PluginOptions.EnvironmentVariable})",
+        Recursive = true,
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public Option<long?> CacheMegabytes { get; } = new("--cache-mb")
+    {
+        Description = "Output cache budget in host RAM, MiB (default: half of the machine's memory)",
+        Recursive = true,
+    };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log debug messages", Recursive = true };
+
+    public void AddTo(RootCommand root)
+    {
+        root.Options.Add(BaseDir);
+        root.Options.Add(PluginDirs);
+        root.Options.Add(CacheMegabytes);
+        root.Options.Add(Verbose);
+    }
+
+    /// <summary>Logs go to standard error so that --json output on standard output stays machine-readable.</summary>
+    public ILoggerFactory CreateLoggerFactory(ParseResult parse) => LoggerFactory.Create(builder => builder
+        .SetMinimumLevel(parse.GetValue(Verbose) ? LogLevel.Debug : LogLevel.Warning)
+        .AddSimpleConsole(o => o.SingleLine = true)
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+
+    public EngineOptions EngineOptions(ParseResult parse)
+    {
+        var budget = CacheBudget.Default;
+        if (parse.GetValue(CacheMegabytes) is { } mb)
+            budget = budget with { HostBytes = mb << 20 };
+        return new EngineOptions(
+            Engine.EngineOptions.PathsUnder(parse.GetValue(BaseDir)?.FullName),
+            PluginOptions.FromEnvironment((parse.GetValue(PluginDirs) ?? []).Select(d => d.FullName)),
+            budget);
+    }
+
+    public WorkflowEngine CreateEngine(ParseResult parse, ILoggerFactory loggers) => WorkflowEngine.Create(EngineOptions(parse), loggers);
+}

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Workflow.Host.Engine;
+using Workflow.Host.Execution;
+using Workflow.Host.Validation;
+
+namespace Workflow.Host.Cli;
+
+/// <summary>
+/// <c>workflow run FILE [--set NODE.INPUT=VALUE]... [--repeat N]</c>: validates (strictly: any node error stops it),
+/// runs with a progress display, and prints where the outputs went. --repeat runs the same workflow again in this
+/// process, showing the cache at work.
+/// </summary>
+public static class RunCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Workflow in ComfyUI API format (JSON)" };
+        var set = WorkflowFile.SetOption();
+        var repeat = new Option<int>("--repeat") { Description = "Run this many times in one process", DefaultValueFactory = _ => 1 };
+        var command = new Command("run", "Run a workflow") { file, set, repeat };
+        command.SetAction((parse, cancellation) => Task.Run(() =>
+            Execute(global, parse, parse.GetValue(file)!, parse.GetValue(set) ?? [], Math.Max(1, parse.GetValue(repeat)), cancellation)));
+        return command;
+    }
+
+    private static int Execute(GlobalOptions global, ParseResult parse, FileInfo file, string[] overrides, int repeat, CancellationToken cancellation)
+    {
+        using var loggers = global.CreateLoggerFactory(parse);
+        var engine = global.CreateEngine(parse, loggers);
+        var (graph, loadError) = WorkflowFile.Load(file, overrides);
+        if (graph is null)
+            return ValidateCommand.Report(ValidationOutcome.Rejected(loadError!), json: false);
+        var validation = engine.Validate(graph);
+        if (validation.HasProblems || validation.Prompt is null)
+            return ValidateCommand.Report(validation, json: false);
+
+        int exitCode = ExitCodes.Success;
+        for (int i = 1; i <= repeat && exitCode == ExitCodes.Success; i++)
+        {
+            if (repeat > 1)
+                AnsiConsole.MarkupLine($"[bold]run {i} of {repeat}[/]");
+            var request = new RunRequest(validation.Prompt, Guid.NewGuid().ToString());
+            var result = ProgressDisplay.Show(AnsiConsole.Console, listener => engine.Run(request with { OnEvent = listener }, cancellation));
+            exitCode = Summarize(result, engine);
+        }
+        return exitCode;
+    }
+
+    private static int Summarize(ExecutionResult result, WorkflowEngine engine)
+    {
+        AnsiConsole.MarkupLine($"executed {result.Executed.Count} node(s), {result.Cached.Count} from cache");
+        foreach (var (nodeId, ui) in result.Outputs)
+            foreach (var path in OutputFiles(ui, engine))
+                AnsiConsole.MarkupLine($"[green]#{nodeId}[/] wrote {Markup.Escape(path)}");
+        switch (result.Status)
+        {
+            case ExecutionStatus.Failed:
+                var f = result.Failure!;
+                AnsiConsole.MarkupLine($"[red]node #{f.NodeId} ({Markup.Escape(f.ClassType)}) failed:[/] {Markup.Escape(f.ExceptionMessage)}");
+                return ExitCodes.ExecutionFailed;
+            case ExecutionStatus.Interrupted:
+                AnsiConsole.MarkupLine("[yellow]interrupted[/]");
+                return ExitCodes.Interrupted;
+            default:
+                return ExitCodes.Success;
+        }
+    }
+
+    /// <summary>Files named in UI outputs as <c>{filename, subfolder, type}</c>, as paths under the output/temp/input folders.</summary>
+    private static IEnumerable<string> OutputFiles(JsonObject ui, WorkflowEngine engine) =>
+        ui.Select(kv => kv.Value).OfType<JsonArray>().SelectMany(a => a).OfType<JsonObject>()
+            .Where(o => o["filename"] is not null)
+            .Select(o =>
+            {
+                var root = (string?)o["type"] switch { "temp" => engine.Paths.Temp, "input" => engine.Paths.Input, _ => engine.Paths.Output };
+                var path = Path.Combine(root, (string?)o["subfolder"] ?? "", (string)o["filename"]!);
+                var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+                return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+            });
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using Workflow.Host.Validation;
+
+namespace Workflow.Host.Cli;
+
+/// <summary><c>workflow validate FILE [--set NODE.INPUT=VALUE]... [--json]</c>: prints every problem (ComfyUI's error JSON with --json); exits 2 on any.</summary>
+public static class ValidateCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Create(GlobalOptions global)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Workflow in ComfyUI API format (JSON)" };
+        var json = new Option<bool>("--json") { Description = "Print {\"error\", \"node_errors\"} as POST /prompt would" };
+        var set = WorkflowFile.SetOption();
+        var command = new Command("validate", "Check a workflow without running it") { file, set, json };
+        command.SetAction(parse =>
+        {
+            using var loggers = global.CreateLoggerFactory(parse);
+            var engine = global.CreateEngine(parse, loggers);
+            var (graph, loadError) = WorkflowFile.Load(parse.GetValue(file)!, parse.GetValue(set) ?? []);
+            var result = graph is null ? ValidationOutcome.Rejected(loadError!) : engine.Validate(graph);
+            return Report(result, parse.GetValue(json));
+        });
+        return command;
+    }
+
+    public static int Report(ValidationOutcome result, bool json)
+    {
+        if (json)
+            Console.WriteLine(result.ToJson().ToJsonString(Indented));
+        else if (!result.HasProblems)
+            AnsiConsole.MarkupLine("[green]valid[/]");
+        else
+            PrintProblems(result);
+        return result.HasProblems ? ExitCodes.InvalidWorkflow : ExitCodes.Success;
+    }
+
+    private static void PrintProblems(ValidationOutcome result)
+    {
+        if (result.Error is { } error)
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(error.Message)}[/] {Markup.Escape(error.Details)}");
+        foreach (var (id, node) in result.NodeErrors)
+            foreach (var e in node.Errors)
+                AnsiConsole.MarkupLine($"  [red]#{id} {Markup.Escape(node.ClassType)}[/]: {Markup.Escape(e.Message)}: {Markup.Escape(e.Details)}");
+    }
+}

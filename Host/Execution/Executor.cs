@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Workflow.Host.Caching;
+using Workflow.Host.Validation;
+using Workflow.NodeSdk;
+
+namespace Workflow.Host.Execution;
+
+/// <summary>A prompt to run: the validated graph, its id, and who hears its events.</summary>
+public sealed record RunRequest(ValidatedPrompt Prompt, string PromptId, Action<ExecutionEvent>? OnEvent = null);
+
+/// <summary>
+/// Runs validated prompts against one output cache. Each run executes only what its outputs need and what the
+/// cache does not already hold; see <see cref="PromptRun"/> for the loop. Runs may overlap; the cache is shared.
+/// </summary>
+public sealed partial class Executor(OutputCache cache, ValueLeases leases, NodePaths paths, ILogger<Executor> logger)
+{
+    public OutputCache Cache => cache;
+
+    public ExecutionResult Run(RunRequest request, CancellationToken cancellation = default)
+    {
+        var metadata = new PromptMetadata(request.Prompt.Graph.Source, request.Prompt.Graph.ExtraPngInfo);
+        var services = new RunServices(paths, metadata, logger, e => Emit(request.OnEvent, e));
+        return new PromptRun(request, cache, leases, services, cancellation).Execute();
+    }
+
+    /// <summary>A listener that throws must not take the run down with it.</summary>
+    private void Emit(Action<ExecutionEvent>? listener, ExecutionEvent e)
+    {
+        try
+        {
+            listener?.Invoke(e);
+        }
+        catch (Exception ex)
+        {
+            LogListenerFailed(e.GetType().Name, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "An execution listener threw on {EventType}")]
+    private partial void LogListenerFailed(string eventType, Exception ex);
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+using Workflow.NodeSdk;
+
+namespace Workflow.Host.Execution;
+
+/// <summary>The context one node gets while it runs: progress goes out as events and doubles as a cancellation point.</summary>
+internal sealed class NodeRunContext(
+    string nodeId,
+    string promptId,
+    RunServices services,
+    CancellationToken cancellation) : NodeContext
+{
+    public override string NodeId => nodeId;
+    public override string PromptId => promptId;
+    public override CancellationToken Cancellation => cancellation;
+    public override ILogger Logger => services.Logger;
+    public override NodePaths Paths => services.Paths;
+    public override PromptMetadata Metadata => services.Metadata;
+
+    public override void ReportProgress(long value, long max, PreviewImage? preview = null)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        services.Emit(new NodeProgress(promptId, nodeId, value, max, preview));
+    }
+}
+
+/// <summary>What every node of one run shares.</summary>
+internal sealed record RunServices(NodePaths Paths, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit);

@@ -1,0 +1,108 @@
+using System.Reflection;
+using Workflow.NodeSdk;
+
+namespace Workflow.Host.Registry;
+
+/// <summary>Reads one Execute parameter into an input definition: wire name, socket type, widget constraints, default.</summary>
+internal static class InputReader
+{
+    private static readonly NullabilityInfoContext Nullability = new();
+
+    public static InputDefinition? Read(ParameterInfo parameter, int argumentIndex, List<string> problems)
+    {
+        var meta = parameter.GetCustomAttribute<InputAttribute>();
+        string name = meta?.Name ?? WireNames.ToSnakeCase(parameter.Name!);
+        var clrType = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        var socket = SocketTypeNames.Of(clrType);
+        if (socket is null)
+        {
+            problems.Add($"Input '{name}': type {clrType.Name} is bound to no socket type (add [SocketType] to it).");
+            return null;
+        }
+        var constraints = ReadConstraints(parameter, name, clrType, socket, problems);
+        if (constraints is null)
+            return null;
+        if (constraints is ComboConstraints)
+            socket = SocketTypes.Combo;
+
+        var defaultValue = parameter.HasDefaultValue && parameter.DefaultValue is not null
+            ? DefaultValue.Of(NormalizeDefault(parameter.DefaultValue, clrType))
+            : DefaultValue.None;
+        CheckDefault(name, defaultValue, constraints, problems);
+        return new InputDefinition(name, socket, clrType, !IsNullable(parameter), argumentIndex,
+            constraints, defaultValue, meta?.Tooltip, meta?.ForceInput ?? false);
+    }
+
+    private static bool IsNullable(ParameterInfo parameter) =>
+        Nullable.GetUnderlyingType(parameter.ParameterType) is not null
+        || (!parameter.ParameterType.IsValueType && Nullability.Create(parameter).WriteState == NullabilityState.Nullable);
+
+    private static InputConstraints? ReadConstraints(ParameterInfo p, string name, Type clrType, string socket, List<string> problems)
+    {
+        var combo = p.GetCustomAttribute<ComboAttribute>();
+        if (clrType.IsEnum)
+            return ComboOptions.ForEnum(clrType);
+        if (combo is not null)
+        {
+            if (clrType == typeof(string))
+                return ComboOptions.For(combo);
+            problems.Add($"Input '{name}': [Combo] needs a string parameter, not {clrType.Name}.");
+            return null;
+        }
+        return socket switch
+        {
+            SocketTypes.Int => ReadInt(p, name, clrType, problems),
+            SocketTypes.Float => p.GetCustomAttribute<FloatAttribute>() is { } f
+                ? new FloatConstraints(f.Min, f.Max, f.Step, f.Round)
+                : new FloatConstraints(double.NegativeInfinity, double.PositiveInfinity, 0.1, 0),
+            SocketTypes.String => p.GetCustomAttribute<StringAttribute>() is { } s
+                ? new StringConstraints(s.Multiline, s.Placeholder)
+                : new StringConstraints(false, null),
+            SocketTypes.Boolean => p.GetCustomAttribute<BooleanAttribute>() is { } b
+                ? new BooleanConstraints(b.LabelOn, b.LabelOff)
+                : new BooleanConstraints(null, null),
+            _ => SocketConstraints.Instance,
+        };
+    }
+
+    private static IntConstraints? ReadInt(ParameterInfo p, string name, Type clrType, List<string> problems)
+    {
+        var (typeMin, typeMax) = clrType == typeof(int) ? ((Int128)int.MinValue, (Int128)int.MaxValue)
+            : clrType == typeof(ulong) ? (Int128.Zero, (Int128)ulong.MaxValue)
+            : ((Int128)long.MinValue, (Int128)long.MaxValue);
+        if (p.GetCustomAttribute<SeedAttribute>() is not null)
+        {
+            if (clrType == typeof(ulong))
+                return new IntConstraints(typeMin, typeMax, 1, IsSeed: true);
+            problems.Add($"Input '{name}': [Seed] needs a ulong parameter, not {clrType.Name}.");
+            return null;
+        }
+        var attr = p.GetCustomAttribute<IntAttribute>();
+        return new IntConstraints(
+            Int128.Max(typeMin, attr?.Min ?? long.MinValue),
+            Int128.Min(typeMax, attr?.Max ?? long.MaxValue),
+            attr?.Step ?? 1, IsSeed: false);
+    }
+
+    private static object NormalizeDefault(object value, Type clrType) =>
+        clrType.IsEnum ? Enum.ToObject(clrType, value) : value;
+
+    private static void CheckDefault(string name, DefaultValue value, InputConstraints constraints, List<string> problems)
+    {
+        if (!value.Exists)
+            return;
+        string? problem = constraints switch
+        {
+            IntConstraints c when Convert.ToDecimal(value.Value) is var d && (d < (decimal)c.Min || d > (decimal)c.Max)
+                => $"default {value.Value} is outside [{c.Min}, {c.Max}]",
+            FloatConstraints c when Convert.ToDouble(value.Value) is var d && (d < c.Min || d > c.Max)
+                => $"default {value.Value} is outside [{c.Min}, {c.Max}]",
+            ComboConstraints { EnumType: null } c when c.Options(ComboOptions.NoPaths) is { Count: > 0 } options
+                && !options.Contains((string)value.Value!)
+                => $"default '{value.Value}' is not one of its options",
+            _ => null,
+        };
+        if (problem is not null)
+            problems.Add($"Input '{name}': {problem}.");
+    }
+}

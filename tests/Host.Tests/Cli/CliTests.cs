@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Workflow.Host.Tests.Support;
+using Workflow.Testing;
+
+namespace Workflow.Host.Tests.Cli;
+
+/// <summary>The command line, run as a process against the real Nodes.Core plugin: outputs, exit codes, JSON shapes.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("workflow-cli-").FullName;
+    private readonly string _arithmetic = Path.Combine(Golden.RepoRoot, "workflows", "arithmetic.json");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private CliRunner.Outcome Workflow(params string[] args) => CliRunner.Run(_dir, args);
+
+    private string WriteWorkflow(string json)
+    {
+        var path = Path.Combine(_dir, Guid.NewGuid() + ".json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void Run_writes_the_output_file_and_says_where()
+    {
+        var outcome = Workflow("run", _arithmetic);
+        Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
+        Assert.Equal("The answer is 42", File.ReadAllText(Path.Combine(_dir, "output", "arithmetic", "answer_00001_.txt")));
+        Assert.Contains("wrote output/arithmetic/answer_00001_.txt", outcome.Stdout);
+    }
+
+    [Fact]
+    public void Set_overrides_an_input_and_repeat_reruns_from_the_cache()
+    {
+        var outcome = Workflow("run", _arithmetic, "--set", "2.value=100", "--repeat", "2");
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal("The answer is 120", File.ReadAllText(Path.Combine(_dir, "output", "arithmetic", "answer_00001_.txt")));
+        Assert.Contains("executed 6 node(s), 0 from cache", outcome.Stdout);
+        Assert.Contains("executed 0 node(s), 6 from cache", outcome.Stdout);
+    }
+
+    [Fact]
+    public void Failing_node_exits_3_naming_node_input_and_value()
+    {
+        var outcome = Workflow("run", _arithmetic, "--set", "2.value=0", "--set", "3.operation=divide");
+        Assert.Equal(3, outcome.ExitCode);
+        Assert.Contains("node #3 (IntArithmetic) failed: b = 0: division by zero", outcome.Stdout);
+    }
+
+    [Fact]
+    public void Validate_json_prints_ComfyUI_errors_and_exits_2()
+    {
+        var outcome = Workflow("validate", _arithmetic, "--set", "1.value=abc", "--json");
+        Assert.Equal(2, outcome.ExitCode);
+        var errors = JsonNode.Parse(outcome.Stdout)!;
+        Assert.Equal("prompt_outputs_failed_validation", (string)errors["error"]!["type"]!);
+        Assert.Equal("invalid_input_type", (string)errors["node_errors"]!["1"]!["errors"]![0]!["type"]!);
+    }
+
+    [Fact]
+    public void Validate_of_a_valid_workflow_exits_0() => Assert.Equal(0, Workflow("validate", _arithmetic).ExitCode);
+
+    [Fact]
+    public void Malformed_file_exits_2_with_line_and_column()
+    {
+        var outcome = Workflow("validate", WriteWorkflow("{\"1\": {\"class_type\": \"PrimitiveInt\",}}"), "--json");
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal(1, (int)JsonNode.Parse(outcome.Stdout)!["error"]!["extra_info"]!["line"]!);
+    }
+
+    [Fact]
+    public void Unknown_node_class_exits_2()
+    {
+        var outcome = Workflow("run", WriteWorkflow("""{"1": {"class_type": "NoSuchNode", "inputs": {}}}"""));
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("Node 'NoSuchNode' not found", outcome.Stdout);
+    }
+
+    [Fact]
+    public void Nodes_json_is_object_info()
+    {
+        var outcome = Workflow("nodes", "--json");
+        Assert.Equal(0, outcome.ExitCode);
+        var info = JsonNode.Parse(outcome.Stdout)!;
+        TestEngine.AssertJsonEqual("""{"value": ["INT", {"default": 0, "min": -9223372036854775808, "max": 9223372036854775807, "step": 1}]}""",
+            info["PrimitiveInt"]!["input"]!["required"]);
+        Assert.Equal("Workflow.Nodes.Core", (string)info["SaveText"]!["python_module"]!);
+        Assert.True((bool)info["SaveText"]!["output_node"]!);
+    }
+
+    [Fact]
+    public void Bench_executor_json_reports_the_figures()
+    {
+        var outcome = Workflow("bench", "executor", "--json", "--nodes", "50", "--rounds", "1");
+        Assert.Equal(0, outcome.ExitCode);
+        var report = JsonNode.Parse(outcome.Stdout)!.AsObject();
+        Assert.Equal(50, (int)report["nodes"]!);
+        Assert.All(["per_node_us", "cached_rerun_ms", "first_run_ms", "validate_ms"], key => Assert.True((double)report[key]! > 0, key));
+    }
+}

@@ -1,0 +1,16 @@
+using System.Reflection;
+
+namespace Workflow.Host.Tests.Support;
+
+/// <summary>Folders the test build wrote (stamped into this assembly by the .csproj).</summary>
+public static class BuildPaths
+{
+    public static string TestPlugins => Metadata("TestPluginsDir");
+
+    public static string HostDirectory => Metadata("HostDir");
+
+    public static string HostPlugins => Path.Combine(HostDirectory, "plugins");
+
+    private static string Metadata(string key) =>
+        typeof(BuildPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+}

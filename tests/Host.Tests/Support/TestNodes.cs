@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using Workflow.NodeSdk;
+
+namespace Workflow.Host.Tests.Support;
+
+// Stub nodes for engine tests: small, deterministic, and observable through their outputs and the run's events.
+
+[Node("TestConstant", Category = "test")]
+public sealed class TestConstant : INode
+{
+    public long Execute([Int(Min = -100, Max = 100)] long value = 0) => value;
+}
+
+[Node("TestAdd", Category = "test")]
+public sealed class TestAdd : INode
+{
+    public long Execute([Int(Min = -1000, Max = 1000)] long a, [Int(Min = -1000, Max = 1000)] long b) => a + b;
+}
+
+[Node("TestOptional", Category = "test")]
+public sealed class TestOptional : INode
+{
+    public long Execute(long a, long? b = null) => a + (b ?? 1000);
+}
+
+[Node("TestText", Category = "test")]
+public sealed class TestText : INode
+{
+    public string Execute([String(Multiline = true)] string text = "", bool shout = false) => shout ? text.ToUpperInvariant() : text;
+}
+
+public enum TestMode
+{
+    Fast,
+    VerySlow,
+}
+
+[Node("TestChoice", Category = "test")]
+public sealed class TestChoice : INode
+{
+    public string Execute(TestMode mode = TestMode.Fast, [Combo("red", "green", "blue")] string color = "red", [Float(Min = 0, Max = 1, Step = 0.05)] double strength = 0.5)
+        => $"{mode}/{color}/{strength}";
+}
+
+[Node("TestOutput", Category = "test", OutputNode = true)]
+public sealed class TestOutput : INode
+{
+    public UiOutput Execute(object value) => new UiOutput().Add("value", new System.Text.Json.Nodes.JsonArray(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)));
+}
+
+/// <summary>Counts to <c>steps</c>, reporting progress at each step (a cancellation point), then passes its value on.</summary>
+[Node("TestSteps", Category = "test")]
+public sealed class TestSteps : INode
+{
+    public long Execute(NodeContext context, long value, [Int(Min = 1, Max = 1000)] long steps = 10)
+    {
+        for (long i = 1; i <= steps; i++)
+            context.ReportProgress(i, steps);
+        return value;
+    }
+}
+
+[Node("TestThrows", Category = "test")]
+public sealed class TestThrows : INode
+{
+    public long Execute(long value) => throw new InvalidOperationException($"cannot handle {value}");
+}
+
+/// <summary>A node with its own input check: the number must be even.</summary>
+[Node("TestEven", Category = "test")]
+public sealed class TestEven : INode, IValidateInputs
+{
+    public long Execute([Int(Min = 0, Max = 10)] long number = 0) => number;
+
+    public IReadOnlyCollection<string> ValidatedInputs => [];
+
+    public IEnumerable<InputProblem> Validate(InputValues literals, NodePaths paths)
+    {
+        if (literals.Contains("number") && literals.Get<long>("number") % 2 != 0)
+            yield return new InputProblem("number", "must be even");
+    }
+}
+
+/// <summary>Says its output may change every time (ComfyUI's IS_CHANGED returning NaN).</summary>
+[Node("TestVolatile", Category = "test")]
+public sealed class TestVolatile : INode, IFingerprint
+{
+    public long Execute(long value = 0) => value;
+
+    public Fingerprint GetFingerprint(InputValues literals, NodePaths paths) => Fingerprint.Rerun;
+}
+
+[Node("TestUnique", Category = "test", NotIdempotent = true)]
+public sealed class TestUnique : INode
+{
+    public long Execute(long value = 0) => value;
+}
+
+/// <summary>A value that owns "memory" of a given size and records its disposal, found again by its tag.</summary>
+[SocketType("BLOB")]
+public sealed class Blob(string tag, long bytes) : IDisposable, IMemoryFootprint
+{
+    private static readonly ConcurrentDictionary<string, Blob> Made = new();
+
+    public string Tag { get; } = tag;
+    public bool IsDisposed { get; private set; }
+    public long HostBytes { get; } = bytes;
+    public long DeviceBytes => 0;
+
+    public static Blob Make(string tag, long bytes) => Made[tag] = new Blob(tag, bytes);
+
+    public static Blob Find(string tag) => Made[tag];
+
+    public void Dispose() => IsDisposed = true;
+}
+
+[Node("TestBlob", Category = "test")]
+public sealed class TestBlob : INode
+{
+    public Blob Execute(string tag, long bytes = 100) => Blob.Make(tag, bytes);
+}
+
+/// <summary>Uses a blob, which must not have been disposed while a prompt still needs it.</summary>
+[Node("TestBlobOutput", Category = "test", OutputNode = true)]
+public sealed class TestBlobOutput : INode
+{
+    public UiOutput Execute(Blob blob, string label = "") => blob.IsDisposed
+        ? throw new ObjectDisposedException(blob.Tag)
+        : new UiOutput().Add("value", new System.Text.Json.Nodes.JsonArray(blob.Tag + label));
+}
+
+/// <summary>Two outputs from one record: the sum and the product.</summary>
+[Node("TestSumProduct", Category = "test")]
+public sealed class TestSumProduct : INode
+{
+    public sealed record Result(long Sum, long Product) : INodeOutputs;
+
+    public Result Execute(long a, long b) => new(a + b, a * b);
+}
+
+[Node("TestSeed", Category = "test")]
+public sealed class TestSeed : INode
+{
+    public ulong Execute([Seed] ulong seed = 0) => seed;
+}
+
+/// <summary>Names this assembly of test nodes.</summary>
+public static class TestNodes;

@@ -1,0 +1,12 @@
+using Newtonsoft.Json;
+using Workflow.NodeSdk;
+
+namespace JsonOldPlugin;
+
+/// <summary>Reports which Newtonsoft.Json this plugin runs with, and uses it.</summary>
+[Node("JsonOldVersion", Category = "test")]
+public sealed class JsonOldVersion : INode
+{
+    public string Execute(string text = "old") =>
+        $"{typeof(JsonConvert).Assembly.GetName().Version}|{JsonConvert.SerializeObject(new { text })}";
+}

@@ -1,0 +1,48 @@
+using System.Reflection;
+
+namespace Workflow.Testing;
+
+/// <summary>
+/// The reference fixtures in ../shared/golden/ (beside the repository), read in place, never copied.
+/// WORKFLOW_GOLDEN_DIR points elsewhere. Where the folder is absent the tests that need it are skipped with the
+/// reason, except under CI (CI=true), where its absence is a failure.
+/// </summary>
+public static class Golden
+{
+    public static string Root =>
+        Environment.GetEnvironmentVariable("WORKFLOW_GOLDEN_DIR")
+        ?? Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "golden"));
+
+    public static string RepoRoot => typeof(Golden).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
+    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A fixture folder by name ("sd15-tiny"); fails with the expected location when it is missing.</summary>
+    public static string Folder(string fixture)
+    {
+        var path = Path.Combine(Root, fixture);
+        return Directory.Exists(path)
+            ? path
+            : throw new DirectoryNotFoundException($"Golden fixture '{fixture}' not found at {path} (set WORKFLOW_GOLDEN_DIR, or check out ../shared beside the repository).");
+    }
+
+    public static string File(string fixture, string relativePath) => Path.Combine(Folder(fixture), relativePath);
+
+    /// <summary>Why a test needing <paramref name="fixture"/> must be skipped here, or null to run it (always null under CI).</summary>
+    internal static string? SkipReason(string fixture) =>
+        IsCi || Directory.Exists(Path.Combine(Root, fixture))
+            ? null
+            : $"golden fixture '{fixture}' is not at {Path.Combine(Root, fixture)}; skipped outside CI";
+}
+
+/// <summary>A fact that needs a golden fixture: skipped with the reason where it is absent, failing under CI.</summary>
+public sealed class GoldenFactAttribute : FactAttribute
+{
+    public GoldenFactAttribute(string fixture) => Skip = Golden.SkipReason(fixture);
+}
+
+/// <summary>A theory that needs a golden fixture: skipped with the reason where it is absent, failing under CI.</summary>
+public sealed class GoldenTheoryAttribute : TheoryAttribute
+{
+    public GoldenTheoryAttribute(string fixture) => Skip = Golden.SkipReason(fixture);
+}
