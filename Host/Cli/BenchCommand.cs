@@ -9,7 +9,7 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var bench = new Command("bench", "Measure the host's speed") { Executor() };
+        var bench = new Command("bench", "Measure the host's speed") { Executor(), Tensor() };
         return bench;
     }
 
@@ -32,4 +32,54 @@ public static class BenchCommand
         });
         return command;
     }
+
+    private static Command Tensor()
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var threads = new Option<int?>("--threads") { Description = "Intra-op threads on both sides (default: every hardware thread)" };
+        var python = new Option<string>("--python")
+        {
+            Description = "Python with PyTorch for the reference (Debian's python3-torch: same libtorch)",
+            DefaultValueFactory = _ => "/usr/bin/python3",
+        };
+        var command = new Command("tensor", "The tensor library against PyTorch on the same libtorch: dispatch overhead, conv2d, matmul, attention")
+        {
+            json, threads, python,
+        };
+        command.SetAction(parse =>
+        {
+            TensorBenchmark.Report report;
+            try
+            {
+                report = TensorBenchmark.Run(parse.GetValue(python)!, parse.GetValue(threads));
+            }
+            catch (TensorReference.UnavailableException e)
+            {
+                Console.Error.WriteLine($"bench tensor: the PyTorch reference could not run: {e.Message}");
+                return ExitCodes.Environment;
+            }
+            if (parse.GetValue(json))
+                Console.WriteLine(report.ToJson().ToJsonString());
+            else
+                AnsiConsole.Write(TensorTable(report));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Table TensorTable(TensorBenchmark.Report report)
+    {
+        var table = new Table()
+            .Title($"libtorch {report.Libtorch} (PyTorch {report.PyTorch}), {report.Threads} threads; ratio = ours / PyTorch")
+            .AddColumns("case", "ours", "PyTorch", "ratio", "target");
+        foreach (var c in report.Cases)
+            table.AddRow(
+                Markup.Escape(c.Name), Seconds(c.OursSeconds), Seconds(c.TorchSeconds),
+                $"[{(c.MeetsTarget ? "green" : "red")}]{c.Ratio:F3}[/]",
+                c.Target < 1.03 ? "< 1" : "<= 1.03");
+        return table;
+    }
+
+    private static string Seconds(double seconds) =>
+        seconds < 1e-3 ? $"{seconds * 1e6:F2} µs" : $"{seconds * 1e3:F2} ms";
 }

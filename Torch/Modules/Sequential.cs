@@ -29,7 +29,7 @@ public sealed class Sequential : Module, ITensorModule
             if (layer is null)
                 continue;
             var next = layer.Forward(current);
-            if (!ReferenceEquals(current, input))
+            if (!ReferenceEquals(current, input) && !ReferenceEquals(current, next))
                 current.Dispose();
             current = next;
         }

@@ -1,15 +1,5 @@
 namespace Workflow.Torch.Modules;
 
-/// <summary>A checkpoint tensor whose shape is not the one the module declares.</summary>
-public sealed record ShapeMismatch(string Key, long[] Expected, long[] Actual)
-{
-    public override string ToString() =>
-        $"{Key}: the module expects [{string.Join(", ", Expected)}], the checkpoint has [{string.Join(", ", Actual)}]";
-}
-
-/// <summary>Keys a non-strict load skipped (PyTorch's _IncompatibleKeys).</summary>
-public sealed record IncompatibleKeys(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys);
-
 /// <summary>A state dict that does not fit a module; lists every problem at once, each by its full dotted key.</summary>
 public sealed class StateDictException(
     string moduleName,

@@ -10,9 +10,10 @@ public sealed unsafe partial class Tensor
 
     public Tensor to(ScalarType dtype) => To(dtype, device, copy: false);
 
-    public Tensor to(ScalarType dtype, Device device) => To(dtype, device, copy: false);
+    /// <summary>Converted to <paramref name="dtype"/> on <paramref name="device"/>; <paramref name="copy"/> forces new storage even when nothing changes.</summary>
+    public Tensor to(ScalarType dtype, Device device, bool copy = false) => To(dtype, device, copy);
 
-    public Tensor to(Device device, ScalarType dtype) => To(dtype, device, copy: false);
+    public Tensor to(Device device, ScalarType dtype, bool copy = false) => To(dtype, device, copy);
 
     /// <summary>Same dtype and device as <paramref name="other"/>.</summary>
     public Tensor to(Tensor other) => To(other.dtype, other.device, copy: false);

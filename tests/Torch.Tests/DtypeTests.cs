@@ -67,6 +67,9 @@ public class DtypeTests
         var same = t.to(torch.float32);
         same.fill_(3);
         Expect.Equal([3f, 3f], t);
+        var copy = t.to(torch.float32, Device.CPU, copy: true);
+        copy.fill_(4);
+        Expect.Equal([3f, 3f], t);
     }
 
     [Fact]
