@@ -4,10 +4,11 @@
 set -euo pipefail
 
 packages=(
-  cmake g++                  # builds the native libtorch shim
+  cmake g++ ninja-build      # builds the native libtorch shim (cmake only recommends a build tool)
   libtorch-dev               # libtorch 1.13 (CPU) and its CMake config
   libopenblas0-openmp        # optimised BLAS: without it libtorch's matrix products use reference BLAS (~50x slower)
   libicu72                   # Unicode normalisation and casing (CLIP prompt cleaning); .NET uses it for globalization
+  python3-torch              # PyTorch on the same libtorch: the reference side of `bench tensor` and its test
 )
 
 missing=()
