@@ -5,10 +5,12 @@ internal readonly record struct Rect(int X, int Y, int Width, int Height)
 {
     public Rect Inset(int by) => new(X + by, Y + by, Width - 2 * by, Height - 2 * by);
 
+    public Rect Outset(int by) => Inset(-by);
+
     public bool Contains(Rect other) =>
         other.X >= X && other.Y >= Y && other.X + other.Width <= X + Width && other.Y + other.Height <= Y + Height;
 
-    /// <summary>True when the two share any pixel, with a pixel of air required between them.</summary>
+    /// <summary>True when the two share a pixel or touch.</summary>
     public bool Overlaps(Rect other) =>
         X <= other.X + other.Width && other.X <= X + Width && Y <= other.Y + other.Height && other.Y <= Y + Height;
 }

@@ -16,7 +16,7 @@ internal sealed record PreviewStyle(int FontScale, int Margin, int Padding, doub
             DotRadius: 5 * unit);
     }
 
-    public int TextHeight => Preview.PixelFont.GlyphHeight * FontScale;
+    public int TextHeight => PixelFont.GlyphHeight * FontScale;
 
     /// <summary>Height of the header and footer bands: a line of text with a margin above and below.</summary>
     public int BandHeight => TextHeight + 2 * Margin;

@@ -77,9 +77,10 @@ internal static class TrajectoryPreview
             DrawFrustum(canvas, placed, view, panel, style);
         DrawPath(canvas, scene, view, panel, style);
         DrawEnds(canvas, scene, view, panel, style);
-        DrawFrameNumbers(canvas, scene, view, panel, style);
-        DrawAxes(canvas, view, area, style);
-        canvas.Text(view.Title, area.X + style.Margin, area.Y + style.Margin, Rgb.Ink, style.FontScale);
+        var axes = DrawAxes(canvas, view, area, style);
+        var title = new Rect(area.X + style.Margin, area.Y + style.Margin, Canvas.TextWidth(view.Title, style.FontScale), style.TextHeight);
+        canvas.Text(view.Title, title.X, title.Y, Rgb.Ink, style.FontScale);
+        DrawFrameNumbers(canvas, scene, view, panel, style, [axes, title]);
     }
 
     private static void DrawGrid(Canvas canvas, PanelTransform panel, double step)
@@ -134,11 +135,12 @@ internal static class TrajectoryPreview
 
     /// <summary>
     /// Each drawn frustum's frame number, set off to one side of the path (not on it) beyond the frustum, on a patch of
-    /// the panel's colour; where neither side has room inside the panel, clear of the numbers already placed, it is left out.
+    /// the panel's colour; where neither side has room inside the panel, half a margin clear of the numbers already
+    /// placed, it is left out.
     /// </summary>
-    private static void DrawFrameNumbers(Canvas canvas, PreviewScene scene, ViewPlane view, PanelTransform panel, PreviewStyle style)
+    private static void DrawFrameNumbers(Canvas canvas, PreviewScene scene, ViewPlane view, PanelTransform panel, PreviewStyle style, IEnumerable<Rect> taken)
     {
-        var placed = new List<Rect>();
+        var placed = taken.ToList();
         var inside = panel.Area.Inset(2);
         foreach (var frustum in scene.Frustums)
         {
@@ -148,7 +150,7 @@ internal static class TrajectoryPreview
             var box = LabelCentres(scene, frustum, view, panel, clearance)
                 .Select(c => new Rect((int)(c.X - width / 2.0), (int)(c.Y - height / 2.0), width, height))
                 .Cast<Rect?>()
-                .FirstOrDefault(b => inside.Contains(b!.Value) && !placed.Any(other => other.Overlaps(b.Value)));
+                .FirstOrDefault(b => inside.Contains(b!.Value) && !placed.Any(other => other.Overlaps(b.Value.Outset(style.Margin / 2))));
             if (box is not { } free)
                 continue;
             placed.Add(free);
@@ -157,33 +159,51 @@ internal static class TrajectoryPreview
         }
     }
 
-    /// <summary>The two places beside a camera across the path's local direction (down or right of it first), clear of its frustum.</summary>
+    /// <summary>
+    /// Two places for a camera's number, clear of its frustum: across the path's local direction (down or right of it
+    /// first, then the other side); for a camera that only turns, beyond the frustum's far end, then behind its centre.
+    /// </summary>
     private static IEnumerable<Point> LabelCentres(PreviewScene scene, PlacedFrustum frustum, ViewPlane view, PanelTransform panel, double clearance)
     {
         Point At(Vector3 world) => panel.ToCanvas(view.Project(world));
         var apex = At(frustum.Frustum.Apex);
-        var (before, after) = (At(scene.Centres[Math.Max(0, frustum.Frame - 1)]), At(scene.Centres[Math.Min(scene.Centres.Count - 1, frustum.Frame + 1)]));
-        var (dx, dy) = (after.X - before.X, after.Y - before.Y);
-        var length = Math.Sqrt(dx * dx + dy * dy);
-        var (nx, ny) = length > 1e-6 ? (-dy / length, dx / length) : (1.0, 0.0);
-        if (ny < 0 || ny == 0 && nx < 0)
-            (nx, ny) = (-nx, -ny);
+        var corners = frustum.Frustum.Corners.Select(At).ToList();
+        var (nx, ny) = AwayFromPath(scene, frustum.Frame, At) ?? Unit(corners.Average(c => c.X) - apex.X, corners.Average(c => c.Y) - apex.Y) ?? (1.0, 0.0);
         foreach (var side in new[] { 1.0, -1.0 })
         {
-            var reach = frustum.Frustum.Corners.Select(At).Max(c => Math.Max(0, side * ((c.X - apex.X) * nx + (c.Y - apex.Y) * ny)));
+            var reach = corners.Max(c => Math.Max(0, side * ((c.X - apex.X) * nx + (c.Y - apex.Y) * ny)));
             yield return new Point(apex.X + side * nx * (reach + clearance), apex.Y + side * ny * (reach + clearance));
         }
     }
 
-    /// <summary>Arrows for the two world directions on screen, in the axes' colours, at the panel's bottom-left.</summary>
-    private static void DrawAxes(Canvas canvas, ViewPlane view, Rect area, PreviewStyle style)
+    /// <summary>The screen normal of the path at a frame, pointing down or right; null where the camera does not move.</summary>
+    private static (double X, double Y)? AwayFromPath(PreviewScene scene, int frame, Func<Vector3, Point> at)
+    {
+        var (before, after) = (at(scene.Centres[Math.Max(0, frame - 1)]), at(scene.Centres[Math.Min(scene.Centres.Count - 1, frame + 1)]));
+        if (Unit(-(after.Y - before.Y), after.X - before.X) is not { } normal)
+            return null;
+        return normal.Y < 0 || normal.Y == 0 && normal.X < 0 ? (-normal.X, -normal.Y) : normal;
+    }
+
+    private static (double X, double Y)? Unit(double x, double y)
+    {
+        var length = Math.Sqrt(x * x + y * y);
+        return length > 0.5 ? (x / length, y / length) : null;   // under half a pixel has no direction worth drawing by
+    }
+
+    /// <summary>Arrows for the two world directions on screen, in the axes' colours, at the panel's bottom-left; returns the corner they take.</summary>
+    private static Rect DrawAxes(Canvas canvas, ViewPlane view, Rect area, PreviewStyle style)
     {
         var length = 3.0 * style.Padding;
         var origin = new Point(area.X + style.Margin + style.DotRadius, area.Y + area.Height - style.Margin - style.TextHeight - style.DotRadius);
         DrawArrow(canvas, origin, origin with { X = origin.X + length }, view.RightLabel.Colour, style);
         DrawArrow(canvas, origin, origin with { Y = origin.Y - length }, view.UpLabel.Colour, style);
-        canvas.Text(view.RightLabel.Name, (int)(origin.X + length + style.Margin / 2), (int)(origin.Y - style.TextHeight / 2), view.RightLabel.Colour, style.FontScale);
-        canvas.Text(view.UpLabel.Name, (int)(origin.X - style.DotRadius), (int)(origin.Y - length - style.Margin / 2 - style.TextHeight), view.UpLabel.Colour, style.FontScale);
+        var rightLabel = new Point(origin.X + length + style.Margin / 2, origin.Y - style.TextHeight / 2);
+        var upLabel = new Point(origin.X - style.DotRadius, origin.Y - length - style.Margin / 2 - style.TextHeight);
+        canvas.Text(view.RightLabel.Name, (int)rightLabel.X, (int)rightLabel.Y, view.RightLabel.Colour, style.FontScale);
+        canvas.Text(view.UpLabel.Name, (int)upLabel.X, (int)upLabel.Y, view.UpLabel.Colour, style.FontScale);
+        var right = (int)rightLabel.X + Canvas.TextWidth(view.RightLabel.Name, style.FontScale);
+        return new Rect(area.X, (int)upLabel.Y, right - area.X, area.Y + area.Height - (int)upLabel.Y);
     }
 
     private static void DrawArrow(Canvas canvas, Point from, Point to, Rgb colour, PreviewStyle style)

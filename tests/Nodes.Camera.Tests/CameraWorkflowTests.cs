@@ -31,6 +31,28 @@ public sealed class CameraWorkflowTests : IDisposable
     }
 
     [Fact]
+    public void Intrinsics_of_another_shape_fail_validation_naming_the_shape()
+    {
+        var result = _test.Validate("""
+            {"1": {"class_type": "Intrinsics", "inputs": {"values": "[500, 500, 320]", "num_frames": 17}},
+             "2": {"class_type": "CameraFromActions", "inputs": {"actions": "w-16", "intrinsics": ["1", 0]}},
+             "3": {"class_type": "SaveCamera", "inputs": {"camera": ["2", 0]}}}
+            """);
+        Assert.Equal("values - `intrinsics` must be `(4,)`, `(F>=17, 4)`, `(3, 3)`, or `(F>=17, 3, 3)`; got shape (3,).",
+            (string)result.ToJson()["node_errors"]!["1"]!["errors"]![0]!["details"]!);
+    }
+
+    [Fact]
+    public void Poses_given_both_as_text_and_as_a_file_fail_validation()
+    {
+        var result = _test.Validate("""
+            {"1": {"class_type": "CameraFromPoses", "inputs": {"poses": "[[[1,0,0,0],[0,1,0,0],[0,0,1,0],[0,0,0,1]]]", "file": "poses.npy"}},
+             "2": {"class_type": "SaveCamera", "inputs": {"camera": ["1", 0]}}}
+            """);
+        Assert.Equal("custom_validation_failed", (string)result.ToJson()["node_errors"]!["1"]!["errors"]![0]!["type"]!);
+    }
+
+    [Fact]
     public void Orbit_workflow_saves_four_blender_cameras_and_a_preview()
     {
         var result = _test.Run(CameraEngine.Workflow("camera_orbit.json"));
