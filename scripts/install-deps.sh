@@ -7,6 +7,7 @@ packages=(
   cmake g++                  # builds the native libtorch shim
   libtorch-dev               # libtorch 1.13 (CPU) and its CMake config
   libopenblas0-openmp        # optimised BLAS: without it libtorch's matrix products use reference BLAS (~50x slower)
+  libicu72                   # Unicode normalisation and casing (CLIP prompt cleaning); .NET uses it for globalization
 )
 
 missing=()

@@ -8,7 +8,7 @@ namespace Workflow.Host.Plugins;
 /// </summary>
 public static class SharedAssemblies
 {
-    private static readonly string[] Names = ["Workflow.NodeSdk", "Workflow.Torch"];
+    private static readonly string[] Names = ["Workflow.NodeSdk", "Workflow.Torch", "Workflow.Imaging"];
     private static readonly string[] Prefixes = ["Microsoft.Extensions."];
 
     public static bool IsShared(AssemblyName name) =>

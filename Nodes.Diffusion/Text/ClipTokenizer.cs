@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Workflow.Nodes.Diffusion.Text;
+
+/// <summary>Token ids padded or cut to the context length, and how many content tokens were cut off.</summary>
+public sealed record TokenizedPrompt(int[] Ids, int TruncatedTokens, string TruncatedText);
+
+/// <summary>
+/// CLIP's byte-level BPE tokenizer, as transformers' CLIPTokenizer (slow) with ftfy installed
+/// (transformers v4.38 models/clip/tokenization_clip.py; openai/CLIP simple_tokenizer.py): clean the text
+/// (ftfy, whitespace, lower case), split with CLIP's pattern, BPE each word over its UTF-8 bytes with "&lt;/w&gt;" on
+/// the last symbol, then add start and end tokens, keep at most context-2 content tokens and pad.
+/// </summary>
+public sealed class ClipTokenizer
+{
+    private const string EndOfWord = "</w>";
+    private readonly Dictionary<string, int> _vocab;
+    private readonly Dictionary<(string, string), int> _mergeRanks;
+    private readonly ConcurrentDictionary<string, string[]> _cache = new();
+    private readonly Dictionary<int, string> _idToToken;
+
+    private ClipTokenizer(Dictionary<string, int> vocab, Dictionary<(string, string), int> mergeRanks, ClipSpecialTokens special)
+    {
+        (_vocab, _mergeRanks, Special) = (vocab, mergeRanks, special);
+        _idToToken = vocab.ToDictionary(kv => kv.Value, kv => kv.Key);
+        foreach (var token in new[] { "<|startoftext|>", "<|endoftext|>" })
+            _cache[token] = [token];
+    }
+
+    public ClipSpecialTokens Special { get; }
+
+    /// <summary>Loads vocab.json, merges.txt and the special tokens of tokenizer_config.json from a folder.</summary>
+    public static ClipTokenizer Load(string folder)
+    {
+        var vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(Path.Combine(folder, "vocab.json")))
+            ?? throw new InvalidDataException($"{folder}/vocab.json is empty.");
+        var ranks = new Dictionary<(string, string), int>();
+        foreach (var line in File.ReadLines(Path.Combine(folder, "merges.txt")).Skip(1))   // first line: "#version: 0.2"
+        {
+            var parts = line.Split(' ');
+            if (parts.Length == 2)
+                ranks.TryAdd((parts[0], parts[1]), ranks.Count);
+        }
+        return new ClipTokenizer(vocab, ranks, ClipSpecialTokens.Read(folder, vocab));
+    }
+
+    /// <summary>Start token, the content tokens, end token: no truncation, no padding.</summary>
+    public int[] Encode(string text) => [Special.Start, .. EncodeContent(text), Special.End];
+
+    /// <summary>As the pipelines call it: <c>padding="max_length", truncation=True</c> to <paramref name="contextLength"/>.</summary>
+    public TokenizedPrompt EncodePadded(string text, int contextLength = 77)
+    {
+        var content = EncodeContent(text);
+        int keep = Math.Min(content.Count, contextLength - 2);
+        var ids = Enumerable.Repeat(Special.Pad, contextLength).ToArray();
+        ids[0] = Special.Start;
+        content.CopyTo(0, ids, 1, keep);
+        ids[keep + 1] = Special.End;
+        var cut = content.Skip(keep).ToList();
+        return new TokenizedPrompt(ids, cut.Count, Decode(cut));
+    }
+
+    /// <summary>
+    /// Text of content tokens as transformers decodes them for diffusers' truncation warning: "&lt;/w&gt;" becomes a
+    /// space, then clean_up_tokenization removes the space before punctuation and contractions.
+    /// </summary>
+    public string Decode(IEnumerable<int> ids)
+    {
+        var bytes = ids.SelectMany(id => _idToToken[id].Replace(EndOfWord, " ").Select(c => c == ' ' ? (byte)' ' : ByteOf(c))).ToArray();
+        var text = Encoding.UTF8.GetString(bytes).Trim();
+        foreach (var (spaced, tight) in CleanUps)
+            text = text.Replace(spaced, tight, StringComparison.Ordinal);
+        return text;
+    }
+
+    private static readonly (string, string)[] CleanUps =
+        [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")];
+
+    private List<int> EncodeContent(string text)
+    {
+        var cleaned = PythonText.Lower(PythonText.CollapseWhitespace(TextFixes.FixText(text)));
+        var ids = new List<int>();
+        foreach (var word in ClipPreTokenizer.Split(cleaned))
+        {
+            var symbols = string.Concat(Encoding.UTF8.GetBytes(word).Select(b => ByteLevelAlphabet.ByteToChar[b]));
+            foreach (var piece in _cache.GetOrAdd(symbols, Bpe))
+                ids.Add(_vocab.TryGetValue(piece, out var id) ? id : Special.Unknown);
+        }
+        return ids;
+    }
+
+    /// <summary>Merges the lowest-ranked adjacent pair, every occurrence left to right, until no ranked pair is left.</summary>
+    private string[] Bpe(string token)
+    {
+        var word = token.Select(c => c.ToString()).ToList();
+        word[^1] += EndOfWord;
+        while (word.Count > 1)
+        {
+            var best = word.Zip(word.Skip(1))
+                .Select(pair => (Pair: pair, Rank: _mergeRanks.TryGetValue(pair, out var r) ? r : int.MaxValue))
+                .MinBy(p => p.Rank);
+            if (best.Rank == int.MaxValue)
+                break;
+            word = MergeAll(word, best.Pair);
+        }
+        return [.. word];
+    }
+
+    private static List<string> MergeAll(List<string> word, (string First, string Second) pair)
+    {
+        var merged = new List<string>(word.Count);
+        for (int i = 0; i < word.Count; i++)
+        {
+            if (i < word.Count - 1 && word[i] == pair.First && word[i + 1] == pair.Second)
+            {
+                merged.Add(pair.First + pair.Second);
+                i++;
+            }
+            else
+                merged.Add(word[i]);
+        }
+        return merged;
+    }
+
+    private static byte ByteOf(char c) => (byte)Array.IndexOf(ByteLevelAlphabet.ByteToChar, c);
+}
+
+/// <summary>The ids of the start, end, padding and unknown tokens, from tokenizer_config.json (defaults: CLIP's).</summary>
+public sealed record ClipSpecialTokens(int Start, int End, int Pad, int Unknown)
+{
+    public static ClipSpecialTokens Read(string folder, IReadOnlyDictionary<string, int> vocab)
+    {
+        var configPath = Path.Combine(folder, "tokenizer_config.json");
+        var config = File.Exists(configPath) ? JsonNode.Parse(File.ReadAllText(configPath)) as JsonObject : null;
+        int Id(string key, string fallback) => vocab[TokenText(config?[key]) ?? fallback];
+        return new ClipSpecialTokens(Id("bos_token", "<|startoftext|>"), Id("eos_token", "<|endoftext|>"),
+            Id("pad_token", "<|endoftext|>"), Id("unk_token", "<|endoftext|>"));
+    }
+
+    /// <summary>A token is written as a string or as <c>{"content": ...}</c>.</summary>
+    private static string? TokenText(JsonNode? node) => node switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonObject o => (string?)o["content"],
+        _ => null,
+    };
+}
