@@ -5,15 +5,23 @@ namespace Workflow.Nodes.Diffusion.Sampling;
 
 /// <summary>
 /// Classifier-free guidance (Ho &amp; Salimans 2022): the model sees [uncond, cond] as one batch, and the prediction is
-/// uncond + scale · (cond − uncond). A scale of 1 or less runs the conditional half alone, as diffusers does.
+/// uncond + scale · (cond − uncond). When the unconditional half is skipped differs: diffusers skips it for a scale of
+/// 1 or less (<see cref="Diffusers"/>), ComfyUI only at exactly 1 (<see cref="ComfyUi"/>: a scale below 1 still mixes).
 /// </summary>
 public sealed class ClassifierFreeGuidance : IDisposable
 {
     private readonly Tensor _context;
 
-    public ClassifierFreeGuidance(Conditioning positive, Conditioning negative, double scale, long batch)
+    public static ClassifierFreeGuidance Diffusers(Conditioning positive, Conditioning negative, double scale, long batch) =>
+        new(positive, negative, scale, batch, enabled: scale > 1.0);
+
+    public static ClassifierFreeGuidance ComfyUi(Conditioning positive, Conditioning negative, double scale, long batch) =>
+        new(positive, negative, scale, batch, enabled: scale != 1.0);
+
+    private ClassifierFreeGuidance(Conditioning positive, Conditioning negative, double scale, long batch, bool enabled)
     {
         Scale = scale;
+        Enabled = enabled;
         using var scope = torch.NewDisposeScope();
         var cond = Repeat(positive, batch);
         _context = (Enabled ? torch.cat([Repeat(negative, batch), cond], dim: 0) : cond).DetachFromDisposeScope();
@@ -21,7 +29,7 @@ public sealed class ClassifierFreeGuidance : IDisposable
 
     public double Scale { get; }
 
-    public bool Enabled => Scale > 1.0;
+    public bool Enabled { get; }
 
     /// <summary>Runs <paramref name="model"/> on the (doubled) latents and combines the halves.</summary>
     public Tensor Predict(Tensor latents, Func<Tensor, Tensor, Tensor> model)

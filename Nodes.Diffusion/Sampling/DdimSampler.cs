@@ -20,7 +20,7 @@ public static class DdimSampler
     {
         var scheduler = new DdimScheduler(model.Schedule);
         var timesteps = KeptTimesteps(scheduler.Timesteps(request.Steps), request);
-        using var guidance = new ClassifierFreeGuidance(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0]);
+        using var guidance = ClassifierFreeGuidance.Diffusers(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0]);
         var latents = Start(scheduler, timesteps, request);
         for (int i = 0; i < timesteps.Length; i++)
         {

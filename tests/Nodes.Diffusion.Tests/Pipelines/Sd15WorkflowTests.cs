@@ -57,3 +57,24 @@ public sealed class Sd15WorkflowTests : IDisposable
         Assert.Equal(["3", "8", "9"], TestEngine.Ids(reseeded.Executed));
     }
 }
+
+/// <summary>ComfyUI's canonical API-format graph (script_examples/websockets_api_example.py, ids 3..9) runs unmodified.</summary>
+public sealed class ComfyUiWorkflowTests : IDisposable
+{
+    private readonly TestEngine _test = new([typeof(LoadCheckpoint).Assembly, typeof(SaveImage).Assembly]);
+
+    public void Dispose() => _test.Dispose();
+
+    [GoldenFact(Sd15Fixture.Name)]
+    public void ComfyUI_api_workflow_with_KSampler_runs_and_writes_a_png()
+    {
+        Sd15Models.Install(_test.Engine.Paths.Models, Sd15Models.Folder);
+        var result = _test.Run(File.ReadAllText(Path.Combine(Golden.RepoRoot, "workflows", "comfyui_txt2img.json")));
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.Failure?.ExceptionMessage);
+        var file = result.Outputs[new("9")]["images"]![0]!;
+        Assert.Equal("ComfyUI_00001_.png", (string)file["filename"]!);
+        var png = Png.Read(Path.Combine(_test.Engine.Paths.Output, "ComfyUI_00001_.png"));
+        Assert.Equal((64, 64), (png.Image.Width, png.Image.Height));
+        Assert.Equal(20, _test.Events.OfType<NodeProgress>().Count(p => p.NodeId == "3"));
+    }
+}
