@@ -53,3 +53,21 @@ public sealed class Sd15NodesTests : IDisposable
         golden.AssertMatches("image_uint8", torch.tensor<byte>(raster.Pixels, [1, 64, 64, 3]));
     }
 }
+
+/// <summary>VAEEncode on ComfyUI's IMAGE layout gives diffusers' latent distribution mean.</summary>
+public sealed class VaeEncodeNodeTests
+{
+    [GoldenFact(Sd15Fixture.Name)]
+    public void Encoding_an_image_gives_the_latent_mean_of_diffusers()
+    {
+        using var golden = Sd15Fixture.Tensors("components/vae_encode.safetensors");
+        using var vae = new Workflow.Nodes.Diffusion.Components.VaeModel(Sd15Fixture.Folder.LoadVae());
+        using var scope = torch.NewDisposeScope();
+        // [-1, 1] NCHW → ComfyUI's IMAGE: [0, 1] NHWC
+        using var image = new Workflow.NodeSdk.Data.ImageBatch(((golden.Load("image") + 1.0) / 2.0).permute(0, 2, 3, 1).contiguous());
+
+        using var latent = new VaeEncode().Execute(image, vae);
+
+        golden.AssertMatches("latent_dist_mean", latent.Samples);
+    }
+}
