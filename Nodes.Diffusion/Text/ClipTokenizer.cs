@@ -47,6 +47,23 @@ public sealed class ClipTokenizer
         return new ClipTokenizer(vocab, ranks, ClipSpecialTokens.Read(folder, vocab));
     }
 
+    /// <summary>
+    /// CLIP's byte-level scheme with no merges: every UTF-8 byte is a token (ids 0–255, with "&lt;/w&gt;" 256–511) and the
+    /// start/end tokens keep CLIP's ids (49406, 49407). For models made with random weights, which have no vocabulary files.
+    /// </summary>
+    public static ClipTokenizer ByteLevel()
+    {
+        var vocab = new Dictionary<string, int>();
+        for (int b = 0; b < 256; b++)
+        {
+            vocab[ByteLevelAlphabet.ByteToChar[b].ToString()] = b;
+            vocab[ByteLevelAlphabet.ByteToChar[b] + EndOfWord] = 256 + b;
+        }
+        vocab["<|startoftext|>"] = 49406;
+        vocab["<|endoftext|>"] = 49407;
+        return new ClipTokenizer(vocab, [], new ClipSpecialTokens(49406, 49407, 49407, 49407));
+    }
+
     /// <summary>Start token, the content tokens, end token: no truncation, no padding.</summary>
     public int[] Encode(string text) => [Special.Start, .. EncodeContent(text), Special.End];
 

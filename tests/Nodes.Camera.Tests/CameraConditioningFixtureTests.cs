@@ -76,7 +76,7 @@ public sealed class CameraConditioningFixtureTests
         var intrinsics = new Nodes.Intrinsics().Execute(IntrinsicsText(config, file), frames, width, height);
         var camera = poses is null
             ? new CameraFromActions().Execute((string)config["action"]!, intrinsics: intrinsics)
-            : new CameraFromPoses().Execute(new TestNodeContext(), NestedJson.Of(poses.Values, poses.Shape), intrinsics: intrinsics);
+            : new CameraFromPoses().Execute(CameraEngine.Context(), NestedJson.Of(poses.Values, poses.Shape), intrinsics: intrinsics);
         return new CameraSnapFrames().Execute(camera, (int)config["num_frames_arg"]!);
     }
 

@@ -58,7 +58,7 @@ public sealed class IntrinsicsFixtureTests
     private static void Refuse(JsonObject test, string expected)
     {
         if (expected.StartsWith("Provide exactly one", StringComparison.Ordinal))
-            new CameraFromPoses().Execute(new TestNodeContext(), test["c2w_input"] is null ? "" : test["c2w_input"]!.ToJsonString(), test["action"] is null ? "" : "poses.npy");
+            new CameraFromPoses().Execute(CameraEngine.Context(), test["c2w_input"] is null ? "" : test["c2w_input"]!.ToJsonString(), test["action"] is null ? "" : "poses.npy");
         else if (expected.StartsWith("`c2w` must be", StringComparison.Ordinal))
             Trajectory(test);
         else
@@ -68,7 +68,7 @@ public sealed class IntrinsicsFixtureTests
     private static NodeSdk.Camera Trajectory(JsonObject test) =>
         test["action"] is JsonValue action
             ? new CameraFromActions().Execute((string)action!)
-            : new CameraFromPoses().Execute(new TestNodeContext(), test["c2w_input"]!.ToJsonString());
+            : new CameraFromPoses().Execute(CameraEngine.Context(), test["c2w_input"]!.ToJsonString());
 
     /// <summary>The intrinsics as a user types them into the Intrinsics node (null: left empty).</summary>
     private static CameraIntrinsics Intrinsics(JsonObject test, int frames) =>

@@ -1,6 +1,7 @@
 using Workflow.NodeSdk;
 using Workflow.Nodes.Camera.Nodes;
 using Workflow.Nodes.Camera.Tests.Support;
+using Workflow.Testing;
 
 namespace Workflow.Nodes.Camera.Tests;
 
@@ -59,7 +60,7 @@ public sealed class PoseFileTests : IDisposable
     {
         var scaled = Poses.Select(p => p.ToArray()).ToArray();
         scaled[2][0] *= 1.5;
-        var error = Assert.Throws<InputException>(() => new CameraFromPoses().Execute(new TestNodeContext(_root), NestedJson.Of([.. scaled.SelectMany(p => p)], [3, 4, 4])));
+        var error = Assert.Throws<InputException>(() => new CameraFromPoses().Execute(CameraEngine.Context(_root), NestedJson.Of([.. scaled.SelectMany(p => p)], [3, 4, 4])));
         Assert.Equal("poses", error.InputName);
         Assert.Contains("frame 2: A pose's rotation must be orthonormal", error.Message);
     }
@@ -67,7 +68,7 @@ public sealed class PoseFileTests : IDisposable
     [Fact]
     public void Both_text_and_file_or_neither_is_refused()
     {
-        var context = new TestNodeContext(_root);
+        var context = CameraEngine.Context(_root);
         Assert.Throws<InputException>(() => new CameraFromPoses().Execute(context, "[]", "poses.npy"));
         Assert.Throws<InputException>(() => new CameraFromPoses().Execute(context));
     }
@@ -75,12 +76,12 @@ public sealed class PoseFileTests : IDisposable
     [Fact]
     public void A_file_outside_the_input_folder_is_refused()
     {
-        var error = Assert.Throws<InputException>(() => new CameraFromPoses().Execute(new TestNodeContext(_root), file: "../secret.npy"));
+        var error = Assert.Throws<InputException>(() => new CameraFromPoses().Execute(CameraEngine.Context(_root), file: "../secret.npy"));
         Assert.Equal("file", error.InputName);
     }
 
     private NodeSdk.Camera Read(string name) =>
-        new CameraFromPoses().Execute(new TestNodeContext(_root), file: name, convention: CameraConvention.Blender);
+        new CameraFromPoses().Execute(CameraEngine.Context(_root), file: name, convention: CameraConvention.Blender);
 
     private void Write(string name, byte[] bytes)
     {

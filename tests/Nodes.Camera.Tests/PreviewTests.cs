@@ -2,6 +2,7 @@ using Workflow.Imaging;
 using Workflow.NodeSdk;
 using Workflow.Nodes.Camera.Nodes;
 using Workflow.Nodes.Camera.Tests.Support;
+using Workflow.Testing;
 
 namespace Workflow.Nodes.Camera.Tests;
 
@@ -17,7 +18,7 @@ public sealed class PreviewTests : IDisposable
     [Theory, MemberData(nameof(Cameras))]
     public void Preview_is_a_png_of_the_asked_size_with_a_picture_in_it(string name)
     {
-        var context = new TestNodeContext(_root);
+        var context = CameraEngine.Context(_root);
         var ui = new CameraPreview().Execute(context, Make(name), "preview", width: 640, height: 360).ToJson();
         var file = (string)ui["images"]![0]!["filename"]!;
         CameraEngine.AssertLooksLikeAPicture(File.ReadAllBytes(Path.Combine(context.Paths.Output, file)), 640, 360);
@@ -44,7 +45,7 @@ public sealed class PreviewTests : IDisposable
 
     private sealed class PromptContext(string root) : NodeContext
     {
-        private readonly TestNodeContext _inner = new(root);
+        private readonly TestNodeContext _inner = CameraEngine.Context(root);
         public override string NodeId => _inner.NodeId;
         public override string PromptId => _inner.PromptId;
         public override CancellationToken Cancellation => _inner.Cancellation;

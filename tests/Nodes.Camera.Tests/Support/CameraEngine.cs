@@ -1,3 +1,4 @@
+using Workflow.Host.Engine;
 using Workflow.Imaging;
 using Workflow.Nodes.Camera.Nodes;
 using Workflow.Testing;
@@ -8,6 +9,9 @@ namespace Workflow.Nodes.Camera.Tests.Support;
 internal static class CameraEngine
 {
     public static TestEngine Create() => new([typeof(OrbitCameras).Assembly]);
+
+    /// <summary>A context for calling a node directly, with ComfyUI's folders under <paramref name="root"/> (by default none that exist).</summary>
+    public static TestNodeContext Context(string root = "/nonexistent/workflow-base") => new(EngineOptions.PathsUnder(root));
 
     /// <summary>A workflow of the repository's workflows/ folder, as text.</summary>
     public static string Workflow(string name) => File.ReadAllText(Path.Combine(Golden.RepoRoot, "workflows", name));

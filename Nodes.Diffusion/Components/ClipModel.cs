@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+using Workflow.Nodes.Diffusion.Models.Clip;
+using Workflow.Nodes.Diffusion.Text;
+using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
+using Workflow.Torch;
+
+namespace Workflow.Nodes.Diffusion.Components;
+
+/// <summary>ComfyUI's CLIP: a tokenizer and a text encoder that turn a prompt into conditioning.</summary>
+[SocketType("CLIP")]
+public sealed class ClipModel(ClipTextModel encoder, ClipTokenizer tokenizer) : IDisposable, IMemoryFootprint
+{
+    public ClipTextModel Encoder { get; } = encoder;
+
+    public ClipTokenizer Tokenizer { get; } = tokenizer;
+
+    public long HostBytes => ModuleMemory.HostBytes(Encoder);
+
+    public long DeviceBytes => ModuleMemory.DeviceBytes(Encoder);
+
+    /// <summary>
+    /// As StableDiffusionPipeline.encode_prompt: tokens padded/truncated to the context, the final hidden states as
+    /// the embeddings, the pooled output alongside. Truncation is logged as diffusers warns about it.
+    /// </summary>
+    public Conditioning Encode(string text, ILogger logger)
+    {
+        var tokens = Tokenizer.EncodePadded(text, Encoder.Config.MaxPositionEmbeddings);
+        if (tokens.TruncatedTokens > 0)
+            logger.LogWarning("The following part of your input was truncated because CLIP can only handle sequences up to {Max} tokens: {Truncated}",
+                Encoder.Config.MaxPositionEmbeddings, tokens.TruncatedText);
+        using var scope = torch.NewDisposeScope();
+        var ids = torch.tensor<long>(tokens.Ids.Select(i => (long)i).ToArray(), [1, tokens.Ids.Length]);
+        using var output = Encoder.Forward(ids);
+        return new Conditioning(output.LastHiddenState.clone().DetachFromDisposeScope(), output.PooledOutput.clone().DetachFromDisposeScope());
+    }
+
+    public void Dispose() => Encoder.Dispose();
+}

@@ -1,0 +1,11 @@
+namespace Workflow.Nodes.Diffusion.Components;
+
+/// <summary>
+/// How a model's latents relate to the VAE's: the sampler works on (latent − shift) · scale and gives back
+/// latent / scale + shift (ComfyUI latent_formats.py; diffusers' vae.config scaling_factor and shift_factor).
+/// </summary>
+public sealed record LatentFormat(int Channels, double ScaleFactor, double ShiftFactor = 0)
+{
+    /// <summary>SD1.x/SD2.x: 4 channels, scale 0.18215 (ComfyUI latent_formats.SD15).</summary>
+    public static LatentFormat StableDiffusion1 { get; } = new(4, 0.18215);
+}

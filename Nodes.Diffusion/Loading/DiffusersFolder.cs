@@ -1,0 +1,57 @@
+using Workflow.Nodes.Diffusion.Models.Clip;
+using Workflow.Nodes.Diffusion.Models.Unet;
+using Workflow.Nodes.Diffusion.Models.Vae;
+using Workflow.Torch.IO;
+using Workflow.Torch.Modules;
+
+namespace Workflow.Nodes.Diffusion.Loading;
+
+/// <summary>
+/// A model in diffusers' folder layout: model_index.json and one folder per component (unet/, vae/, text_encoder/,
+/// tokenizer/, scheduler/) holding config.json and its weights. Each component is built from its config and loaded
+/// strictly by key name.
+/// </summary>
+public sealed class DiffusersFolder(string root)
+{
+    public string Root { get; } = root;
+
+    public static bool IsDiffusersFolder(string path) => File.Exists(Path.Combine(path, "model_index.json"));
+
+    public UNet2DConditionModel LoadUnet() =>
+        Load(new UNet2DConditionModel(UNet2DConditionConfig.FromJson(Config("unet"))), "unet", "diffusion_pytorch_model");
+
+    public AutoencoderKL LoadVae() =>
+        Load(new AutoencoderKL(AutoencoderKLConfig.FromJson(Config("vae"))), "vae", "diffusion_pytorch_model");
+
+    public ClipTextModel LoadTextEncoder(string component = "text_encoder") =>
+        Load(new ClipTextModel(ClipTextConfig.FromJson(Config(component))), component, "model");
+
+    public string ComponentFolder(string component) => Path.Combine(Root, component);
+
+    public string Config(string component)
+    {
+        var path = Path.Combine(Root, component, component == "scheduler" ? "scheduler_config.json" : "config.json");
+        return File.Exists(path) ? File.ReadAllText(path) : throw new FileNotFoundException($"{Root} has no {component} config at {path}.", path);
+    }
+
+    private T Load<T>(T module, string component, string weightsStem) where T : Module
+    {
+        var path = Path.Combine(Root, component, weightsStem + ".safetensors");
+        if (!File.Exists(path))
+        {
+            module.Dispose();
+            throw new FileNotFoundException($"{Root} has no {component} weights at {path} (only .safetensors is read).", path);
+        }
+        try
+        {
+            using var weights = SafeTensorsFile.Open(path);
+            module.load_state_dict(weights);
+            return module;
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Workflow.Nodes.Diffusion.Loading;
+
+/// <summary>
+/// Reads the YAML subset of LDM's original configs (v1-inference.yaml and its kind): nested mappings by indentation,
+/// "- scalar" lists, flat flow lists "[ 1, 2, 4 ]", scalars, comments. Nested flow collections, anchors and multi-line
+/// strings are not part of it and are refused.
+/// Scalars become JSON numbers, booleans, null or strings, so sections deserialize into config records.
+/// </summary>
+public static class OriginalConfigYaml
+{
+    public static JsonObject Parse(string text)
+    {
+        var lines = text.Split('\n')
+            .Select((raw, number) => (Text: StripComment(raw).TrimEnd(), Number: number + 1))
+            .Where(l => l.Text.Trim().Length > 0)
+            .ToList();
+        int index = 0;
+        var root = ParseBlock(lines, ref index, indent: 0);
+        return root as JsonObject ?? throw new InvalidDataException("the YAML document is not a mapping");
+    }
+
+    private static JsonNode ParseBlock(List<(string Text, int Number)> lines, ref int index, int indent)
+    {
+        bool isList = lines[index].Text.TrimStart().StartsWith("- ", StringComparison.Ordinal);
+        JsonNode block = isList ? new JsonArray() : new JsonObject();
+        while (index < lines.Count)
+        {
+            var (text, number) = lines[index];
+            int current = text.Length - text.TrimStart().Length;
+            if (current < indent)
+                break;
+            if (current > indent)
+                throw new InvalidDataException($"YAML line {number}: unexpected indentation");
+            var content = text.Trim();
+            if (isList && !content.StartsWith("- ", StringComparison.Ordinal))
+                break;   // a list written at its key's indentation ends at the next key
+            index++;
+            if (isList)
+                ((JsonArray)block).Add(Scalar(Expect(content, "- ", number)[2..]));
+            else
+                AddEntry((JsonObject)block, content, number, lines, ref index, indent);
+        }
+        return block;
+    }
+
+    private static void AddEntry(JsonObject block, string content, int number, List<(string Text, int Number)> lines, ref int index, int indent)
+    {
+        int colon = content.IndexOf(':');
+        if (colon <= 0)
+            throw new InvalidDataException($"YAML line {number}: expected 'key: value'");
+        var key = content[..colon].Trim();
+        var value = content[(colon + 1)..].Trim();
+        if (value.Length > 0)
+            block[key] = Scalar(value);
+        else if (index < lines.Count && Indent(lines[index].Text) > indent
+                 || index < lines.Count && lines[index].Text.TrimStart().StartsWith("- ", StringComparison.Ordinal) && Indent(lines[index].Text) >= indent)
+            block[key] = ParseBlock(lines, ref index, Indent(lines[index].Text));
+        else
+            block[key] = null;
+    }
+
+    private static int Indent(string text) => text.Length - text.TrimStart().Length;
+
+    private static string Expect(string content, string prefix, int number) =>
+        content.StartsWith(prefix, StringComparison.Ordinal) ? content : throw new InvalidDataException($"YAML line {number}: expected a list item");
+
+    private static JsonNode? Scalar(string value)
+    {
+        if (value is "null" or "~")
+            return null;
+        if (value is "true" or "True")
+            return true;
+        if (value is "false" or "False")
+            return false;
+        if (value.StartsWith('[') && value.EndsWith(']') && !value[1..^1].Contains('[') && !value[1..^1].Contains('{'))
+            return new JsonArray(value[1..^1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Scalar).ToArray());
+        // Numbers as JSON elements, so a value is readable as int, long or double alike.
+        if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer))
+            return JsonValue.Create(JsonSerializer.SerializeToElement(integer));
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            return JsonValue.Create(JsonSerializer.SerializeToElement(number));
+        if (value.StartsWith('[') || value.StartsWith('{') || value.StartsWith('&') || value.StartsWith('|') || value.StartsWith('>'))
+            throw new InvalidDataException($"YAML value '{value}' uses syntax outside the supported subset");
+        return value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0] ? value[1..^1] : value;
+    }
+
+    private static string StripComment(string line)
+    {
+        int hash = line.IndexOf(" #", StringComparison.Ordinal);
+        return line.TrimStart().StartsWith('#') ? "" : hash >= 0 ? line[..hash] : line;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using Workflow.Torch;
+using Workflow.Torch.IO;
+using Workflow.Torch.Modules;
+
+namespace Workflow.Nodes.Diffusion.Loading;
+
+/// <summary>
+/// The tensors of a single-file checkpoint under one prefix, seen by their diffusers names: each file key is renamed
+/// by a map, and weights whose layout differs (the VAE's 1x1-conv attention) are reshaped while copying.
+/// Tensors go straight from the mapped file into the parameters.
+/// </summary>
+public sealed class RenamedTensorSource : ITensorSource
+{
+    private readonly SafeTensorsFile _file;
+    private readonly Dictionary<string, string> _fileKeyByName = new(StringComparer.Ordinal);
+    private readonly Func<string, bool> _dropsUnitDimensions;
+
+    public RenamedTensorSource(SafeTensorsFile file, string prefix, Func<string, string?> rename, Func<string, bool>? dropsUnitDimensions = null)
+    {
+        _file = file;
+        _dropsUnitDimensions = dropsUnitDimensions ?? (_ => false);
+        foreach (var key in file.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            var name = rename(key[prefix.Length..]) ?? throw new InvalidDataException($"{file.Path}: key {key} has no place in the model");
+            if (!_fileKeyByName.TryAdd(name, key))
+                throw new InvalidDataException($"{file.Path}: keys {_fileKeyByName[name]} and {key} both map to {name}");
+        }
+    }
+
+    public IEnumerable<string> Keys => _fileKeyByName.Keys;
+
+    public bool TryGetShape(string key, [NotNullWhen(true)] out long[]? shape)
+    {
+        shape = _fileKeyByName.TryGetValue(key, out var fileKey) ? Reshaped(key, _file[fileKey].Shape) : null;
+        return shape is not null;
+    }
+
+    public void CopyTo(string key, Tensor destination)
+    {
+        var fileKey = _fileKeyByName[key];
+        if (!_dropsUnitDimensions(key))
+        {
+            _file.CopyTo(fileKey, destination);
+            return;
+        }
+        using var view = destination.view(_file[fileKey].Shape);
+        _file.CopyTo(fileKey, view);
+    }
+
+    private long[] Reshaped(string key, IReadOnlyList<long> shape) =>
+        _dropsUnitDimensions(key) ? shape.Where((size, i) => i < 2 || size != 1).ToArray() : [.. shape];
+}

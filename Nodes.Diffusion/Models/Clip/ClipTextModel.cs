@@ -1,0 +1,202 @@
+using Workflow.Torch;
+using Workflow.Torch.Modules;
+
+namespace Workflow.Nodes.Diffusion.Models.Clip;
+
+/// <summary>What the text encoder returns: final hidden states (after final_layer_norm), pooled output, every layer's hidden states.</summary>
+public sealed class ClipTextOutput(Tensor lastHiddenState, Tensor pooledOutput, IReadOnlyList<Tensor> hiddenStates) : IDisposable
+{
+    public Tensor LastHiddenState { get; } = lastHiddenState;
+    public Tensor PooledOutput { get; } = pooledOutput;
+
+    /// <summary>[0] the embeddings, [i] the output of layer i (before final_layer_norm).</summary>
+    public IReadOnlyList<Tensor> HiddenStates { get; } = hiddenStates;
+
+    public void Dispose()
+    {
+        LastHiddenState.Dispose();
+        PooledOutput.Dispose();
+        foreach (var state in HiddenStates)
+            state.Dispose();
+    }
+}
+
+/// <summary>
+/// transformers CLIPTextModel (v4.38 models/clip/modeling_clip.py): keys under text_model.* (embeddings, encoder.layers.N,
+/// final_layer_norm). Causal self-attention only; SD pipelines pass no padding mask.
+/// </summary>
+public sealed class ClipTextModel : Module
+{
+    private readonly ClipTextTransformer _textModel;
+
+    public ClipTextModel(ClipTextConfig config)
+    {
+        Config = config;
+        _textModel = Register("text_model", new ClipTextTransformer(config));
+    }
+
+    public ClipTextConfig Config { get; }
+
+    public ClipTextOutput Forward(Tensor inputIds) => _textModel.Forward(inputIds);
+}
+
+internal sealed class ClipTextTransformer : Module
+{
+    private readonly ClipTextEmbeddings _embeddings;
+    private readonly ModuleList<ClipEncoderLayer> _layers;
+    private readonly LayerNorm _finalLayerNorm;
+    private readonly int _eosTokenId;
+
+    public ClipTextTransformer(ClipTextConfig config)
+    {
+        _embeddings = Register("embeddings", new ClipTextEmbeddings(config));
+        var encoder = Register("encoder", new ClipEncoder());
+        _layers = encoder.Layers(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new ClipEncoderLayer(config)));
+        _finalLayerNorm = Register("final_layer_norm", new LayerNorm(config.HiddenSize, config.LayerNormEps));
+        _eosTokenId = config.EosTokenId;
+    }
+
+    public ClipTextOutput Forward(Tensor inputIds)
+    {
+        using var scope = torch.NewDisposeScope();
+        var hidden = _embeddings.Forward(inputIds);
+        var mask = CausalMask(inputIds.shape[1], hidden.dtype, hidden.device);
+        var states = new List<Tensor> { hidden };
+        foreach (var layer in _layers)
+            states.Add(hidden = layer.Forward(hidden, mask));
+        var last = _finalLayerNorm.Forward(hidden);
+        var pooled = Pooled(last, inputIds);
+        return new ClipTextOutput(last.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope(),
+            states.Select(s => s.MoveToOuterDisposeScope()).ToList());
+    }
+
+    /// <summary>
+    /// 0 where column ≤ row, the dtype's lowest value above the diagonal, built as transformers' _make_causal_mask
+    /// does (a comparison of aranges).
+    /// </summary>
+    private static Tensor CausalMask(long length, ScalarType dtype, Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        var positions = torch.arange(length, dtype: torch.int64, device: device);
+        var future = positions.unsqueeze(0).gt(positions.unsqueeze(1));
+        var lowest = dtype == torch.float32 ? float.MinValue : double.MinValue;
+        return torch.zeros([length, length], dtype: dtype, device: device).masked_fill(future, lowest).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The hidden state at the end token: legacy configs (eos_token_id 2) take argmax(input_ids), the highest id.</summary>
+    private Tensor Pooled(Tensor last, Tensor inputIds)
+    {
+        using var scope = torch.NewDisposeScope();
+        var position = _eosTokenId == 2
+            ? inputIds.@int().argmax(dim: -1)
+            : inputIds.@int().eq(_eosTokenId).@int().argmax(dim: -1);
+        var (batch, length) = (last.shape[0], last.shape[1]);
+        var flatIndex = torch.arange(batch, dtype: torch.int64, device: last.device) * length + position.@long();
+        return last.reshape(batch * length, last.shape[2]).index_select(0, flatIndex).MoveToOuterDisposeScope();
+    }
+}
+
+internal sealed class ClipTextEmbeddings : Module
+{
+    private readonly Embedding _tokenEmbedding, _positionEmbedding;
+    private readonly Tensor _positionIds;
+
+    public ClipTextEmbeddings(ClipTextConfig config)
+    {
+        _tokenEmbedding = Register("token_embedding", new Embedding(config.VocabSize, config.HiddenSize));
+        _positionEmbedding = Register("position_embedding", new Embedding(config.MaxPositionEmbeddings, config.HiddenSize));
+        // Not saved by transformers 4.38 (non-persistent), so never expected in a checkpoint.
+        _positionIds = Buffer("position_ids", torch.arange(config.MaxPositionEmbeddings, dtype: torch.int64).unsqueeze(0), persistent: false);
+    }
+
+    public Tensor Forward(Tensor inputIds)
+    {
+        using var scope = torch.NewDisposeScope();
+        var positions = _positionIds.slice(1, 0, inputIds.shape[1]);
+        return (_tokenEmbedding.Forward(inputIds) + _positionEmbedding.Forward(positions)).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>The weightless "encoder" level of the key tree: encoder.layers.N.</summary>
+internal sealed class ClipEncoder : Module
+{
+    public ModuleList<ClipEncoderLayer> Layers(IEnumerable<ClipEncoderLayer> layers) => Register("layers", new ModuleList<ClipEncoderLayer>(layers));
+}
+
+internal sealed class ClipEncoderLayer : Module
+{
+    private readonly ClipAttention _selfAttn;
+    private readonly LayerNorm _layerNorm1, _layerNorm2;
+    private readonly ClipMlp _mlp;
+
+    public ClipEncoderLayer(ClipTextConfig config)
+    {
+        _selfAttn = Register("self_attn", new ClipAttention(config));
+        _layerNorm1 = Register("layer_norm1", new LayerNorm(config.HiddenSize, config.LayerNormEps));
+        _mlp = Register("mlp", new ClipMlp(config));
+        _layerNorm2 = Register("layer_norm2", new LayerNorm(config.HiddenSize, config.LayerNormEps));
+    }
+
+    public Tensor Forward(Tensor hidden, Tensor causalMask)
+    {
+        using var scope = torch.NewDisposeScope();
+        hidden = hidden + _selfAttn.Forward(_layerNorm1.Forward(hidden), causalMask);
+        hidden = hidden + _mlp.Forward(_layerNorm2.Forward(hidden));
+        return hidden.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>CLIPAttention: q scaled before q·kᵀ, the causal mask added to the scores, softmax, then out_proj.</summary>
+internal sealed class ClipAttention : Module
+{
+    private readonly Linear _qProj, _kProj, _vProj, _outProj;
+    private readonly int _heads;
+    private readonly double _scale;
+
+    public ClipAttention(ClipTextConfig config)
+    {
+        _heads = config.NumAttentionHeads;
+        _scale = 1.0 / Math.Sqrt(config.HiddenSize / config.NumAttentionHeads);
+        _kProj = Register("k_proj", new Linear(config.HiddenSize, config.HiddenSize));
+        _vProj = Register("v_proj", new Linear(config.HiddenSize, config.HiddenSize));
+        _qProj = Register("q_proj", new Linear(config.HiddenSize, config.HiddenSize));
+        _outProj = Register("out_proj", new Linear(config.HiddenSize, config.HiddenSize));
+    }
+
+    public Tensor Forward(Tensor hidden, Tensor causalMask)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (b, t, c) = (hidden.shape[0], hidden.shape[1], hidden.shape[2]);
+        long d = c / _heads;
+        Tensor Heads(Tensor x) => x.view(b, t, _heads, d).transpose(1, 2).reshape(b * _heads, t, d);
+        var query = Heads(_qProj.Forward(hidden) * _scale);
+        var key = Heads(_kProj.Forward(hidden));
+        var value = Heads(_vProj.Forward(hidden));
+        var scores = torch.bmm(query, key.transpose(1, 2)).view(b, _heads, t, t) + causalMask;
+        var probabilities = F.softmax(scores.view(b * _heads, t, t), dim: -1);
+        var output = torch.bmm(probabilities, value).view(b, _heads, t, d).transpose(1, 2).reshape(b, t, c);
+        return _outProj.Forward(output).MoveToOuterDisposeScope();
+    }
+}
+
+internal sealed class ClipMlp : Module
+{
+    private readonly Linear _fc1, _fc2;
+    private readonly ClipActivation _activation;
+
+    public ClipMlp(ClipTextConfig config)
+    {
+        _activation = config.Activation;
+        _fc1 = Register("fc1", new Linear(config.HiddenSize, config.IntermediateSize));
+        _fc2 = Register("fc2", new Linear(config.IntermediateSize, config.HiddenSize));
+    }
+
+    public Tensor Forward(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        var h = _fc1.Forward(x);
+        // quick_gelu: x·sigmoid(1.702x) (transformers activations.QuickGELUActivation)
+        h = _activation == ClipActivation.QuickGelu ? h * torch.sigmoid(h * 1.702) : F.gelu(h);
+        return _fc2.Forward(h).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,53 @@
+using Workflow.NodeSdk.Data;
+using Workflow.Torch;
+
+namespace Workflow.Nodes.Diffusion.Sampling;
+
+/// <summary>
+/// Classifier-free guidance (Ho &amp; Salimans 2022): the model sees [uncond, cond] as one batch, and the prediction is
+/// uncond + scale · (cond − uncond). When the unconditional half is skipped differs: diffusers skips it for a scale of
+/// 1 or less (<see cref="Diffusers"/>), ComfyUI only at exactly 1 (<see cref="ComfyUi"/>: a scale below 1 still mixes).
+/// </summary>
+public sealed class ClassifierFreeGuidance : IDisposable
+{
+    private readonly Tensor _context;
+
+    public static ClassifierFreeGuidance Diffusers(Conditioning positive, Conditioning negative, double scale, long batch) =>
+        new(positive, negative, scale, batch, enabled: scale > 1.0);
+
+    public static ClassifierFreeGuidance ComfyUi(Conditioning positive, Conditioning negative, double scale, long batch) =>
+        new(positive, negative, scale, batch, enabled: scale != 1.0);
+
+    private ClassifierFreeGuidance(Conditioning positive, Conditioning negative, double scale, long batch, bool enabled)
+    {
+        Scale = scale;
+        Enabled = enabled;
+        using var scope = torch.NewDisposeScope();
+        var cond = Repeat(positive, batch);
+        _context = (Enabled ? torch.cat([Repeat(negative, batch), cond], dim: 0) : cond).DetachFromDisposeScope();
+    }
+
+    public double Scale { get; }
+
+    public bool Enabled { get; }
+
+    /// <summary>Runs <paramref name="model"/> on the (doubled) latents and combines the halves.</summary>
+    public Tensor Predict(Tensor latents, Func<Tensor, Tensor, Tensor> model)
+    {
+        if (!Enabled)
+            return model(latents, _context);
+        using var scope = torch.NewDisposeScope();
+        var prediction = model(torch.cat([latents, latents], dim: 0), _context).chunk(2, dim: 0);
+        var (uncond, cond) = (prediction[0], prediction[1]);
+        return (uncond + (cond - uncond) * Scale).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One prompt's embeddings for every latent of the batch (num_images_per_prompt).</summary>
+    private static Tensor Repeat(Conditioning conditioning, long batch)
+    {
+        var embeddings = conditioning.Entries[0].Embeddings;
+        return embeddings.shape[0] == batch ? embeddings.alias() : embeddings.repeat(batch / embeddings.shape[0], 1, 1);
+    }
+
+    public void Dispose() => _context.Dispose();
+}

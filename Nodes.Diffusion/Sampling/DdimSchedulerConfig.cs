@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Workflow.Nodes.Diffusion.Sampling;
+
+public enum BetaSchedule { Linear, ScaledLinear }
+
+public enum PredictionType { Epsilon, VPrediction, Sample }
+
+public enum TimestepSpacing { Leading, Trailing, Linspace }
+
+/// <summary>
+/// diffusers DDIMScheduler config (v0.27.2 schedulers/scheduling_ddim.py), upstream names and defaults; string
+/// options are parsed into enums once. Fixed upstream choices: no trained_betas, no thresholding, no zero-SNR rescale.
+/// </summary>
+public sealed record DdimSchedulerConfig
+{
+    [JsonPropertyName("num_train_timesteps")] public int NumTrainTimesteps { get; init; } = 1000;
+    [JsonPropertyName("beta_start")] public double BetaStart { get; init; } = 0.0001;
+    [JsonPropertyName("beta_end")] public double BetaEnd { get; init; } = 0.02;
+    [JsonPropertyName("beta_schedule")] public string BetaScheduleName { get; init; } = "linear";
+    [JsonPropertyName("clip_sample")] public bool ClipSample { get; init; } = true;
+    [JsonPropertyName("clip_sample_range")] public double ClipSampleRange { get; init; } = 1.0;
+    [JsonPropertyName("set_alpha_to_one")] public bool SetAlphaToOne { get; init; } = true;
+    [JsonPropertyName("steps_offset")] public int StepsOffset { get; init; }
+    [JsonPropertyName("prediction_type")] public string PredictionTypeName { get; init; } = "epsilon";
+    [JsonPropertyName("timestep_spacing")] public string TimestepSpacingName { get; init; } = "leading";
+    [JsonPropertyName("thresholding")] public bool Thresholding { get; init; }
+    [JsonPropertyName("rescale_betas_zero_snr")] public bool RescaleBetasZeroSnr { get; init; }
+
+    /// <summary>Stable Diffusion 1.x's scheduler (runwayml/stable-diffusion-v1-5 scheduler/scheduler_config.json, as a DDIMScheduler).</summary>
+    public static DdimSchedulerConfig StableDiffusion1 { get; } = new()
+    {
+        BetaStart = 0.00085, BetaEnd = 0.012, BetaScheduleName = "scaled_linear", ClipSample = false,
+        SetAlphaToOne = false, StepsOffset = 1,
+    };
+
+    public BetaSchedule BetaSchedule => BetaScheduleName switch
+    {
+        "linear" => BetaSchedule.Linear,
+        "scaled_linear" => BetaSchedule.ScaledLinear,
+        _ => throw new NotSupportedException($"beta_schedule '{BetaScheduleName}' is not supported (linear, scaled_linear)."),
+    };
+
+    public PredictionType PredictionType => PredictionTypeName switch
+    {
+        "epsilon" => PredictionType.Epsilon,
+        "v_prediction" => PredictionType.VPrediction,
+        "sample" => PredictionType.Sample,
+        _ => throw new NotSupportedException($"prediction_type '{PredictionTypeName}' is not supported."),
+    };
+
+    public TimestepSpacing TimestepSpacing => TimestepSpacingName switch
+    {
+        "leading" => TimestepSpacing.Leading,
+        "trailing" => TimestepSpacing.Trailing,
+        "linspace" => TimestepSpacing.Linspace,
+        _ => throw new NotSupportedException($"timestep_spacing '{TimestepSpacingName}' is not supported."),
+    };
+
+    /// <summary>Reads a scheduler_config.json (of any diffusers scheduler class: the shared fields are what DDIM needs).</summary>
+    public static DdimSchedulerConfig FromJson(string json) =>
+        (JsonSerializer.Deserialize<DdimSchedulerConfig>(json) ?? throw new InvalidDataException("empty scheduler config")).Checked();
+
+    public DdimSchedulerConfig Checked()
+    {
+        _ = (BetaSchedule, PredictionType, TimestepSpacing);
+        if (Thresholding || RescaleBetasZeroSnr)
+            throw new NotSupportedException("DDIM with thresholding or rescale_betas_zero_snr is not supported.");
+        return this;
+    }
+}

@@ -1,0 +1,53 @@
+using Workflow.Torch;
+
+namespace Workflow.Nodes.Diffusion.Sampling;
+
+/// <summary>
+/// ComfyUI's ModelSamplingDiscrete (comfy/model_sampling.py) for ε-prediction models: the 1000 training noise levels
+/// as σ = √((1 − ᾱ)/ᾱ), from betas built as LDM's make_beta_schedule("linear") does — linspace of the square roots in
+/// float64, squared — then stored as float32. Maps σ to the nearest training timestep and back (log-σ interpolation).
+/// </summary>
+public sealed class ModelSamplingDiscrete
+{
+    public ModelSamplingDiscrete(DdimSchedulerConfig schedule)
+    {
+        if (schedule.BetaSchedule != BetaSchedule.ScaledLinear)
+            throw new NotSupportedException($"ComfyUI sampling needs the scaled-linear (LDM \"linear\") schedule, not {schedule.BetaScheduleName}.");
+        if (schedule.PredictionType != PredictionType.Epsilon)
+            throw new NotSupportedException($"KSampler supports ε-prediction models; this one predicts {schedule.PredictionTypeName}.");
+        using var scope = torch.NewDisposeScope();
+        var betas = torch.linspace(Math.Sqrt(schedule.BetaStart), Math.Sqrt(schedule.BetaEnd), schedule.NumTrainTimesteps, torch.float64).pow(2);
+        var alphasCumprod = torch.cumprod(betas.rsub(1.0), dim: 0);
+        var sigmas = alphasCumprod.rsub(1.0).div(alphasCumprod).pow(0.5);
+        Sigmas = sigmas.to(torch.float32).ToArray<float>();
+        LogSigmas = sigmas.log().to(torch.float32).ToArray<float>();
+    }
+
+    public float[] Sigmas { get; }
+
+    public float[] LogSigmas { get; }
+
+    public float SigmaMin => Sigmas[0];
+
+    public float SigmaMax => Sigmas[^1];
+
+    /// <summary>The training timestep whose σ is nearest in log space (ComfyUI's timestep: argmin of |log σ − log σ_t|).</summary>
+    public int Timestep(float sigma)
+    {
+        float logSigma = MathF.Log(sigma);
+        int best = 0;
+        for (int t = 1; t < LogSigmas.Length; t++)
+            if (MathF.Abs(logSigma - LogSigmas[t]) < MathF.Abs(logSigma - LogSigmas[best]))
+                best = t;
+        return best;
+    }
+
+    /// <summary>σ at a (fractional) timestep, interpolating log σ between the neighbouring training steps.</summary>
+    public float Sigma(float timestep)
+    {
+        float t = Math.Clamp(timestep, 0, Sigmas.Length - 1);
+        int low = (int)MathF.Floor(t), high = (int)MathF.Ceiling(t);
+        float w = t - MathF.Floor(t);
+        return MathF.Exp((1 - w) * LogSigmas[low] + w * LogSigmas[high]);
+    }
+}

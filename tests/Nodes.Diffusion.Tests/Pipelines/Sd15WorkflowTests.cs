@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Workflow.Host.Execution;
+using Workflow.Imaging;
+using Workflow.Nodes.Core.Images;
+using Workflow.Nodes.Diffusion.Nodes;
+using Workflow.Nodes.Diffusion.Tests.Models;
+using Workflow.Testing;
+using Workflow.Torch;
+
+namespace Workflow.Nodes.Diffusion.Tests.Pipelines;
+
+/// <summary>workflows/sd15_txt2img.json through the engine: the PNG equals the fixture's, carries the prompt, and re-runs use the cache.</summary>
+public sealed class Sd15WorkflowTests : IDisposable
+{
+    private readonly TestEngine _test = new([typeof(LoadCheckpoint).Assembly, typeof(SaveImage).Assembly]);
+    private static readonly string Workflow = File.ReadAllText(Path.Combine(Golden.RepoRoot, "workflows", "sd15_txt2img.json"));
+
+    public void Dispose() => _test.Dispose();
+
+    private ExecutionResult Run(string workflow, string ckptName = "sd15-tiny")
+    {
+        var result = _test.Run(workflow.Replace("\"sd15-tiny\"", $"\"{ckptName}\""));
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.Failure?.ExceptionMessage);
+        return result;
+    }
+
+    private string SavedFile(ExecutionResult result)
+    {
+        var file = result.Outputs[new("9")]["images"]![0]!;
+        return Path.Combine(_test.Engine.Paths.Output, (string)file["subfolder"]!, (string)file["filename"]!);
+    }
+
+    [GoldenTheory(Sd15Fixture.Name)]
+    [InlineData(Sd15Models.Folder)]
+    [InlineData(Sd15Models.SingleFile)]
+    public void Png_equals_the_fixture_image_and_carries_the_prompt(string layout)
+    {
+        var ckptName = Sd15Models.Install(_test.Engine.Paths.Models, layout);
+        var result = Run(Workflow, ckptName);
+
+        var png = Png.Read(SavedFile(result));
+        using var golden = Sd15Fixture.Tensors("e2e/e2e.safetensors");
+        using var pixels = torch.tensor<byte>(png.Image.Pixels, [1, png.Image.Height, png.Image.Width, png.Image.Channels]);
+        golden.AssertMatches("image_uint8", pixels);
+        var prompt = JsonNode.Parse(png.GetText("prompt")!)!;
+        Assert.Equal("DDIMSample", (string)prompt["3"]!["class_type"]!);
+        Assert.Equal(ckptName, (string)prompt["4"]!["inputs"]!["ckpt_name"]!);
+    }
+
+    [GoldenFact(Sd15Fixture.Name)]
+    public void Rerun_executes_nothing_and_a_new_seed_reruns_only_sampling_and_after()
+    {
+        Sd15Models.Install(_test.Engine.Paths.Models, Sd15Models.Folder);
+        Run(Workflow);
+        Assert.Empty(Run(Workflow).Executed);
+        var reseeded = Run(Workflow.Replace("\"seed\": 1,", "\"seed\": 2,"));
+        Assert.Equal(["3", "8", "9"], TestEngine.Ids(reseeded.Executed));
+    }
+}
+
+/// <summary>ComfyUI's canonical API-format graph (script_examples/websockets_api_example.py, ids 3..9) runs unmodified.</summary>
+public sealed class ComfyUiWorkflowTests : IDisposable
+{
+    private readonly TestEngine _test = new([typeof(LoadCheckpoint).Assembly, typeof(SaveImage).Assembly]);
+
+    public void Dispose() => _test.Dispose();
+
+    [GoldenFact(Sd15Fixture.Name)]
+    public void ComfyUI_api_workflow_with_KSampler_runs_and_writes_a_png()
+    {
+        Sd15Models.Install(_test.Engine.Paths.Models, Sd15Models.Folder);
+        var result = _test.Run(File.ReadAllText(Path.Combine(Golden.RepoRoot, "workflows", "comfyui_txt2img.json")));
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.Failure?.ExceptionMessage);
+        var file = result.Outputs[new("9")]["images"]![0]!;
+        Assert.Equal("ComfyUI_00001_.png", (string)file["filename"]!);
+        var png = Png.Read(Path.Combine(_test.Engine.Paths.Output, "ComfyUI_00001_.png"));
+        Assert.Equal((64, 64), (png.Image.Width, png.Image.Height));
+        Assert.Equal(20, _test.Events.OfType<NodeProgress>().Count(p => p.NodeId == "3"));
+    }
+}

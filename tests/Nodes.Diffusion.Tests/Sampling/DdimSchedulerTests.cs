@@ -1,0 +1,65 @@
+using Workflow.Nodes.Diffusion.Sampling;
+using Workflow.Nodes.Diffusion.Tests.Models;
+using Workflow.Testing;
+using Workflow.Torch;
+
+namespace Workflow.Nodes.Diffusion.Tests.Sampling;
+
+/// <summary>DDIM matches diffusers' DDIMScheduler with SD1.5's config: tables, timesteps (bit for bit) and steps.</summary>
+public sealed class DdimSchedulerTests
+{
+    private static DdimScheduler Scheduler() => new(DdimSchedulerConfig.FromJson(Sd15Fixture.Folder.Config("scheduler")));
+
+    [GoldenFact(Sd15Fixture.Name)]
+    public void Tables_match_diffusers()
+    {
+        using var golden = Sd15Fixture.Tensors("components/ddim_scheduler.safetensors");
+        var scheduler = Scheduler();
+        using var betas = torch.tensor<float>(scheduler.Betas);
+        using var alphasCumprod = torch.tensor<float>(scheduler.AlphasCumprod.ToArray());
+        using var final = torch.scalar_tensor(scheduler.FinalAlphaCumprod);
+        golden.AssertMatches("betas", betas);
+        golden.AssertMatches("alphas_cumprod", alphasCumprod);
+        golden.AssertMatches("final_alpha_cumprod", final);
+    }
+
+    [GoldenTheory(Sd15Fixture.Name)]
+    [InlineData("timesteps", 20)]
+    [InlineData("timesteps_10_steps", 10)]
+    public void Timesteps_match_diffusers_exactly(string name, int steps)
+    {
+        using var golden = Sd15Fixture.Tensors("components/ddim_scheduler.safetensors");
+        using var timesteps = torch.tensor<long>(Scheduler().Timesteps(steps));
+        golden.AssertMatches(name, timesteps);
+    }
+
+    [GoldenTheory(Sd15Fixture.Name)]
+    [InlineData("step_t701")]
+    [InlineData("step_t1")]
+    public void Step_matches_diffusers(string prefix)
+    {
+        using var golden = Sd15Fixture.Tensors("components/ddim_scheduler.safetensors");
+        using var scope = torch.NewDisposeScope();
+        long timestep = golden.Load($"{prefix}.timestep").item<long>();
+
+        using var output = Scheduler().Step(golden.Load($"{prefix}.model_output"), timestep, golden.Load($"{prefix}.sample"), steps: 20);
+
+        golden.AssertMatches($"{prefix}.prev_sample", output.PrevSample);
+        golden.AssertMatches($"{prefix}.pred_original_sample", output.PredOriginalSample);
+    }
+
+    [Fact]
+    public void Sampling_a_known_original_recovers_it()
+    {
+        // With a model that predicts the exact noise of x_t = √ᾱ·x₀ + √(1−ᾱ)·ε, every DDIM step keeps x₀ as its prediction.
+        var scheduler = new DdimScheduler(DdimSchedulerConfig.StableDiffusion1 with { SetAlphaToOne = true });
+        using var scope = torch.NewDisposeScope();
+        var original = torch.randn([1, 4, 2, 2], new Generator(3));
+        var noise = torch.randn([1, 4, 2, 2], new Generator(4));
+        var timesteps = scheduler.Timesteps(10);
+        var x = scheduler.AddNoise(original, noise, timesteps[0]);
+        foreach (var t in timesteps)
+            x = scheduler.Step(noise, t, x, steps: 10).PrevSample;
+        Assert.True(x.allclose(original, rtol: 0, atol: 1e-5), "DDIM with the true noise must land on x₀");
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Workflow.Torch;
+using Workflow.Torch.IO;
+
+namespace Workflow.Testing;
+
+/// <summary>
+/// The tensors of one fixture file, with the comparison and tolerance its manifest gives each of them
+/// (<c>manifest.json → tensors → &lt;file&gt; → &lt;name&gt;</c>). Tolerances are never typed into tests.
+/// </summary>
+public sealed class GoldenTensors : IDisposable
+{
+    private readonly SafeTensorsFile _file;
+    private readonly JsonObject _entries;
+    private readonly string _label;
+
+    private GoldenTensors(string fixture, string relativeFile)
+    {
+        _label = $"{fixture}/{relativeFile}";
+        _file = SafeTensorsFile.Open(Golden.File(fixture, relativeFile));
+        var manifest = JsonNode.Parse(File.ReadAllText(Golden.File(fixture, "manifest.json")))!;
+        _entries = manifest["tensors"]?[relativeFile] as JsonObject
+            ?? throw new InvalidDataException($"{fixture}/manifest.json lists no tensors for {relativeFile}");
+    }
+
+    public static GoldenTensors Open(string fixture, string relativeFile) => new(fixture, relativeFile);
+
+    public Tensor Load(string name) => _file.Load(name);
+
+    public bool Contains(string name) => _file.Contains(name);
+
+    /// <summary>The manifest's allowed max |actual − expected| for <paramref name="name"/> (0 for exact entries).</summary>
+    public double Tolerance(string name)
+    {
+        var entry = Entry(name);
+        return (string?)entry["comparison"] == "exact" ? 0 : (double)(entry["tolerance_max_abs_diff"]
+            ?? throw new InvalidDataException($"{_label}: {name} has no tolerance_max_abs_diff"));
+    }
+
+    /// <summary>Asserts <paramref name="actual"/> equals the golden tensor within the manifest's tolerance, naming where it differs most.</summary>
+    public void AssertMatches(string name, Tensor actual)
+    {
+        using var scope = torch.NewDisposeScope();
+        var expected = Load(name);
+        Assert.True(expected.shape.SequenceEqual(actual.shape),
+            $"{_label}: {name} has shape [{string.Join(", ", actual.shape)}], expected [{string.Join(", ", expected.shape)}]");
+        var difference = (actual.to(torch.float64, Device.CPU) - expected.to(torch.float64)).abs().flatten();
+        var tolerance = Tolerance(name);
+        if (difference.numel() == 0)
+            return;
+        var worst = difference.argmax().item<long>();
+        var maxDiff = difference[worst].item<double>();
+        Assert.True(maxDiff <= tolerance,
+            $"{_label}: {name} [{string.Join(", ", actual.shape)}] {actual.dtype}: max |diff| {maxDiff:G4} at flat index {worst} " +
+            $"(expected {expected.flatten()[worst].to(torch.float64).item<double>():G9}, got {actual.flatten()[worst].to(torch.float64, Device.CPU).item<double>():G9}), tolerance {tolerance:G4}");
+    }
+
+    /// <summary>
+    /// Asserts that every golden tensor named <paramref name="prefix"/>+x was produced as <paramref name="produced"/>[x] and
+    /// matches; intermediates the fixture does not record are not compared.
+    /// </summary>
+    public void AssertAllRecorded(string prefix, IReadOnlyDictionary<string, Tensor> produced)
+    {
+        var recorded = _entries.Select(e => e.Key).Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        Assert.True(recorded.Count > 0, $"{_label}: no golden tensors named {prefix}*");
+        foreach (var key in recorded)
+        {
+            Assert.True(produced.TryGetValue(key[prefix.Length..], out var tensor), $"{_label}: {key} is recorded but was not produced");
+            AssertMatches(key, tensor!);
+        }
+    }
+
+    private JsonObject Entry(string name) =>
+        _entries[name] as JsonObject ?? throw new InvalidDataException($"{_label}: the manifest has no entry for {name}");
+
+    public void Dispose() => _file.Dispose();
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+using Workflow.NodeSdk;
+
+namespace Workflow.Testing;
+
+/// <summary>A NodeContext for calling a node directly: its folders, and the progress and log messages it reported.</summary>
+public sealed class TestNodeContext(NodePaths paths, CancellationToken cancellation = default) : NodeContext
+{
+    private readonly RecordingLogger _logger = new();
+
+    public override string NodeId => "test";
+    public override string PromptId => "test";
+    public override CancellationToken Cancellation => cancellation;
+    public override ILogger Logger => _logger;
+    public override NodePaths Paths => paths;
+    public override PromptMetadata Metadata => PromptMetadata.None;
+
+    public List<(long Value, long Max)> Progress { get; } = [];
+
+    public IReadOnlyList<(LogLevel Level, string Message)> Logs => _logger.Messages;
+
+    public override void ReportProgress(long value, long max, PreviewImage? preview = null)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        Progress.Add((value, max));
+    }
+
+    private sealed class RecordingLogger : ILogger
+    {
+        public List<(LogLevel, string)> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Add((logLevel, formatter(state, exception)));
+    }
+}
