@@ -1,8 +1,8 @@
-using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 
 namespace Workflow.Nodes.Camera.Cameras;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>New cameras from old ones; a <see cref="Camera"/> never changes.</summary>
 internal static class CameraEdits

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 
 namespace Workflow.Nodes.Camera.Cameras;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>
 /// A camera as a JSON file other tools can read: <c>{"convention", "c2w": [F][4][4], "intrinsics": [F][4] | null,

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 
 namespace Workflow.Nodes.Camera.Cameras;
 

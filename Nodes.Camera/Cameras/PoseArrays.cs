@@ -1,4 +1,4 @@
-using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 
 namespace Workflow.Nodes.Camera.Cameras;
 

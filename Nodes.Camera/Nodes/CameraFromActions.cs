@@ -1,9 +1,10 @@
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Nodes;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>A camera trajectory from SANA-WM's action string: one pose to start, one more per frame of held keys.</summary>
 [Node("CameraFromActions", DisplayName = "Camera From Actions", Category = "camera",

@@ -1,9 +1,10 @@
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Nodes;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>Camera-to-world poses given as JSON text, or read from a .json or .npy file in the input folder.</summary>
 [Node("CameraFromPoses", DisplayName = "Camera From Poses", Category = "camera",

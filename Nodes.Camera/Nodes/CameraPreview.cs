@@ -4,7 +4,7 @@ using Workflow.Nodes.Camera.Preview;
 
 namespace Workflow.Nodes.Camera.Nodes;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>A picture of the cameras before any GPU time is spent on them: the trajectory from above and from the side.</summary>
 [Node("CameraPreview", DisplayName = "Camera Preview", Category = "camera", OutputNode = true,

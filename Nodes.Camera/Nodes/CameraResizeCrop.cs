@@ -1,9 +1,10 @@
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Nodes;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>Intrinsics moved to the image SANA-WM actually sees: resized to cover width × height, then centre-cropped.</summary>
 [Node("CameraResizeCrop", DisplayName = "Camera Resize Crop", Category = "camera",

@@ -3,7 +3,7 @@ using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Nodes;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>The camera cut to the frame count a video VAE accepts, and that count.</summary>
 public sealed record SnappedCamera(Camera Camera, int NumFrames) : INodeOutputs;

@@ -1,4 +1,5 @@
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Nodes;

@@ -1,9 +1,10 @@
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Nodes;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>MVDream's orbit of views around the origin (camera_utils.get_camera), with ImageDream's extra reference slot.</summary>
 [Node("OrbitCameras", DisplayName = "Orbit Cameras", Category = "camera",

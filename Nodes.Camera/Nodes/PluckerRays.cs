@@ -1,10 +1,11 @@
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
 using Workflow.Torch;
 
 namespace Workflow.Nodes.Camera.Nodes;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>SANA-WM's camera conditioning: the per-latent-frame raymap and the chunked Plücker ray maps.</summary>
 [Node("PluckerRays", DisplayName = "Plücker Rays", Category = "camera",

@@ -3,7 +3,7 @@ using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Nodes;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>Re-expresses every pose in the first camera's frame: the first becomes the identity.</summary>
 [Node("RelativeToFirst", DisplayName = "Relative To First", Category = "camera",

@@ -4,7 +4,7 @@ using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Nodes;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>Writes a camera to a JSON file in the output folder, for other tools and for CameraFromPoses.</summary>
 [Node("SaveCamera", DisplayName = "Save Camera", Category = "camera", OutputNode = true,

@@ -2,7 +2,7 @@ using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Preview;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>A frame's frustum and its place along the trajectory (0 first, 1 last).</summary>
 internal sealed record PlacedFrustum(int Frame, double Along, Frustum Frustum);

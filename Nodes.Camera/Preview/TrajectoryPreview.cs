@@ -4,7 +4,7 @@ using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Preview;
 
-using Camera = Workflow.NodeSdk.Camera;
+using Camera = Workflow.NodeSdk.Data.Camera;
 
 /// <summary>
 /// Draws a camera from above and from the side, one panel each at the same scale: the path through every camera

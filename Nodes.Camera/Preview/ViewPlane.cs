@@ -1,4 +1,4 @@
-using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
 
 namespace Workflow.Nodes.Camera.Preview;

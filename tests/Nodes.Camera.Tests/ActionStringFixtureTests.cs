@@ -66,5 +66,5 @@ public sealed class ActionStringFixtureTests
     private static string KeyLetters(HeldKeys keys) =>
         string.Concat(Enum.GetValues<HeldKeys>().Where(k => k != HeldKeys.None && keys.HasFlag(k)).Select(k => k.ToString().ToLowerInvariant()).Order());
 
-    internal static double[] Flatten(NodeSdk.Camera camera) => [.. camera.Poses.SelectMany(p => p.ToRowMajor())];
+    internal static double[] Flatten(NodeSdk.Data.Camera camera) => [.. camera.Poses.SelectMany(p => p.ToRowMajor())];
 }

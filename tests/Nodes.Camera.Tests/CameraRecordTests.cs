@@ -1,4 +1,5 @@
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Nodes;
 using Workflow.Torch;
 
@@ -23,7 +24,7 @@ public sealed class CameraRecordTests
     public void Intrinsics_need_a_frame_per_pose_and_positive_focal_lengths()
     {
         var two = new CameraIntrinsics([new PinholeIntrinsics(500, 500, 320, 240), new PinholeIntrinsics(510, 510, 320, 240)], 640, 480);
-        Assert.Throws<ArgumentException>(() => new NodeSdk.Camera(CameraConvention.OpenCv, [CameraPose.Identity], two));
+        Assert.Throws<ArgumentException>(() => new NodeSdk.Data.Camera(CameraConvention.OpenCv, [CameraPose.Identity], two));
         Assert.Throws<ArgumentException>(() => new CameraIntrinsics([new PinholeIntrinsics(0, 500, 320, 240)], 640, 480));
         Assert.Throws<ArgumentException>(() => new CameraIntrinsics([new PinholeIntrinsics(500, 500, 320, 240)], 0, 480));
         Assert.Equal(1, two.Take(1).FrameCount);

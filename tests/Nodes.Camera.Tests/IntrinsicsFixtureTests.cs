@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
 using Workflow.Nodes.Camera.Nodes;
 using Workflow.Nodes.Camera.Tests.Support;
@@ -65,7 +66,7 @@ public sealed class IntrinsicsFixtureTests
             Intrinsics(test, new CameraSnapFrames().Execute(Trajectory(test), (int)test["num_frames_arg"]!).NumFrames);
     }
 
-    private static NodeSdk.Camera Trajectory(JsonObject test) =>
+    private static NodeSdk.Data.Camera Trajectory(JsonObject test) =>
         test["action"] is JsonValue action
             ? new CameraFromActions().Execute((string)action!)
             : new CameraFromPoses().Execute(CameraEngine.Context(), test["c2w_input"]!.ToJsonString());

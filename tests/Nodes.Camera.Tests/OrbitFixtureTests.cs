@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Workflow.NodeSdk;
 using Workflow.Nodes.Camera.Cameras;
 using Workflow.Nodes.Camera.Nodes;
 using Workflow.Nodes.Camera.Tests.Support;
@@ -67,7 +66,7 @@ public sealed partial class OrbitFixtureTests
     }
 
     /// <summary>MVDream's (V, 16) camera input: each pose row-major, and an all-zero row for ImageDream's reference slot.</summary>
-    private static double[] CameraVectors(NodeSdk.Camera camera) =>
+    private static double[] CameraVectors(NodeSdk.Data.Camera camera) =>
         [.. camera.Poses.SelectMany(p => p.ToRowMajor()), .. camera.AppendsReferenceView ? new double[16] : []];
 
     /// <summary>The float64 bound of the manifest's camera section ("float64 rows: max |diff| &lt;= 1e-12; ...").</summary>

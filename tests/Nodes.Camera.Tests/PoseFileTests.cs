@@ -1,4 +1,5 @@
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Nodes;
 using Workflow.Nodes.Camera.Tests.Support;
 using Workflow.Testing;
@@ -80,7 +81,7 @@ public sealed class PoseFileTests : IDisposable
         Assert.Equal("file", error.InputName);
     }
 
-    private NodeSdk.Camera Read(string name) =>
+    private NodeSdk.Data.Camera Read(string name) =>
         new CameraFromPoses().Execute(CameraEngine.Context(_root), file: name, convention: CameraConvention.Blender);
 
     private void Write(string name, byte[] bytes)

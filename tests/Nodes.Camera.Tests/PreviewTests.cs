@@ -1,5 +1,6 @@
 using Workflow.Imaging;
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Nodes;
 using Workflow.Nodes.Camera.Tests.Support;
 using Workflow.Testing;
@@ -34,11 +35,11 @@ public sealed class PreviewTests : IDisposable
         Assert.Equal("""{"nodes":[]}""", png.GetText("workflow"));
     }
 
-    private static NodeSdk.Camera Make(string name) => name switch
+    private static NodeSdk.Data.Camera Make(string name) => name switch
     {
         "orbit with reference slot" => new OrbitCameras().Execute(views: 4, elevation: 5, extraReferenceView: true),
         "opengl orbit" => new OrbitCameras().Execute(views: 8, elevation: -20, azimuthSpan: 180, blenderCoords: false),
-        "single pose" => new NodeSdk.Camera(CameraConvention.OpenCv, [CameraPose.Identity]),
+        "single pose" => new NodeSdk.Data.Camera(CameraConvention.OpenCv, [CameraPose.Identity]),
         "turning on the spot" => new CameraFromActions().Execute("j-60,i-20"),
         _ => new CameraFromActions().Execute("w-3000,lw-2000,iwd-3000,ks-2000"),
     };

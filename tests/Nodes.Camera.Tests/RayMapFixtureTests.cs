@@ -1,4 +1,4 @@
-using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
 using Workflow.Nodes.Camera.Tests.Support;
 using Workflow.Testing;
@@ -18,14 +18,15 @@ public sealed class RayMapFixtureTests
         var encoding = tensor == "plucker" ? RayEncoding.Plucker : RayEncoding.OriginDirection;
         var config = SanaWmCameraFixture.Json("camera.json")["compute_raymap_direct"]!;
         var (height, width) = ((int)config["H"]!, (int)config["W"]!);
-        var poses = SanaWmCameraFixture.Tensor(File, "poses");
-        var intrinsics = SanaWmCameraFixture.Tensor(File, "intrinsics");
-        var actual = Enumerable.Range(0, (int)poses.Shape[0]).SelectMany(t =>
+        using var golden = GoldenTensors.Open(SanaWmCameraFixture.Name, File);
+        var (poses, shape) = SanaWmCameraFixture.Input(golden, "poses");
+        var (intrinsics, _) = SanaWmCameraFixture.Input(golden, "intrinsics");
+        var actual = Enumerable.Range(0, (int)shape[0]).SelectMany(t =>
         {
-            var pose = RigidTransform.Of(new CameraPose(poses.Values.AsSpan(16 * t, 16)));
-            var k = new PinholeIntrinsics(intrinsics.Values[4 * t], intrinsics.Values[4 * t + 1], intrinsics.Values[4 * t + 2], intrinsics.Values[4 * t + 3]);
+            var pose = RigidTransform.Of(new CameraPose(poses.AsSpan(16 * t, 16)));
+            var k = new PinholeIntrinsics(intrinsics[4 * t], intrinsics[4 * t + 1], intrinsics[4 * t + 2], intrinsics[4 * t + 3]);
             return RayMap.Compute(pose, k, height, width, encoding);
         }).ToList();
-        SanaWmCameraFixture.Expect("compute_raymap_direct", SanaWmCameraFixture.Tensor(File, tensor), actual);
+        SanaWmCameraFixture.AssertMatches(golden, tensor, actual);
     }
 }

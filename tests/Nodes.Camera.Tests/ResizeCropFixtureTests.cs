@@ -1,4 +1,4 @@
-using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
 using Workflow.Nodes.Camera.Nodes;
 using Workflow.Nodes.Camera.Tests.Support;
@@ -31,7 +31,7 @@ public sealed class ResizeCropFixtureTests
         var (source, target) = (Ints(test["src_size_wh"]), Ints(test["target_hw"]));
         var values = SanaWmCameraFixture.Doubles(test["intrinsics_in"]);
         var frames = Enumerable.Range(0, values.Length / 4).Select(f => new PinholeIntrinsics(values[4 * f], values[4 * f + 1], values[4 * f + 2], values[4 * f + 3]));
-        var camera = new NodeSdk.Camera(CameraConvention.OpenCv, Enumerable.Repeat(CameraPose.Identity, values.Length / 4),
+        var camera = new NodeSdk.Data.Camera(CameraConvention.OpenCv, Enumerable.Repeat(CameraPose.Identity, values.Length / 4),
             new CameraIntrinsics(frames, source[0], source[1]));
         var cropped = new CameraResizeCrop().Execute(camera, target[1], target[0]).Intrinsics!;
         Assert.Equal((target[1], target[0]), (cropped.Width, cropped.Height));

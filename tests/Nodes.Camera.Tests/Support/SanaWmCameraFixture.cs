@@ -1,19 +1,12 @@
 using System.Text.Json.Nodes;
 using Workflow.Testing;
 using Workflow.Torch;
-using Workflow.Torch.IO;
 
 namespace Workflow.Nodes.Camera.Tests.Support;
 
-/// <summary>A tensor of the fixture with what its manifest says about comparing it.</summary>
-internal sealed record GoldenTensor(string Name, long[] Shape, double[] Values, string Comparison, double Tolerance)
-{
-    public bool IsExact => Comparison == "exact";
-}
-
 /// <summary>
 /// ../shared/golden/sanawm-camera, read in place: SANA-WM's camera code (diffusers PR #13881) run on small inputs.
-/// JSON case files carry their own tolerances; tensors carry theirs in manifest.json.
+/// JSON case files carry their own tolerances; tensors carry theirs in manifest.json (read through GoldenTensors).
 /// </summary>
 internal static class SanaWmCameraFixture
 {
@@ -33,24 +26,22 @@ internal static class SanaWmCameraFixture
         return rows;
     }
 
-    public static GoldenTensor Tensor(string file, string name)
+    /// <summary>A stored tensor's values (as float64) and shape, for inputs.</summary>
+    public static (double[] Values, long[] Shape) Input(GoldenTensors golden, string name)
     {
-        var entry = Json("manifest.json")["tensors"]![file]![name]!;
-        using var safetensors = SafeTensorsFile.Open(Golden.File(Name, file));
-        using var tensor = safetensors.Load(name);
-        var comparison = (string)entry["comparison"]!;
-        return new GoldenTensor(name, tensor.shape, tensor.ToArray<double>(), comparison,
-            comparison == "input" ? 0 : (double)entry["tolerance_max_abs_diff"]!);
+        using var tensor = golden.Load(name);
+        return (tensor.ToArray<double>(), tensor.shape);
     }
 
-    /// <summary>Checks <paramref name="actual"/> against a tensor as its manifest says: bit for bit, or within its tolerance.</summary>
-    public static void Expect(string config, GoldenTensor expected, IReadOnlyList<double> actual)
+    /// <summary>
+    /// Checks values computed in double against a stored tensor as the manifest says. 'exact' entries hold float32
+    /// values upstream computed or cast, so ours are rounded to float32 before they must agree to the bit.
+    /// </summary>
+    public static void AssertMatches(GoldenTensors golden, string name, IReadOnlyList<double> values)
     {
-        var what = $"{Name} {config} {expected.Name} ({expected.Comparison})";
-        if (expected.IsExact)
-            Compare.ExactFloat32(what, expected.Values, actual, expected.Shape);
-        else
-            Compare.Within(what, expected.Values, actual, expected.Tolerance, expected.Shape);
+        using var scope = torch.NewDisposeScope();
+        var actual = torch.tensor<double>([.. values], golden.Load(name).shape);
+        golden.AssertMatches(name, golden.Tolerance(name) == 0 ? actual.to(ScalarType.Float32) : actual);
     }
 
     public static double[] Doubles(JsonNode? node) => [.. Flatten(node)];

@@ -1,4 +1,4 @@
-namespace Workflow.NodeSdk;
+namespace Workflow.NodeSdk.Data;
 
 /// <summary>
 /// One camera-to-world rigid transform as a row-major 4×4 matrix in double precision: a rotation (orthonormal,

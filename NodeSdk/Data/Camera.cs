@@ -1,4 +1,4 @@
-namespace Workflow.NodeSdk;
+namespace Workflow.NodeSdk.Data;
 
 /// <summary>
 /// A camera per frame: camera-to-world poses in one <see cref="CameraConvention"/>, and, where known, intrinsics for

@@ -1,6 +1,6 @@
 using Workflow.Torch;
 
-namespace Workflow.NodeSdk;
+namespace Workflow.NodeSdk.Data;
 
 /// <summary>
 /// The camera conditioning of a camera-controlled video model, per latent frame (SANA-WM's prepare_camera):
@@ -29,16 +29,13 @@ public sealed record CameraRays : IDisposable, IMemoryFootprint
 
     public long LatentFrames => Raymap.shape[0];
 
-    public long HostBytes => BytesOn(isHost: true);
+    public long HostBytes => TensorMemory.HostBytes(Raymap, ChunkPlucker);
 
-    public long DeviceBytes => BytesOn(isHost: false);
+    public long DeviceBytes => TensorMemory.DeviceBytes(Raymap, ChunkPlucker);
 
     public void Dispose()
     {
         Raymap.Dispose();
         ChunkPlucker.Dispose();
     }
-
-    private long BytesOn(bool isHost) =>
-        new[] { Raymap, ChunkPlucker }.Where(t => (t.device.Type == DeviceType.CPU) == isHost).Sum(t => t.numel() * t.element_size());
 }

@@ -1,4 +1,4 @@
-namespace Workflow.NodeSdk;
+namespace Workflow.NodeSdk.Data;
 
 /// <summary>
 /// The axes a camera-to-world pose is written in: which way the camera looks, and which world axis is up.

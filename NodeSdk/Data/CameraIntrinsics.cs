@@ -1,4 +1,4 @@
-namespace Workflow.NodeSdk;
+namespace Workflow.NodeSdk.Data;
 
 /// <summary>
 /// Per-frame pinhole intrinsics and the image size, in pixels, they refer to (intrinsics change when the image is
