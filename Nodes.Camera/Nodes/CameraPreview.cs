@@ -19,17 +19,9 @@ public sealed class CameraPreview : INode
         [Int(Min = 256, Max = 8192, Step = 8), Input(Tooltip = "Picture width in pixels (two panels side by side).")] int width = 1024,
         [Int(Min = 128, Max = 8192, Step = 8), Input(Tooltip = "Picture height in pixels.")] int height = 512)
     {
-        var png = Png.Encode(TrajectoryPreview.Render(camera, width, height), Metadata(context.Metadata));
+        var text = context.Metadata.PngTextChunks().Select(chunk => new PngText(chunk.Key, chunk.Value));
+        var png = Png.Encode(TrajectoryPreview.Render(camera, width, height), text);
         var file = OutputFile.Write(context, filenamePrefix, "png", png, width, height);
         return new UiOutput().AddFile("images", file.FileName, file.Subfolder, "output");
-    }
-
-    /// <summary>The workflow that made the picture, as ComfyUI's SaveImage embeds it: "prompt" and each extra_pnginfo entry.</summary>
-    private static IEnumerable<PngText> Metadata(PromptMetadata metadata)
-    {
-        if (metadata.Prompt is { } prompt)
-            yield return new PngText("prompt", prompt.ToJsonString());
-        foreach (var (key, value) in metadata.ExtraPngInfo ?? [])
-            yield return new PngText(key, value?.ToJsonString() ?? "null");
     }
 }
