@@ -1,5 +1,5 @@
+using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Workflow.NodeSdk.Data;
 
 namespace Workflow.Nodes.Camera.Cameras;
@@ -13,18 +13,19 @@ using Camera = Workflow.NodeSdk.Data.Camera;
 /// </summary>
 internal static class CameraJson
 {
+    /// <summary>The file's text: indented, one pose (or one frame's intrinsics) per line, numbers that read back exactly.</summary>
     public static string Write(Camera camera)
     {
         var intrinsics = camera.Intrinsics;
-        var json = new JsonObject
+        var fields = new List<string>
         {
-            ["convention"] = ConventionNames.Of(camera.Convention),
-            ["c2w"] = new JsonArray([.. camera.Poses.Select(PoseJson)]),
-            ["intrinsics"] = intrinsics is null ? null : new JsonArray([.. intrinsics.Frames.Select(k => (JsonNode)new JsonArray(k.Fx, k.Fy, k.Cx, k.Cy))]),
-            ["image_size"] = intrinsics is null ? null : new JsonArray(intrinsics.Width, intrinsics.Height),
-            ["reference_view"] = camera.AppendsReferenceView,
+            $"\"convention\": \"{ConventionNames.Of(camera.Convention)}\"",
+            $"\"c2w\": {Lines(camera.Poses.Select(PoseJson))}",
+            $"\"intrinsics\": {(intrinsics is null ? "null" : Lines(intrinsics.Frames.Select(k => Row(k.Fx, k.Fy, k.Cx, k.Cy))))}",
+            $"\"image_size\": {(intrinsics is null ? "null" : $"[{intrinsics.Width}, {intrinsics.Height}]")}",
+            $"\"reference_view\": {(camera.AppendsReferenceView ? "true" : "false")}",
         };
-        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return "{\n  " + string.Join(",\n  ", fields) + "\n}\n";
     }
 
     /// <summary>Reads a camera; a <see cref="FormatException"/> says what is wrong.</summary>
@@ -45,8 +46,12 @@ internal static class CameraJson
                 : new Camera(bareArrayConvention, PoseArrays.ToPoses(NumericArray.FromJson(document.RootElement)));
     }
 
-    private static JsonNode PoseJson(CameraPose pose) =>
-        new JsonArray([.. Enumerable.Range(0, 4).Select(r => (JsonNode)new JsonArray(pose[r, 0], pose[r, 1], pose[r, 2], pose[r, 3]))]);
+    private static string PoseJson(CameraPose pose) => "[" + string.Join(", ", Enumerable.Range(0, 4).Select(r => Row(pose[r, 0], pose[r, 1], pose[r, 2], pose[r, 3]))) + "]";
+
+    /// <summary>Numbers as JSON: shortest round-trip text; −0 is written as 0 (adding +0 turns −0 into +0).</summary>
+    private static string Row(params double[] values) => "[" + string.Join(", ", values.Select(v => (v + 0.0).ToString("R", CultureInfo.InvariantCulture))) + "]";
+
+    private static string Lines(IEnumerable<string> items) => "[\n    " + string.Join(",\n    ", items) + "\n  ]";
 
     private static Camera FromObject(JsonElement root)
     {
