@@ -23,7 +23,7 @@ public sealed class CameraFromPoses : INode, IValidateInputs, IFingerprint
         {
             (true, false) => InputErrors.Run("poses", poses, () => CameraJson.Read(poses, convention)),
             (false, true) => InputErrors.Run("file", file, () => ReadFile(context.Paths, file, convention)),
-            _ => throw new InputException("poses", poses, OneSourceProblem),
+            _ => throw InputErrors.Refusal("poses", poses, OneSourceProblem),
         };
         return InputErrors.Run("intrinsics", intrinsics, () => camera.AttachIntrinsics(intrinsics ?? camera.Intrinsics));
     }

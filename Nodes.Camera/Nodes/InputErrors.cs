@@ -17,12 +17,13 @@ internal static class InputErrors
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException)
         {
-            throw new InputException(inputName, Abbreviated(value), ex.Message, ex);
+            throw Refusal(inputName, value, ex.Message, ex);
         }
     }
 
-    /// <summary>Long text (a pasted pose array) shortened for the error message; the reason says what is wrong with it.</summary>
-    private static object? Abbreviated(object? value) => value is string { Length: > 80 } text ? text[..77] + "..." : value;
+    /// <summary>The error for an input that cannot be used, its value shortened if it is long text.</summary>
+    public static InputException Refusal(string inputName, object? value, string message, Exception? inner = null) =>
+        new(inputName, Abbreviated(value), message, inner);
 
     /// <summary>The problem <paramref name="check"/> finds with a literal input, or none; linked inputs are not checked here.</summary>
     public static IEnumerable<InputProblem> Check<T>(InputValues literals, string inputName, Action<T> check)
@@ -39,4 +40,7 @@ internal static class InputErrors
             return [new InputProblem(inputName, ex.Message)];
         }
     }
+
+    /// <summary>Long text (a pasted pose array) shortened for the error message; the reason says what is wrong with it.</summary>
+    private static object? Abbreviated(object? value) => value is string { Length: > 80 } text ? text[..77] + "..." : value;
 }

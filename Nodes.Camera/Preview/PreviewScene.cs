@@ -17,7 +17,7 @@ internal sealed record PreviewScene(IReadOnlyList<Vector3> Centres, IReadOnlyLis
     public const int MaxFrustums = 12;
 
     /// <summary>Every point the views must show: centres, frustum corners, and the world origin.</summary>
-    public IEnumerable<Vector3> Extent => [Vector3.Zero, .. Centres, .. Frustums.SelectMany(f => f.Frustum.Corners)];
+    public IEnumerable<Vector3> Extent => ExtentOf(Centres, Frustums);
 
     public static PreviewScene Of(Camera camera)
     {
@@ -29,13 +29,15 @@ internal sealed record PreviewScene(IReadOnlyList<Vector3> Centres, IReadOnlyLis
             .Select(f => new PlacedFrustum(f, poses.Count > 1 ? f / (poses.Count - 1.0) : 0,
                 Frustum.Of(poses[f], camera.Convention, ImagePlane.Of(camera.Intrinsics, f), depth)))
             .ToList();
-        var scene = new PreviewScene(centres, frustums, 1);
-        return scene with { GridStep = NiceStep(Size(scene.Extent) / 6) };
+        return new PreviewScene(centres, frustums, NiceStep(Size(ExtentOf(centres, frustums)) / 6));
     }
 
+    private static IEnumerable<Vector3> ExtentOf(IReadOnlyList<Vector3> centres, IReadOnlyList<PlacedFrustum> frustums) =>
+        [Vector3.Zero, .. centres, .. frustums.SelectMany(f => f.Frustum.Corners)];
+
     /// <summary>
-    /// A tenth of the scene, but no deeper than keeps neighbouring frustums from overlapping along the path; a camera
-    /// that only turns still gets a visible one.
+    /// About an eighth of the scene, but no deeper than keeps neighbouring frustums from overlapping along the path; a
+    /// camera that only turns still gets a visible one.
     /// </summary>
     private static double FrustumDepth(IReadOnlyList<Vector3> centres, IReadOnlyList<int> sampled, ImagePlane plane)
     {
