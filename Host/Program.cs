@@ -8,7 +8,7 @@ var root = new RootCommand("Runs node-graph workflows (ComfyUI API format) with 
     RunCommand.Create(global),
     ValidateCommand.Create(global),
     NodesCommand.Create(global),
-    BenchCommand.Create(),
+    BenchCommand.Create(global, args),
 };
 global.AddTo(root);
 return await root.Parse(args).InvokeAsync();

@@ -4,13 +4,29 @@ using Workflow.Host.Benchmarks;
 
 namespace Workflow.Host.Cli;
 
-/// <summary><c>workflow bench &lt;what&gt; [--json]</c>: benchmarks that report ratios and figures, never pass/fail.</summary>
+/// <summary>
+/// <c>workflow bench &lt;what&gt; [--json]</c>: benchmarks that report ratios and figures, never pass/fail. The host's own
+/// (executor, tensor) and those plugins offer ([Benchmark] classes, such as Nodes.Diffusion's sampler), which appear
+/// when the command line starts with "bench".
+/// </summary>
 public static class BenchCommand
 {
-    public static Command Create()
+    public static Command Create(GlobalOptions global, string[] args)
     {
         var bench = new Command("bench", "Measure the host's speed") { Executor(), Tensor() };
+        if (args.FirstOrDefault() == "bench")
+            foreach (var entry in PluginBenchmarks.Find(LoadPlugins(args)))
+                bench.Subcommands.Add(PluginBenchmarkCommand.Create(global, entry));
         return bench;
+    }
+
+    /// <summary>The plugins a benchmark may come from: the default folder, WORKFLOW_PLUGIN_PATH and any --plugins DIR on the line.</summary>
+    private static Plugins.PluginReport LoadPlugins(string[] args)
+    {
+        var extra = args.Zip(args.Skip(1)).Where(pair => pair.First == "--plugins").Select(pair => pair.Second);
+        var loader = new Plugins.PluginLoader(new Registry.NodeRegistry(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Plugins.PluginLoader>.Instance);
+        loader.LoadAll(Plugins.PluginOptions.FromEnvironment(extra));
+        return loader.Report;
     }
 
     private static Command Executor()

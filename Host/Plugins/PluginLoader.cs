@@ -93,7 +93,7 @@ public sealed partial class PluginLoader(NodeRegistry registry, ILogger<PluginLo
             Fail(plugin, null, $"reading its nodes failed: {ex.GetType().Name}: {ex.Message}");
         }
         _reportLoaded.Add(new LoadedPlugin(plugin, Path.GetDirectoryName(assembly.Location) ?? "",
-            assembly.GetName().Version?.ToString() ?? "", nodes));
+            assembly.GetName().Version?.ToString() ?? "", nodes, assembly));
         LogPluginLoaded(plugin, nodes.Count);
     }
 

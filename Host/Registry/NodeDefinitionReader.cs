@@ -1,4 +1,5 @@
 using System.Reflection;
+using Workflow.Host.Plugins;
 using Workflow.NodeSdk;
 
 namespace Workflow.Host.Registry;
@@ -10,7 +11,7 @@ namespace Workflow.Host.Registry;
 public static class NodeDefinitionReader
 {
     public static IEnumerable<Type> NodeTypes(Assembly assembly) =>
-        LoadableTypes(assembly).Where(t => t.GetCustomAttribute<NodeAttribute>() is not null);
+        LoadableTypes.Of(assembly).Where(t => t.GetCustomAttribute<NodeAttribute>() is not null);
 
     public static NodeReadResult Read(Type type, string module)
     {
@@ -85,18 +86,6 @@ public static class NodeDefinitionReader
         foreach (var duplicate in inputs.GroupBy(i => i.Name).Where(g => g.Count() > 1))
             problems.Add($"Input name '{duplicate.Key}' is used by {duplicate.Count()} parameters.");
         return inputs;
-    }
-
-    private static IEnumerable<Type> LoadableTypes(Assembly assembly)
-    {
-        try
-        {
-            return assembly.GetTypes();
-        }
-        catch (ReflectionTypeLoadException ex)
-        {
-            return ex.Types.Where(t => t is not null)!;
-        }
     }
 }
 

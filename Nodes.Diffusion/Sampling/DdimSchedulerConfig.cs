@@ -35,6 +35,7 @@ public sealed record DdimSchedulerConfig
         SetAlphaToOne = false, StepsOffset = 1,
     };
 
+    [JsonIgnore]
     public BetaSchedule BetaSchedule => BetaScheduleName switch
     {
         "linear" => BetaSchedule.Linear,
@@ -42,6 +43,7 @@ public sealed record DdimSchedulerConfig
         _ => throw new NotSupportedException($"beta_schedule '{BetaScheduleName}' is not supported (linear, scaled_linear)."),
     };
 
+    [JsonIgnore]
     public PredictionType PredictionType => PredictionTypeName switch
     {
         "epsilon" => PredictionType.Epsilon,
@@ -50,6 +52,7 @@ public sealed record DdimSchedulerConfig
         _ => throw new NotSupportedException($"prediction_type '{PredictionTypeName}' is not supported."),
     };
 
+    [JsonIgnore]
     public TimestepSpacing TimestepSpacing => TimestepSpacingName switch
     {
         "leading" => TimestepSpacing.Leading,

@@ -32,6 +32,7 @@ public sealed record ClipTextConfig
         HiddenSize = 768, IntermediateSize = 3072, ProjectionDim = 768, NumHiddenLayers = 12, NumAttentionHeads = 12,
     };
 
+    [JsonIgnore]
     public ClipActivation Activation => HiddenAct switch
     {
         "quick_gelu" => ClipActivation.QuickGelu,

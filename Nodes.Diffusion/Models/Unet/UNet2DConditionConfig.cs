@@ -39,8 +39,10 @@ public sealed record UNet2DConditionConfig
     [JsonPropertyName("sample_size")] public int? SampleSize { get; init; }
 
     /// <summary>Heads per down block. diffusers reads the misnamed attention_head_dim as the head count when num_attention_heads is unset.</summary>
+    [JsonIgnore]
     public int[] HeadsPerBlock => PerBlock(NumAttentionHeads ?? AttentionHeadDim, 8);
 
+    [JsonIgnore]
     public int[] TransformerLayersPerBlockValues => PerBlock(TransformerLayersPerBlock, 1);
 
     public static UNet2DConditionConfig FromJson(string json) =>

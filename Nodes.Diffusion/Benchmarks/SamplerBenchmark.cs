@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Workflow.Nodes.Diffusion.Loading;
+using Workflow.Nodes.Diffusion.Sampling;
+using Workflow.NodeSdk;
+using Workflow.Torch;
+
+namespace Workflow.Nodes.Diffusion.Benchmarks;
+
+/// <summary>
+/// <c>workflow bench sampler</c>: one UNet call on the classifier-free-guidance batch and a full DDIM run with guidance,
+/// on a checkpoint (default: models/checkpoints/sd15-tiny) or an SD1.5-sized UNet with random weights at a 64×64
+/// latent (--random-sd15), against the same model in PyTorch on the same libtorch (<see cref="UnetReference"/>).
+/// </summary>
+[Benchmark("sampler", Description = "One UNet step on the CFG batch and a full DDIM run with guidance, against PyTorch")]
+public sealed class SamplerBenchmark : IBenchmark
+{
+    private const string Prompt = "a photograph of an astronaut riding a horse";
+
+    public IReadOnlyList<BenchmarkOption> Options { get; } =
+    [
+        new("checkpoint", "A checkpoint: a path, or a name under models/checkpoints"),
+        new("random-sd15", "An SD1.5-sized model with random weights, at a 64×64 latent", IsFlag: true),
+        new("steps", "DDIM steps of the full run", "20"),
+        new("rounds", "Timed UNet calls (median reported)", "3"),
+        new("python", "Python with PyTorch for the reference (empty: no reference)", "/usr/bin/python3"),
+    ];
+
+    public JsonObject Run(BenchmarkRun run)
+    {
+        var (checkpoint, label, latentSize) = LoadModel(run);
+        using var model = checkpoint.Model;
+        using var clip = checkpoint.Clip;
+        using var vae = checkpoint.Vae;
+        using var positive = clip.Encode(Prompt, NullLogger.Instance);
+        using var negative = clip.Encode("", NullLogger.Instance);
+        using var noise = torch.randn([1, model.LatentFormat.Channels, latentSize, latentSize], new Generator(0));
+        int steps = run.Int("steps", 20), rounds = Math.Max(1, run.Int("rounds", 3));
+
+        using var context = torch.cat([negative.Entries[0].Embeddings, positive.Entries[0].Embeddings], dim: 0);
+        using var batch = torch.cat([noise, noise], dim: 0);
+        run.Log($"{label}: UNet on [{string.Join(", ", batch.shape)}], {rounds} timed calls after one warm-up");
+        var (stepSeconds, unetOutput) = TimeUnet(model.Unet, batch, context, rounds);
+        using var _ = unetOutput;
+        run.Log($"full run: {steps} DDIM steps with guidance 7.5");
+        var clock = Stopwatch.StartNew();
+        using var generator = new Generator(0);
+        using var latents = DdimSampler.Sample(model, new DdimRequest(noise, null, positive, negative, steps, 7.5, 0, 1.0, generator), (_, _) => { });
+        double totalSeconds = clock.Elapsed.TotalSeconds;
+
+        var report = new JsonObject
+        {
+            ["model"] = label,
+            ["latent"] = new JsonArray(1, model.LatentFormat.Channels, latentSize, latentSize),
+            ["steps"] = steps,
+            ["threads"] = torch.get_num_threads(),
+            ["unet_step_s"] = stepSeconds,
+            ["total_s"] = totalSeconds,
+            ["peak_rss_mb"] = PeakRssMegabytes(),
+        };
+        if (run.Value("python") is { Length: > 0 } python)
+            report["reference"] = UnetReference.Compare(python, model, new UnetReference.Inputs(batch, context, noise, positive, negative, steps, rounds),
+                new UnetReference.Ours(stepSeconds, totalSeconds, unetOutput, latents), run.Log);
+        return report;
+    }
+
+    private static (LoadedCheckpoint Checkpoint, string Label, int LatentSize) LoadModel(BenchmarkRun run)
+    {
+        if (run.Flag("random-sd15"))
+        {
+            run.Log("building an SD1.5-sized model with random weights");
+            return (RandomCheckpoint.Create(RandomModelPreset.Sd15, 0), "sd15 (random weights)", 64);
+        }
+        var name = run.Value("checkpoint") ?? "sd15-tiny";
+        var path = File.Exists(name) || Directory.Exists(name) ? name : Path.Combine(run.Paths.ModelFolder("checkpoints"), name);
+        if (!File.Exists(path) && !Directory.Exists(path))
+            throw new FileNotFoundException($"No checkpoint {name} (run ./setup.sh to link the sd15-tiny fixture, or pass --checkpoint or --random-sd15).");
+        run.Log($"loading {path}");
+        var checkpoint = CheckpointLoader.Load(path, [Path.Combine(run.Paths.Models, "tokenizers", "clip_l")]);
+        return (checkpoint, Path.GetFileName(path), checkpoint.Model.Unet.Config.SampleSize ?? 64);
+    }
+
+    /// <summary>Median seconds of <paramref name="rounds"/> UNet calls at t = 981 after one warm-up, and the last output.</summary>
+    private static (double Seconds, Tensor Output) TimeUnet(Models.Unet.UNet2DConditionModel unet, Tensor batch, Tensor context, int rounds)
+    {
+        using var timestep = torch.scalar_tensor(981L, torch.int64);
+        var output = unet.Forward(batch, timestep, context);
+        var seconds = new List<double>();
+        for (int i = 0; i < rounds; i++)
+        {
+            output.Dispose();
+            var clock = Stopwatch.StartNew();
+            output = unet.Forward(batch, timestep, context);
+            seconds.Add(clock.Elapsed.TotalSeconds);
+        }
+        return (seconds.Order().ElementAt(seconds.Count / 2), output);
+    }
+
+    /// <summary>The process's peak resident memory (VmHWM), in MiB.</summary>
+    private static double PeakRssMegabytes()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Workflow.Nodes.Diffusion.Components;
+using Workflow.NodeSdk.Data;
+using Workflow.Torch;
+using Workflow.Torch.IO;
+
+namespace Workflow.Nodes.Diffusion.Benchmarks;
+
+/// <summary>
+/// Runs the same UNet in PyTorch on the same libtorch (unet_reference.py beside this plugin): diffusers when it is
+/// importable, otherwise a compact eager port of diffusers' forward, reading the same weights. Reports the ratios
+/// ours / PyTorch and how far the two outputs are apart.
+/// </summary>
+public static class UnetReference
+{
+    public sealed record Inputs(Tensor Batch, Tensor Context, Tensor Noise, Conditioning Positive, Conditioning Negative, int Steps, int Rounds);
+
+    public sealed record Ours(double UnetStepSeconds, double TotalSeconds, Tensor UnetOutput, Tensor Latents);
+
+    public static JsonObject Compare(string python, DiffusionModel model, Inputs inputs, Ours ours, Action<string> log)
+    {
+        var folder = Directory.CreateTempSubdirectory("bench-sampler-").FullName;
+        try
+        {
+            log($"writing the weights and inputs for the PyTorch reference to {folder}");
+            SafeTensors.Save(Path.Combine(folder, "unet.safetensors"), model.Unet.state_dict());
+            File.WriteAllText(Path.Combine(folder, "unet_config.json"), JsonSerializer.Serialize(model.Unet.Config));
+            File.WriteAllText(Path.Combine(folder, "scheduler_config.json"), JsonSerializer.Serialize(model.Schedule));
+            SafeTensors.Save(Path.Combine(folder, "inputs.safetensors"), new Dictionary<string, Tensor>
+            {
+                ["batch"] = inputs.Batch, ["context"] = inputs.Context, ["noise"] = inputs.Noise,
+                ["positive"] = inputs.Positive.Entries[0].Embeddings, ["negative"] = inputs.Negative.Entries[0].Embeddings,
+            });
+            log("running the PyTorch reference");
+            var result = RunScript(python, folder, inputs, torch.get_num_threads());
+            using var outputs = SafeTensorsFile.Open(Path.Combine(folder, "outputs.safetensors"));
+            using var theirUnet = outputs.Load("unet_output");
+            using var theirLatents = outputs.Load("latents");
+            result["ratio_unet_step"] = ours.UnetStepSeconds / (double)result["unet_step_s"]!;
+            result["ratio_total"] = ours.TotalSeconds / (double)result["total_s"]!;
+            result["max_abs_diff_unet"] = MaxAbsDiff(ours.UnetOutput, theirUnet);
+            result["max_abs_diff_latents"] = MaxAbsDiff(ours.Latents, theirLatents);
+            return result;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception or JsonException)
+        {
+            return new JsonObject { ["error"] = ex.Message };
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static JsonObject RunScript(string python, string folder, Inputs inputs, int threads)
+    {
+        var script = Path.Combine(Path.GetDirectoryName(typeof(UnetReference).Assembly.Location)!, "Benchmarks", "unet_reference.py");
+        var start = new ProcessStartInfo(python, [script, folder, inputs.Steps.ToString(), inputs.Rounds.ToString(), threads.ToString()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{python} {Path.GetFileName(script)} failed ({process.ExitCode}): {stderr.Result.Trim()}");
+        return JsonNode.Parse(stdout.Trim().Split('\n')[^1])!.AsObject();
+    }
+
+    private static double MaxAbsDiff(Tensor ours, Tensor theirs)
+    {
+        using var difference = (ours - theirs).abs().max();
+        return difference.item<float>();
+    }
+}
