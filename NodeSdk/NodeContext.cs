@@ -32,6 +32,18 @@ public abstract class NodeContext
 public sealed record PromptMetadata(JsonObject? Prompt, JsonObject? ExtraPngInfo)
 {
     public static PromptMetadata None { get; } = new(null, null);
+
+    /// <summary>
+    /// What ComfyUI's SaveImage embeds in a PNG as text chunks, keyword and JSON text: "prompt" (the API workflow),
+    /// then each extra_pnginfo entry ("workflow"), so the picture can be dropped back into ComfyUI.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string>> PngTextChunks()
+    {
+        if (Prompt is not null)
+            yield return new("prompt", Prompt.ToJsonString());
+        foreach (var (key, value) in ExtraPngInfo ?? [])
+            yield return new(key, value?.ToJsonString() ?? "null");
+    }
 }
 
 /// <summary>A small RGB picture shown while a node works (for example a decoded latent), 8 bits per channel, row-major.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Workflow.Imaging;
 using Workflow.Nodes.Core.Output;
 using Workflow.NodeSdk;
@@ -23,7 +22,7 @@ public sealed class SaveImage : INode
         string filenamePrefix = "ComfyUI")
     {
         var target = Resolve(context.Paths.Output, filenamePrefix, (int)images.Width, (int)images.Height);
-        var text = Metadata(context.Metadata);
+        var text = context.Metadata.PngTextChunks().Select(chunk => new PngText(chunk.Key, chunk.Value)).ToList();
         var ui = new UiOutput();
         int counter = target.Counter;
         for (long i = 0; i < images.Count; i++)
@@ -50,15 +49,5 @@ public sealed class SaveImage : INode
         {
             throw new InputException("filename_prefix", prefix, ex.Message);
         }
-    }
-
-    private static List<PngText> Metadata(PromptMetadata metadata)
-    {
-        var text = new List<PngText>();
-        if (metadata.Prompt is { } prompt)
-            text.Add(new PngText("prompt", prompt.ToJsonString()));
-        foreach (var (key, value) in metadata.ExtraPngInfo ?? new JsonObject())
-            text.Add(new PngText(key, value?.ToJsonString() ?? "null"));
-        return text;
     }
 }

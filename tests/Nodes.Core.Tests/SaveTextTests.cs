@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Workflow.Host.Execution;
+using Workflow.NodeSdk;
 using Workflow.Nodes.Core.Output;
 using Workflow.Testing;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Workflow.Nodes.Core.Output;
+namespace Workflow.NodeSdk;
 
 /// <summary>
 /// ComfyUI's output naming (folder_paths.get_save_image_path): the prefix may hold subfolders and
