@@ -2,6 +2,8 @@ using System.CommandLine;
 using Spectre.Console;
 using Workflow.Host.Benchmarks;
 
+using Workflow.Torch;
+
 namespace Workflow.Host.Cli;
 
 /// <summary>
@@ -58,16 +60,26 @@ public static class BenchCommand
             Description = "Python with PyTorch for the reference (Debian's python3-torch: same libtorch)",
             DefaultValueFactory = _ => "/usr/bin/python3",
         };
+        var device = new Option<string>("--device")
+        {
+            Description = "Where both sides run: cpu or cuda[:N] (against the PyTorch that the shim was built from)",
+            DefaultValueFactory = _ => "cpu",
+        };
         var command = new Command("tensor", "The tensor library against PyTorch on the same libtorch: dispatch overhead, conv2d, matmul, attention")
         {
-            json, threads, python,
+            json, threads, python, device,
         };
         command.SetAction(parse =>
         {
             TensorBenchmark.Report report;
             try
             {
-                report = TensorBenchmark.Run(parse.GetValue(python)!, parse.GetValue(threads));
+                report = TensorBenchmark.Run(parse.GetValue(python)!, parse.GetValue(threads), Device.Parse(parse.GetValue(device)!));
+            }
+            catch (FormatException e)
+            {
+                Console.Error.WriteLine($"bench tensor: --device: {e.Message}");
+                return ExitCodes.Usage;
             }
             catch (TensorReference.UnavailableException e)
             {
@@ -86,7 +98,7 @@ public static class BenchCommand
     private static Table TensorTable(TensorBenchmark.Report report)
     {
         var table = new Table()
-            .Title($"libtorch {report.Libtorch} (PyTorch {report.PyTorch}), {report.Threads} threads; ratio = ours / PyTorch")
+            .Title($"libtorch {report.Libtorch} (PyTorch {report.PyTorch}) on {report.Device}, {report.Threads} threads; ratio = ours / PyTorch")
             .AddColumns("case", "ours", "PyTorch", "ratio", "target");
         foreach (var c in report.Cases)
             table.AddRow(
