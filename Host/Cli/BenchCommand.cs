@@ -2,8 +2,6 @@ using System.CommandLine;
 using Spectre.Console;
 using Workflow.Host.Benchmarks;
 
-using Workflow.Torch;
-
 namespace Workflow.Host.Cli;
 
 /// <summary>
@@ -15,7 +13,7 @@ public static class BenchCommand
 {
     public static Command Create(GlobalOptions global, string[] args)
     {
-        var bench = new Command("bench", "Measure the host's speed") { Executor(), Tensor() };
+        var bench = new Command("bench", "Measure the host's speed") { Executor(), Tensor(global) };
         if (args.FirstOrDefault() == "bench")
             foreach (var entry in PluginBenchmarks.Find(LoadPlugins(args)))
                 bench.Subcommands.Add(PluginBenchmarkCommand.Create(global, entry));
@@ -51,7 +49,7 @@ public static class BenchCommand
         return command;
     }
 
-    private static Command Tensor()
+    private static Command Tensor(GlobalOptions global)
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads on both sides (default: every hardware thread)" };
@@ -60,26 +58,16 @@ public static class BenchCommand
             Description = "Python with PyTorch for the reference (Debian's python3-torch: same libtorch)",
             DefaultValueFactory = _ => "/usr/bin/python3",
         };
-        var device = new Option<string>("--device")
+        var command = new Command("tensor", "The tensor library against PyTorch on the same libtorch (on --device): dispatch overhead, conv2d, matmul, attention")
         {
-            Description = "Where both sides run: cpu or cuda[:N] (against the PyTorch that the shim was built from)",
-            DefaultValueFactory = _ => "cpu",
-        };
-        var command = new Command("tensor", "The tensor library against PyTorch on the same libtorch: dispatch overhead, conv2d, matmul, attention")
-        {
-            json, threads, python, device,
+            json, threads, python,
         };
         command.SetAction(parse =>
         {
             TensorBenchmark.Report report;
             try
             {
-                report = TensorBenchmark.Run(parse.GetValue(python)!, parse.GetValue(threads), Device.Parse(parse.GetValue(device)!));
-            }
-            catch (FormatException e)
-            {
-                Console.Error.WriteLine($"bench tensor: --device: {e.Message}");
-                return ExitCodes.Usage;
+                report = TensorBenchmark.Run(parse.GetValue(python)!, parse.GetValue(threads), global.EngineOptions(parse).Device);
             }
             catch (TensorReference.UnavailableException e)
             {

@@ -25,12 +25,11 @@ public sealed class SamplerBenchmark : IBenchmark
         new("steps", "DDIM steps of the full run", "20"),
         new("rounds", "Timed UNet calls (median reported)", "3"),
         new("python", "Python with PyTorch for the reference (empty: no reference)", "/usr/bin/python3"),
-        new("device", "Where both sides run: cpu or cuda[:N]", "cpu"),
     ];
 
     public JsonObject Run(BenchmarkRun run)
     {
-        var device = Device.Parse(run.Value("device") ?? "cpu");
+        var device = run.Device;
         var (checkpoint, label, latentSize) = LoadModel(run);
         checkpoint.To(device);
         using var model = checkpoint.Model;
