@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs what scripts/gpu-check.sh needs on a GPU machine that has PyTorch but no .NET into .device/ (git-ignored,
-# about 50 MB): the .NET runtime, the Release build of the host and of the tensor and diffusion test assemblies,
+# about 50 MB): the .NET and ASP.NET Core runtimes, the Release build of the host and of the tensor and diffusion test assemblies,
 # xunit's console runner, and the sd15-tiny and randn fixtures (without sd15-tiny's single file). Run after a build.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -22,10 +22,17 @@ fi
 
 rm -rf "$out" && mkdir -p "$out"
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
-runtime=$(basename "$(ls -d "$dotnet_root"/shared/Microsoft.NETCore.App/10.* | sort -V | tail -1)")
+newest() { basename "$(ls -d "$dotnet_root/shared/$1"/10.* | sort -V | tail -1)"; }
 export XZ_OPT="-T0 -6"
-tar -C "$dotnet_root" -cJf "$out/dotnet.tar.xz" dotnet host "shared/Microsoft.NETCore.App/$runtime"
+tar -C "$dotnet_root" -cJf "$out/dotnet.tar.xz" dotnet host \
+  "shared/Microsoft.NETCore.App/$(newest Microsoft.NETCore.App)" "shared/Microsoft.AspNetCore.App/$(newest Microsoft.AspNetCore.App)"
 tar -C artifacts/bin -cJf "$out/app.tar.xz" Host/release Torch.Tests/release Nodes.Diffusion.Tests/release
-tar -C "$xunit" -cJf "$out/xunit.tar.xz" .
+# The runner is the process: it must load ASP.NET Core's shared framework too, which the host's assemblies use.
+runner=$(mktemp -d)
+cp -r "$xunit/." "$runner/"
+echo '{"runtimeOptions": {"frameworks": [{"name": "Microsoft.NETCore.App", "version": "10.0.0"}, {"name": "Microsoft.AspNetCore.App", "version": "10.0.0"}]}}' \
+  > "$runner/xunit.console.runtimeconfig.json"
+tar -C "$runner" -cJf "$out/xunit.tar.xz" .
+rm -rf "$runner"
 tar -C "$golden" -cJf "$out/golden.tar.xz" --exclude sd15-tiny/sd15-tiny.safetensors sd15-tiny randn
 du -ch "$out"/* | tail -1

@@ -15,7 +15,7 @@ python=${PYTHON:-python3}
 step() { echo "== $1 ($(date +%T))"; }
 
 step "native shim against $($python -c 'import torch; print(torch.__version__)')"
-torch_dir=$($python -c 'import torch; print(torch.utils.cmake_prefix_path)')
+torch_dir=${TORCH_DIR:-$($python -c "import torch; print(torch.utils.cmake_prefix_path)")}
 Torch/Native/build.sh --torch-dir "$torch_dir" --out "$work/native" > "$out/native-build.log" 2>&1 || {
   tail -60 "$out/native-build.log"
   exit 1
@@ -33,7 +33,7 @@ tests() {  # assembly, then xunit.console options
   local assembly=$1
   shift
   step "tests: $(basename "$assembly") $*"
-  timeout 300 dotnet "$work/xunit/xunit.console.dll" "$assembly" -noshadow -nocolor "$@" -xml "$out/$(basename "$assembly" .dll).xml" \
+  timeout 300 dotnet "$work/xunit/xunit.console.dll" "$assembly" -noshadow -nocolor -parallel none "$@" \
     > "$out/$(basename "$assembly" .dll).log" 2>&1
   grep -E "\[FAIL\]|Total:" "$out/$(basename "$assembly" .dll).log" | head -40
 }
