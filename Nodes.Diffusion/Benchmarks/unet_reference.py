@@ -86,7 +86,7 @@ class Attention(nn.Module):
     def forward(self, x, context=None):
         context = x if context is None else context
         q, k, v = self.split(self.to_q(x)), self.split(self.to_k(context)), self.split(self.to_v(context))
-        empty = torch.empty(q.shape[0], q.shape[1], k.shape[1], dtype=q.dtype)
+        empty = torch.empty(q.shape[0], q.shape[1], k.shape[1], dtype=q.dtype, device=q.device)
         probs = torch.baddbmm(empty, q, k.transpose(-1, -2), beta=0, alpha=self.scale).softmax(dim=-1)
         out = torch.bmm(probs, v)
         bh, t, d = out.shape

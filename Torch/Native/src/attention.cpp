@@ -6,6 +6,7 @@
 
 #include "shim.h"
 
+#if !WT_TORCH_AT_LEAST(2, 1)
 namespace {
 
 at::Tensor attention_math(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
@@ -29,6 +30,7 @@ at::Tensor attention_math(const at::Tensor& q, const at::Tensor& k, const at::Te
 }
 
 }  // namespace
+#endif
 
 // mask may be null; scale may be null (1/sqrt(E)).
 WT_API wt_tensor wt_scaled_dot_product_attention(wt_tensor query, wt_tensor key, wt_tensor value, wt_tensor mask,
