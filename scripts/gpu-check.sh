@@ -4,6 +4,7 @@
 # (their CUDA rows included), the SD1.5 pipeline tests (the CUDA image fact included), the text-to-image workflow on
 # cuda, and `bench tensor` / `bench sampler` against PyTorch on the GPU. Logs and the PNG go to $OUT (default ./gpu-out).
 # Each step runs even if an earlier one failed, except that nothing runs without the shim.
+# Usage: scripts/gpu-check.sh [tests] [workflow] [bench-tensor] [bench-sampler]   (default: all four)
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 repo=$(pwd)
@@ -13,6 +14,8 @@ mkdir -p "$out"
 python=${PYTHON:-python3}
 
 step() { echo "== $1 ($(date +%T))"; }
+selected=("$@")
+wanted() { [[ ${#selected[@]} -eq 0 || " ${selected[*]} " == *" $1 "* ]]; }
 
 step "native shim against $($python -c 'import torch; print(torch.__version__)')"
 torch_dir=${TORCH_DIR:-$($python -c "import torch; print(torch.utils.cmake_prefix_path)")}
@@ -37,22 +40,30 @@ tests() {  # assembly, then xunit.console options
     > "$out/$(basename "$assembly" .dll).log" 2>&1
   grep -E "\[FAIL\]|Total:" "$out/$(basename "$assembly" .dll).log" | head -40
 }
-tests "$work/app/Torch.Tests/release/Workflow.Torch.Tests.dll"
-tests "$work/app/Nodes.Diffusion.Tests/release/Workflow.Nodes.Diffusion.Tests.dll" \
-  -class Workflow.Nodes.Diffusion.Tests.Pipelines.Sd15WorkflowTests -class Workflow.Nodes.Diffusion.Tests.Models.UNetParityTests \
-  -class Workflow.Nodes.Diffusion.Tests.Models.VaeParityTests -class Workflow.Nodes.Diffusion.Tests.Models.ClipTextParityTests
+if wanted tests; then
+  tests "$work/app/Torch.Tests/release/Workflow.Torch.Tests.dll"
+  tests "$work/app/Nodes.Diffusion.Tests/release/Workflow.Nodes.Diffusion.Tests.dll" \
+    -class Workflow.Nodes.Diffusion.Tests.Pipelines.Sd15WorkflowTests -class Workflow.Nodes.Diffusion.Tests.Models.UNetParityTests \
+    -class Workflow.Nodes.Diffusion.Tests.Models.VaeParityTests -class Workflow.Nodes.Diffusion.Tests.Models.ClipTextParityTests
+fi
 
 host="dotnet $work/app/Host/release/Workflow.Host.dll"
-step "sd15_txt2img on cuda"
-mkdir -p "$work/base/models/checkpoints" "$work/base/models/tokenizers"
-ln -s "$work/golden/sd15-tiny/model" "$work/base/models/checkpoints/sd15-tiny"
-ln -s "$work/golden/sd15-tiny/model/tokenizer" "$work/base/models/tokenizers/clip_l"
-timeout 120 $host run workflows/sd15_txt2img.json --device cuda --base-dir "$work/base" 2>&1 | tail -5
-cp "$work/base/output/"*.png "$out/" 2>/dev/null
+if wanted workflow; then
+  step "sd15_txt2img on cuda"
+  mkdir -p "$work/base/models/checkpoints" "$work/base/models/tokenizers"
+  ln -s "$work/golden/sd15-tiny/model" "$work/base/models/checkpoints/sd15-tiny"
+  ln -s "$work/golden/sd15-tiny/model/tokenizer" "$work/base/models/tokenizers/clip_l"
+  timeout 120 $host run workflows/sd15_txt2img.json --device cuda --base-dir "$work/base" 2>&1 | tail -5
+  cp "$work/base/output/"*.png "$out/" 2>/dev/null
+fi
 
-step "bench tensor on cuda"
-timeout 240 $host bench tensor --device cuda --python "$python" 2>&1 | tee "$out/bench-tensor-cuda.txt" | tail -16
-step "bench sampler: SD1.5-sized UNet on cuda"
-timeout 300 $host bench sampler --random-sd15 --device cuda --steps 20 --rounds 5 --python "$python" --json 2>&1 |
-  tee "$out/bench-sampler-cuda.json" | tail -3
+if wanted bench-tensor; then
+  step "bench tensor on cuda"
+  timeout 240 $host bench tensor --device cuda --python "$python" 2>&1 | tee "$out/bench-tensor-cuda.txt" | tail -16
+fi
+if wanted bench-sampler; then
+  step "bench sampler: SD1.5-sized UNet on cuda"
+  timeout 300 $host bench sampler --random-sd15 --device cuda --steps 20 --rounds 5 --python "$python" --json 2>&1 |
+    tee "$out/bench-sampler-cuda.json" | tail -3
+fi
 step "done"
