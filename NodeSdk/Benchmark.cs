@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Workflow.Torch;
 
 namespace Workflow.NodeSdk;
 
@@ -28,6 +29,9 @@ public sealed record BenchmarkOption(string Name, string Description, string? De
 /// <summary>The option values of one run (flags as "true"), the folders, and where to report what it is doing.</summary>
 public sealed record BenchmarkRun(IReadOnlyDictionary<string, string?> Values, NodePaths Paths, Action<string> Log, CancellationToken Cancellation)
 {
+    /// <summary>Where models run (the host's --device).</summary>
+    public Device Device { get; init; } = Device.CPU;
+
     public bool Flag(string name) => Values.GetValueOrDefault(name) == "true";
 
     public string? Value(string name) => Values.GetValueOrDefault(name);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Workflow.Torch;
 
 namespace Workflow.NodeSdk;
 
@@ -20,6 +21,12 @@ public abstract class NodeContext
 
     /// <summary>The workflow being run in API format, and the client's extra PNG info, for output metadata.</summary>
     public abstract PromptMetadata Metadata { get; }
+
+    /// <summary>
+    /// Where models run (the host's --device). Loaders put weights there; model nodes move their inputs in and hand
+    /// their outputs back on the CPU, as ComfyUI's intermediate device, so cached values hold no device memory.
+    /// </summary>
+    public virtual Device Device => Device.CPU;
 
     /// <summary>
     /// Reports progress (step <paramref name="value"/> of <paramref name="max"/>) and is a cancellation

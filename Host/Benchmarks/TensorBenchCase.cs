@@ -23,6 +23,9 @@ public sealed record TensorBenchCase(string Name, TensorOp Op, long[][] Shapes, 
 
     public double Target => IsDispatch ? 1.0 : 1.03;
 
+    /// <summary>On a GPU a compute call takes microseconds: 100 times the calls keep a round well above the clock's noise.</summary>
+    public TensorBenchCase On(Device device) => device.Type == DeviceType.CPU || IsDispatch ? this : this with { Iterations = Iterations * 100 };
+
     /// <summary>
     /// SD 1.5 at 512x512 (64x64 latents, 320 channels, 8 heads of 40): the UNet's first convolution, a
     /// feed-forward projection, self-attention over the 4096 latent pixels and cross-attention to 77 text tokens.
@@ -38,19 +41,23 @@ public sealed record TensorBenchCase(string Name, TensorOp Op, long[][] Shapes, 
         new("attention cross 1x8x4096x40 kv 77", TensorOp.Attention, [[1, 8, 4096, 40], [1, 8, 77, 40]], 5, 15),
     ];
 
-    /// <summary>The op on freshly drawn inputs (owned by the caller's dispose scope); each call disposes its result.</summary>
-    public Action Prepare(Generator generator)
+    /// <summary>
+    /// The op on inputs drawn on the CPU and moved to <paramref name="device"/> (owned by the caller's dispose scope);
+    /// each call disposes its result.
+    /// </summary>
+    public Action Prepare(Generator generator, Device device)
     {
-        var a = torch.randn(Shapes[0], generator);
-        var b = Shapes.Length > 1 ? torch.randn(Shapes[1], generator) : torch.randn(Shapes[0], generator);
+        Tensor Draw(long[] shape) => torch.randn(shape, generator).to(device);
+        var a = Draw(Shapes[0]);
+        var b = Draw(Shapes.Length > 1 ? Shapes[1] : Shapes[0]);
         return Op switch
         {
             TensorOp.Add => () => (a + b).Dispose(),
             TensorOp.MulScalar => () => (a * 2.0).Dispose(),
             TensorOp.View => () => a.view(-1).Dispose(),
-            TensorOp.Conv2d => Conv2d(a, b, torch.randn([Shapes[1][0]], generator)),
+            TensorOp.Conv2d => Conv2d(a, b, Draw([Shapes[1][0]])),
             TensorOp.Matmul => () => a.matmul(b).Dispose(),
-            TensorOp.Attention => Attention(a, b, torch.randn(Shapes[1], generator)),
+            TensorOp.Attention => Attention(a, b, Draw(Shapes[1])),
             _ => throw new NotSupportedException(Op.ToString()),
         };
     }

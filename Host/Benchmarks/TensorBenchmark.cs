@@ -23,7 +23,7 @@ public static class TensorBenchmark
         public bool MeetsTarget => Target >= 1.03 ? Ratio <= Target : Ratio < Target;
     }
 
-    public sealed record Report(IReadOnlyList<Case> Cases, int Threads, string Libtorch, string PyTorch)
+    public sealed record Report(IReadOnlyList<Case> Cases, int Threads, string Libtorch, string PyTorch, Device Device)
     {
         public JsonObject ToJson() => new()
         {
@@ -35,29 +35,30 @@ public static class TensorBenchmark
                 ["ratio"] = Math.Round(c.Ratio, 4),
             }).ToArray()),
             ["threads"] = Threads,
+            ["device"] = Device.ToString(),
             ["libtorch"] = Libtorch,
             ["pytorch"] = PyTorch,
             ["targets"] = new JsonObject { ["dispatch_ratio_below"] = 1.0, ["compute_ratio_at_most"] = 1.03 },
         };
     }
 
-    /// <summary>Times <paramref name="cases"/> (default <see cref="TensorBenchCase.Standard"/>) on both sides.</summary>
-    public static Report Run(string python, int? threads, IReadOnlyList<TensorBenchCase>? cases = null)
+    /// <summary>Times <paramref name="cases"/> (default <see cref="TensorBenchCase.Standard"/>) on both sides, on <paramref name="device"/>.</summary>
+    public static Report Run(string python, int? threads, Device device, IReadOnlyList<TensorBenchCase>? cases = null)
     {
         if (threads is { } count)
             torch.set_num_threads(count);
-        cases ??= TensorBenchCase.Standard;
-        using var reference = TensorReference.Start(python, cases, torch.get_num_threads());
-        var results = cases.Select((c, index) => Measure(c, () => reference.Round(index))).ToList();
-        return new Report(results, torch.get_num_threads(), torch.__version__, reference.TorchVersion);
+        cases = [.. (cases ?? TensorBenchCase.Standard).Select(c => c.On(device))];
+        using var reference = TensorReference.Start(python, cases, torch.get_num_threads(), device);
+        var results = cases.Select((c, index) => Measure(c, device, () => reference.Round(index))).ToList();
+        return new Report(results, torch.get_num_threads(), torch.__version__, reference.TorchVersion, device);
     }
 
-    private static Case Measure(TensorBenchCase benchCase, Func<double> theirRound)
+    private static Case Measure(TensorBenchCase benchCase, Device device, Func<double> theirRound)
     {
         using var scope = torch.NewDisposeScope();
         using var generator = new Generator(0);
-        var op = benchCase.Prepare(generator);
-        Func<double> ourRound = () => Time(op, benchCase.Iterations);
+        var op = benchCase.Prepare(generator, device);
+        Func<double> ourRound = () => Time(op, benchCase.Iterations, device);
         for (var i = 0; i < WarmupRounds; i++)
         {
             ourRound();
@@ -81,12 +82,14 @@ public static class TensorBenchmark
         return round();
     }
 
-    /// <summary>Seconds per call over <paramref name="iterations"/> calls.</summary>
-    private static double Time(Action op, int iterations)
+    /// <summary>Seconds per call over <paramref name="iterations"/> calls; on a GPU, until the queued work is done.</summary>
+    private static double Time(Action op, int iterations, Device device)
     {
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < iterations; i++)
             op();
+        if (device.Type == DeviceType.CUDA)
+            torch.cuda.synchronize(Math.Max(device.Index, 0));
         return clock.Elapsed.TotalSeconds / iterations;
     }
 

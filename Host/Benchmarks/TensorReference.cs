@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Workflow.Torch;
+
 namespace Workflow.Host.Benchmarks;
 
 /// <summary>
@@ -23,10 +25,10 @@ public sealed class TensorReference : IDisposable
 
     public string TorchVersion { get; }
 
-    public static TensorReference Start(string python, IReadOnlyList<TensorBenchCase> cases, int threads)
+    public static TensorReference Start(string python, IReadOnlyList<TensorBenchCase> cases, int threads, Device device)
     {
         var process = Launch(python);
-        var ready = Exchange(process, Spec(cases, threads).ToJsonString()) is { } line
+        var ready = Exchange(process, Spec(cases, threads, device).ToJsonString()) is { } line
             ? JsonNode.Parse(line)!.AsObject()
             : throw Failed(process, python);
         if (ready["threads"]!.GetValue<int>() != threads)
@@ -96,9 +98,10 @@ public sealed class TensorReference : IDisposable
         return new UnavailableException($"{what} stopped ({ScriptPath}): {process.StandardError.ReadToEnd().Trim()}");
     }
 
-    private static JsonObject Spec(IReadOnlyList<TensorBenchCase> cases, int threads) => new()
+    private static JsonObject Spec(IReadOnlyList<TensorBenchCase> cases, int threads, Device device) => new()
     {
         ["threads"] = threads,
+        ["device"] = device.ToString(),
         ["cases"] = new JsonArray(cases.Select(c => (JsonNode)new JsonObject
         {
             ["name"] = c.Name,

@@ -13,7 +13,7 @@ public static class BenchCommand
 {
     public static Command Create(GlobalOptions global, string[] args)
     {
-        var bench = new Command("bench", "Measure the host's speed") { Executor(), Tensor(), Server(global) };
+        var bench = new Command("bench", "Measure the host's speed") { Executor(), Tensor(global), Server(global) };
         if (args.FirstOrDefault() == "bench")
             foreach (var entry in PluginBenchmarks.Find(LoadPlugins(args)))
                 bench.Subcommands.Add(PluginBenchmarkCommand.Create(global, entry));
@@ -49,7 +49,7 @@ public static class BenchCommand
         return command;
     }
 
-    private static Command Tensor()
+    private static Command Tensor(GlobalOptions global)
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads on both sides (default: every hardware thread)" };
@@ -58,7 +58,7 @@ public static class BenchCommand
             Description = "Python with PyTorch for the reference (Debian's python3-torch: same libtorch)",
             DefaultValueFactory = _ => "/usr/bin/python3",
         };
-        var command = new Command("tensor", "The tensor library against PyTorch on the same libtorch: dispatch overhead, conv2d, matmul, attention")
+        var command = new Command("tensor", "The tensor library against PyTorch on the same libtorch (on --device): dispatch overhead, conv2d, matmul, attention")
         {
             json, threads, python,
         };
@@ -67,7 +67,7 @@ public static class BenchCommand
             TensorBenchmark.Report report;
             try
             {
-                report = TensorBenchmark.Run(parse.GetValue(python)!, parse.GetValue(threads));
+                report = TensorBenchmark.Run(parse.GetValue(python)!, parse.GetValue(threads), global.EngineOptions(parse).Device);
             }
             catch (TensorReference.UnavailableException e)
             {
@@ -106,7 +106,7 @@ public static class BenchCommand
     private static Table TensorTable(TensorBenchmark.Report report)
     {
         var table = new Table()
-            .Title($"libtorch {report.Libtorch} (PyTorch {report.PyTorch}), {report.Threads} threads; ratio = ours / PyTorch")
+            .Title($"libtorch {report.Libtorch} (PyTorch {report.PyTorch}) on {report.Device}, {report.Threads} threads; ratio = ours / PyTorch")
             .AddColumns("case", "ours", "PyTorch", "ratio", "target");
         foreach (var c in report.Cases)
             table.AddRow(

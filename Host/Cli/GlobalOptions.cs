@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using Workflow.Host.Caching;
 using Workflow.Host.Engine;
 using Workflow.Host.Plugins;
+using Workflow.Torch;
 
 namespace Workflow.Host.Cli;
 
@@ -28,6 +30,13 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<Device?> ModelDevice { get; } = new("--device")
+    {
+        Description = "Where models run: cpu, cuda or cuda:N (default: cuda:0 when libtorch has a CUDA device, else cpu)",
+        Recursive = true,
+        CustomParser = ParseDevice,
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log debug messages", Recursive = true };
 
     public void AddTo(RootCommand root)
@@ -35,6 +44,7 @@ public sealed class GlobalOptions
         root.Options.Add(BaseDir);
         root.Options.Add(PluginDirs);
         root.Options.Add(CacheMegabytes);
+        root.Options.Add(ModelDevice);
         root.Options.Add(Verbose);
     }
 
@@ -52,7 +62,27 @@ public sealed class GlobalOptions
         return new EngineOptions(
             Engine.EngineOptions.PathsUnder(parse.GetValue(BaseDir)?.FullName),
             PluginOptions.FromEnvironment((parse.GetValue(PluginDirs) ?? []).Select(d => d.FullName)),
-            budget);
+            budget)
+        {
+            Device = parse.GetValue(ModelDevice) ?? Engine.EngineOptions.DefaultDevice(),
+        };
+    }
+
+    private static Device? ParseDevice(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        try
+        {
+            var device = Device.Parse(text);
+            if (device.Type == DeviceType.CUDA && !torch.cuda.is_available())
+                result.AddError($"--device {text}: libtorch {torch.__version__} sees no CUDA device (a CPU build, or no GPU); use --device cpu");
+            return device;
+        }
+        catch (FormatException ex)
+        {
+            result.AddError($"--device: {ex.Message}");
+            return null;
+        }
     }
 
     public WorkflowEngine CreateEngine(ParseResult parse, ILoggerFactory loggers) => WorkflowEngine.Create(EngineOptions(parse), loggers);

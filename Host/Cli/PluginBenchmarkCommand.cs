@@ -21,8 +21,8 @@ public static class PluginBenchmarkCommand
         command.SetAction((parse, cancellation) => Task.Run(() =>
         {
             var values = options.ToDictionary(o => o.Declared.Name, o => Value(parse, o.Option) ?? o.Declared.Default);
-            var paths = global.EngineOptions(parse).Paths;
-            var run = new BenchmarkRun(values, paths, line => Console.Error.WriteLine($"{entry.Name}: {line}"), cancellation);
+            var engine = global.EngineOptions(parse);
+            var run = new BenchmarkRun(values, engine.Paths, line => Console.Error.WriteLine($"{entry.Name}: {line}"), cancellation) { Device = engine.Device };
             JsonObject report;
             try
             {

@@ -24,7 +24,7 @@ public sealed class WorkflowEngine
         Leases = new ValueLeases();
         Cache = new OutputCache(options.CacheBudget, Leases);
         Validator = new Validator(registry, options.Paths);
-        Executor = new Executor(Cache, Leases, options.Paths, loggers.CreateLogger<Executor>());
+        Executor = new Executor(Cache, Leases, options.Paths, options.Device, loggers.CreateLogger<Executor>());
     }
 
     public INodeRegistry Registry { get; }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Workflow.Host.Caching;
 using Workflow.Host.Validation;
 using Workflow.NodeSdk;
+using Workflow.Torch;
 
 namespace Workflow.Host.Execution;
 
@@ -12,14 +13,14 @@ public sealed record RunRequest(ValidatedPrompt Prompt, string PromptId, Action<
 /// Runs validated prompts against one output cache. Each run executes only what its outputs need and what the
 /// cache does not already hold; see <see cref="PromptRun"/> for the loop. Runs may overlap; the cache is shared.
 /// </summary>
-public sealed partial class Executor(OutputCache cache, ValueLeases leases, NodePaths paths, ILogger<Executor> logger)
+public sealed partial class Executor(OutputCache cache, ValueLeases leases, NodePaths paths, Device device, ILogger<Executor> logger)
 {
     public OutputCache Cache => cache;
 
     public ExecutionResult Run(RunRequest request, CancellationToken cancellation = default)
     {
         var metadata = new PromptMetadata(request.Prompt.Graph.Source, request.Prompt.Graph.ExtraPngInfo);
-        var services = new RunServices(paths, metadata, logger, e => Emit(request.OnEvent, e));
+        var services = new RunServices(paths, device, metadata, logger, e => Emit(request.OnEvent, e));
         return new PromptRun(request, cache, leases, services, cancellation).Execute();
     }
 

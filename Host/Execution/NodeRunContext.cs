@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Workflow.NodeSdk;
+using Workflow.Torch;
 
 namespace Workflow.Host.Execution;
 
@@ -16,6 +17,7 @@ internal sealed class NodeRunContext(
     public override ILogger Logger => services.Logger;
     public override NodePaths Paths => services.Paths;
     public override PromptMetadata Metadata => services.Metadata;
+    public override Device Device => services.Device;
 
     public override void ReportProgress(long value, long max, PreviewImage? preview = null)
     {
@@ -25,4 +27,4 @@ internal sealed class NodeRunContext(
 }
 
 /// <summary>What every node of one run shares.</summary>
-internal sealed record RunServices(NodePaths Paths, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit);
+internal sealed record RunServices(NodePaths Paths, Device Device, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit);

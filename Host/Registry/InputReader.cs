@@ -6,8 +6,6 @@ namespace Workflow.Host.Registry;
 /// <summary>Reads one Execute parameter into an input definition: wire name, socket type, widget constraints, default.</summary>
 internal static class InputReader
 {
-    private static readonly NullabilityInfoContext Nullability = new();
-
     public static InputDefinition? Read(ParameterInfo parameter, int argumentIndex, List<string> problems)
     {
         var meta = parameter.GetCustomAttribute<InputAttribute>();
@@ -33,9 +31,10 @@ internal static class InputReader
             constraints, defaultValue, meta?.Tooltip, meta?.ForceInput ?? false);
     }
 
+    // A context per call: NullabilityInfoContext is not thread-safe, and engines (tests, servers) read schemas in parallel.
     private static bool IsNullable(ParameterInfo parameter) =>
         Nullable.GetUnderlyingType(parameter.ParameterType) is not null
-        || (!parameter.ParameterType.IsValueType && Nullability.Create(parameter).WriteState == NullabilityState.Nullable);
+        || (!parameter.ParameterType.IsValueType && new NullabilityInfoContext().Create(parameter).WriteState == NullabilityState.Nullable);
 
     private static InputConstraints? ReadConstraints(ParameterInfo p, string name, Type clrType, string socket, List<string> problems)
     {

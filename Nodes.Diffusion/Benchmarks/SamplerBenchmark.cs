@@ -29,24 +29,29 @@ public sealed class SamplerBenchmark : IBenchmark
 
     public JsonObject Run(BenchmarkRun run)
     {
+        var device = run.Device;
         var (checkpoint, label, latentSize) = LoadModel(run);
+        checkpoint.To(device);
         using var model = checkpoint.Model;
         using var clip = checkpoint.Clip;
         using var vae = checkpoint.Vae;
         using var positive = clip.Encode(Prompt, NullLogger.Instance);
         using var negative = clip.Encode("", NullLogger.Instance);
-        using var noise = torch.randn([1, model.LatentFormat.Channels, latentSize, latentSize], new Generator(0));
+        using var cpuNoise = torch.randn([1, model.LatentFormat.Channels, latentSize, latentSize], new Generator(0));
+        using var noise = cpuNoise.to(device);
         int steps = run.Int("steps", 20), rounds = Math.Max(1, run.Int("rounds", 3));
 
-        using var context = torch.cat([negative.Entries[0].Embeddings, positive.Entries[0].Embeddings], dim: 0);
+        using var cpuContext = torch.cat([negative.Entries[0].Embeddings, positive.Entries[0].Embeddings], dim: 0);
+        using var context = cpuContext.to(device);
         using var batch = torch.cat([noise, noise], dim: 0);
-        run.Log($"{label}: UNet on [{string.Join(", ", batch.shape)}], {rounds} timed calls after one warm-up");
+        run.Log($"{label}: UNet on [{string.Join(", ", batch.shape)}] on {device}, {rounds} timed calls after one warm-up");
         var (stepSeconds, unetOutput) = TimeUnet(model.Unet, batch, context, rounds);
         using var _ = unetOutput;
         run.Log($"full run: {steps} DDIM steps with guidance 7.5");
         var clock = Stopwatch.StartNew();
         using var generator = new Generator(0);
         using var latents = DdimSampler.Sample(model, new DdimRequest(noise, null, positive, negative, steps, 7.5, 0, 1.0, generator), (_, _) => { });
+        Synchronize(device);
         double totalSeconds = clock.Elapsed.TotalSeconds;
 
         var report = new JsonObject
@@ -55,12 +60,13 @@ public sealed class SamplerBenchmark : IBenchmark
             ["latent"] = new JsonArray(1, model.LatentFormat.Channels, latentSize, latentSize),
             ["steps"] = steps,
             ["threads"] = torch.get_num_threads(),
+            ["device"] = device.ToString(),
             ["unet_step_s"] = stepSeconds,
             ["total_s"] = totalSeconds,
             ["peak_rss_mb"] = PeakRssMegabytes(),
         };
         if (run.Value("python") is { Length: > 0 } python)
-            report["reference"] = UnetReference.Compare(python, model, new UnetReference.Inputs(batch, context, noise, positive, negative, steps, rounds),
+            report["reference"] = UnetReference.Compare(python, model, new UnetReference.Inputs(batch, context, noise, positive, negative, steps, rounds, device),
                 new UnetReference.Ours(stepSeconds, totalSeconds, unetOutput, latents), run.Log);
         return report;
     }
@@ -84,17 +90,26 @@ public sealed class SamplerBenchmark : IBenchmark
     /// <summary>Median seconds of <paramref name="rounds"/> UNet calls at t = 981 after one warm-up, and the last output.</summary>
     private static (double Seconds, Tensor Output) TimeUnet(Models.Unet.UNet2DConditionModel unet, Tensor batch, Tensor context, int rounds)
     {
-        using var timestep = torch.scalar_tensor(981L, torch.int64);
+        using var timestep = torch.scalar_tensor(981L, torch.int64, batch.device);
         var output = unet.Forward(batch, timestep, context);
         var seconds = new List<double>();
         for (int i = 0; i < rounds; i++)
         {
             output.Dispose();
+            Synchronize(batch.device);
             var clock = Stopwatch.StartNew();
             output = unet.Forward(batch, timestep, context);
+            Synchronize(batch.device);
             seconds.Add(clock.Elapsed.TotalSeconds);
         }
         return (seconds.Order().ElementAt(seconds.Count / 2), output);
+    }
+
+    /// <summary>GPU calls return before the work is done: a clock read must wait for it.</summary>
+    private static void Synchronize(Device device)
+    {
+        if (device.Type == DeviceType.CUDA)
+            torch.cuda.synchronize(Math.Max(device.Index, 0));
     }
 
     /// <summary>The process's peak resident memory (VmHWM), in MiB.</summary>

@@ -15,7 +15,7 @@ namespace Workflow.Nodes.Diffusion.Benchmarks;
 /// </summary>
 public static class UnetReference
 {
-    public sealed record Inputs(Tensor Batch, Tensor Context, Tensor Noise, Conditioning Positive, Conditioning Negative, int Steps, int Rounds);
+    public sealed record Inputs(Tensor Batch, Tensor Context, Tensor Noise, Conditioning Positive, Conditioning Negative, int Steps, int Rounds, Device Device);
 
     public sealed record Ours(double UnetStepSeconds, double TotalSeconds, Tensor UnetOutput, Tensor Latents);
 
@@ -57,7 +57,7 @@ public static class UnetReference
     private static JsonObject RunScript(string python, string folder, Inputs inputs, int threads)
     {
         var script = Path.Combine(Path.GetDirectoryName(typeof(UnetReference).Assembly.Location)!, "Benchmarks", "unet_reference.py");
-        var start = new ProcessStartInfo(python, [script, folder, inputs.Steps.ToString(), inputs.Rounds.ToString(), threads.ToString()])
+        var start = new ProcessStartInfo(python, [script, folder, inputs.Steps.ToString(), inputs.Rounds.ToString(), threads.ToString(), inputs.Device.ToString()])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -73,7 +73,8 @@ public static class UnetReference
 
     private static double MaxAbsDiff(Tensor ours, Tensor theirs)
     {
-        using var difference = (ours - theirs).abs().max();
+        using var theirsHere = theirs.to(ours.device);
+        using var difference = (ours - theirsHere).abs().max();
         return difference.item<float>();
     }
 }

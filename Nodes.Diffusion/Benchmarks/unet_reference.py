@@ -42,7 +42,7 @@ def read_safetensors(path):
 def write_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, tensor in tensors.items():
-        blob = tensor.detach().contiguous().float().numpy().tobytes()
+        blob = tensor.detach().cpu().contiguous().float().numpy().tobytes()
         header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(blob)]}
         blobs.append(blob)
         offset += len(blob)
@@ -208,7 +208,7 @@ class UNet(nn.Module):
 
     def time_proj(self, t):
         half = self.conv_in.out_channels // 2
-        exponent = -math.log(10000) * torch.arange(0, half, dtype=torch.float32) / (half - self.shift)
+        exponent = -math.log(10000) * torch.arange(0, half, dtype=torch.float32, device=t.device) / (half - self.shift)
         emb = t[:, None].float() * torch.exp(exponent)[None, :]
         emb = torch.cat([torch.sin(emb), torch.cos(emb)], dim=-1)
         return torch.cat([emb[:, half:], emb[:, :half]], dim=-1) if self.flip else emb
@@ -257,10 +257,11 @@ class Ddim:
 
 def main():
     folder, steps, rounds, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    device = torch.device(sys.argv[5] if len(sys.argv) > 5 else "cpu")
     torch.set_num_threads(threads)
     config = json.load(open(f"{folder}/unet_config.json"))
     schedule = json.load(open(f"{folder}/scheduler_config.json"))
-    inputs = read_safetensors(f"{folder}/inputs.safetensors")
+    inputs = {name: tensor.to(device) for name, tensor in read_safetensors(f"{folder}/inputs.safetensors").items()}
     weights = read_safetensors(f"{folder}/unet.safetensors")
     try:
         from diffusers import UNet2DConditionModel
@@ -272,22 +273,30 @@ def main():
         implementation = "eager port of diffusers v0.27.2 (diffusers not importable)"
         call = unet
     unet.load_state_dict(weights, strict=True)
-    unet.eval()
+    unet.eval().to(device)
+
+    def synchronize():
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
     with torch.inference_mode():
-        t = torch.tensor(981)
+        t = torch.tensor(981, device=device)
         output = call(inputs["batch"], t, inputs["context"])
         seconds = []
         for _ in range(rounds):
+            synchronize()
             start = time.perf_counter()
             output = call(inputs["batch"], t, inputs["context"])
+            synchronize()
             seconds.append(time.perf_counter() - start)
         start = time.perf_counter()
         ddim = Ddim(schedule, steps)
         context = torch.cat([inputs["negative"], inputs["positive"]])
         latents = inputs["noise"].clone()
         for step in ddim.timesteps:
-            uncond, cond = call(torch.cat([latents, latents]), step, context).chunk(2)
+            uncond, cond = call(torch.cat([latents, latents]), step.to(device), context).chunk(2)
             latents = ddim.step(uncond + 7.5 * (cond - uncond), int(step), latents)
+        synchronize()
         total = time.perf_counter() - start
     write_safetensors(f"{folder}/outputs.safetensors", {"unet_output": output, "latents": latents})
     print(json.dumps({"implementation": implementation, "torch_version": torch.__version__, "threads": torch.get_num_threads(),

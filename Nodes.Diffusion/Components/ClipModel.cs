@@ -15,13 +15,15 @@ public sealed class ClipModel(ClipTextModel encoder, ClipTokenizer tokenizer) : 
 
     public ClipTokenizer Tokenizer { get; } = tokenizer;
 
+    public Device Device => ModuleMemory.DeviceOf(Encoder);
+
     public long HostBytes => ModuleMemory.HostBytes(Encoder);
 
     public long DeviceBytes => ModuleMemory.DeviceBytes(Encoder);
 
     /// <summary>
     /// As StableDiffusionPipeline.encode_prompt: tokens padded/truncated to the context, the final hidden states as
-    /// the embeddings, the pooled output alongside. Truncation is logged as diffusers warns about it.
+    /// the embeddings, the pooled output alongside, both on the CPU. Truncation is logged as diffusers warns about it.
     /// </summary>
     public Conditioning Encode(string text, ILogger logger)
     {
@@ -30,9 +32,10 @@ public sealed class ClipModel(ClipTextModel encoder, ClipTokenizer tokenizer) : 
             logger.LogWarning("The following part of your input was truncated because CLIP can only handle sequences up to {Max} tokens: {Truncated}",
                 Encoder.Config.MaxPositionEmbeddings, tokens.TruncatedText);
         using var scope = torch.NewDisposeScope();
-        var ids = torch.tensor<long>(tokens.Ids.Select(i => (long)i).ToArray(), [1, tokens.Ids.Length]);
+        var ids = torch.tensor<long>(tokens.Ids.Select(i => (long)i).ToArray(), [1, tokens.Ids.Length]).to(Device);
         using var output = Encoder.Forward(ids);
-        return new Conditioning(output.LastHiddenState.clone().DetachFromDisposeScope(), output.PooledOutput.clone().DetachFromDisposeScope());
+        return new Conditioning(output.LastHiddenState.to(Device.CPU, output.LastHiddenState.dtype, copy: true).DetachFromDisposeScope(),
+            output.PooledOutput.to(Device.CPU, output.PooledOutput.dtype, copy: true).DetachFromDisposeScope());
     }
 
     public void Dispose() => Encoder.Dispose();

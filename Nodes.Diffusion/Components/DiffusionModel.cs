@@ -1,6 +1,7 @@
 using Workflow.Nodes.Diffusion.Models.Unet;
 using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.NodeSdk;
+using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
@@ -14,6 +15,8 @@ public sealed class DiffusionModel(UNet2DConditionModel unet, DdimSchedulerConfi
     public DdimSchedulerConfig Schedule { get; } = schedule;
 
     public LatentFormat LatentFormat { get; } = latentFormat;
+
+    public Device Device => ModuleMemory.DeviceOf(Unet);
 
     public long HostBytes => ModuleMemory.HostBytes(Unet);
 

@@ -1,11 +1,15 @@
 using Workflow.NodeSdk.Data;
+using Workflow.Torch;
 using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
-/// <summary>The bytes a module's weights take, by where they live, for the cache's budgets.</summary>
+/// <summary>Where a module's weights live, and the bytes they take there (for the cache's budgets).</summary>
 internal static class ModuleMemory
 {
+    /// <summary>The device of the first parameter: loaders move a whole model at once.</summary>
+    public static Device DeviceOf(Module module) => module.named_parameters().Select(p => p.Tensor.device).FirstOrDefault(Device.CPU);
+
     public static long HostBytes(params Module[] modules) =>
         modules.SelectMany(m => m.named_parameters().Concat(m.named_buffers())).Sum(p => TensorMemory.HostBytes(p.Tensor));
 

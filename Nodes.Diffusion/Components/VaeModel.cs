@@ -1,5 +1,6 @@
 using Workflow.Nodes.Diffusion.Models.Vae;
 using Workflow.NodeSdk;
+using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
@@ -11,6 +12,8 @@ public sealed class VaeModel(AutoencoderKL autoencoder) : IDisposable, IMemoryFo
 
     /// <summary>Pixels per latent cell along each side (8 for SD): 2^(number of down blocks − 1).</summary>
     public int DownscaleFactor => 1 << (Autoencoder.Config.BlockOutChannels.Length - 1);
+
+    public Device Device => ModuleMemory.DeviceOf(Autoencoder);
 
     public long HostBytes => ModuleMemory.HostBytes(Autoencoder);
 

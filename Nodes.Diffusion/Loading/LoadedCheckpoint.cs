@@ -1,6 +1,18 @@
 using Workflow.Nodes.Diffusion.Components;
+using Workflow.Torch;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Loading;
 
 /// <summary>What a Stable Diffusion checkpoint holds: the denoiser, the text encoder with its tokenizer, and the VAE.</summary>
-public sealed record LoadedCheckpoint(DiffusionModel Model, ClipModel Clip, VaeModel Vae);
+public sealed record LoadedCheckpoint(DiffusionModel Model, ClipModel Clip, VaeModel Vae)
+{
+    /// <summary>Moves every weight to <paramref name="device"/> (in place; the CPU copies are freed).</summary>
+    public LoadedCheckpoint To(Device device)
+    {
+        Model.Unet.to(device);
+        Clip.Encoder.to(device);
+        Vae.Autoencoder.to(device);
+        return this;
+    }
+}

@@ -24,7 +24,7 @@ public sealed class LoadCheckpoint : INode, IFingerprint
         var path = Resolve(context.Paths, ckptName);
         try
         {
-            var loaded = CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]);
+            var loaded = CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]).To(context.Device);
             return new Outputs(loaded.Model, loaded.Clip, loaded.Vae);
         }
         catch (Exception ex) when (ex is SafeTensorsException or InvalidDataException or NotSupportedException or FileNotFoundException

@@ -15,9 +15,9 @@ public sealed class VaeDecode : INode
         [Input(Tooltip = "The VAE model used for decoding the latent.")] VaeModel vae)
     {
         using var scope = torch.NewDisposeScope();
-        var decoded = vae.Autoencoder.Decode(samples.Samples);
+        var decoded = vae.Autoencoder.Decode(samples.Samples.to(vae.Device));
         // VaeImageProcessor.denormalize: image / 2 + 0.5, clamped; then channels last.
-        var image = torch.clamp(decoded / 2 + 0.5, 0.0, 1.0).permute(0, 2, 3, 1).contiguous();
+        var image = torch.clamp(decoded / 2 + 0.5, 0.0, 1.0).permute(0, 2, 3, 1).cpu().contiguous();
         return new ImageBatch(image.DetachFromDisposeScope());
     }
 }

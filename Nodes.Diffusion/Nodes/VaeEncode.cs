@@ -24,7 +24,7 @@ public sealed class VaeEncode : INode
             .narrow(2, (pixels.Width - width) / 2, width)
             .slice(3, 0, 3);
         var images = cropped.permute(0, 3, 1, 2) * 2.0 - 1.0;   // VaeImageProcessor.normalize
-        using var distribution = vae.Autoencoder.Encode(images.contiguous());
-        return new Latent(distribution.Mean.clone().DetachFromDisposeScope());
+        using var distribution = vae.Autoencoder.Encode(images.to(vae.Device).contiguous());
+        return new Latent(distribution.Mean.to(Device.CPU, distribution.Mean.dtype, copy: true).DetachFromDisposeScope());
     }
 }

@@ -12,19 +12,20 @@ public sealed class ClassifierFreeGuidance : IDisposable
 {
     private readonly Tensor _context;
 
-    public static ClassifierFreeGuidance Diffusers(Conditioning positive, Conditioning negative, double scale, long batch) =>
-        new(positive, negative, scale, batch, enabled: scale > 1.0);
+    public static ClassifierFreeGuidance Diffusers(Conditioning positive, Conditioning negative, double scale, long batch, Device device) =>
+        new(positive, negative, scale, batch, device, enabled: scale > 1.0);
 
-    public static ClassifierFreeGuidance ComfyUi(Conditioning positive, Conditioning negative, double scale, long batch) =>
-        new(positive, negative, scale, batch, enabled: scale != 1.0);
+    public static ClassifierFreeGuidance ComfyUi(Conditioning positive, Conditioning negative, double scale, long batch, Device device) =>
+        new(positive, negative, scale, batch, device, enabled: scale != 1.0);
 
-    private ClassifierFreeGuidance(Conditioning positive, Conditioning negative, double scale, long batch, bool enabled)
+    /// <param name="device">The model's: the prompts' embeddings (on the CPU between nodes) are moved there once.</param>
+    private ClassifierFreeGuidance(Conditioning positive, Conditioning negative, double scale, long batch, Device device, bool enabled)
     {
         Scale = scale;
         Enabled = enabled;
         using var scope = torch.NewDisposeScope();
         var cond = Repeat(positive, batch);
-        _context = (Enabled ? torch.cat([Repeat(negative, batch), cond], dim: 0) : cond).DetachFromDisposeScope();
+        _context = (Enabled ? torch.cat([Repeat(negative, batch), cond], dim: 0) : cond).to(device).DetachFromDisposeScope();
     }
 
     public double Scale { get; }

@@ -4,7 +4,7 @@ using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Sampling;
 
-/// <summary>What one DDIM run takes: unit noise, the scaled start latents for img2img, the prompts, and the knobs.</summary>
+/// <summary>What one DDIM run takes: unit noise, the scaled start latents for img2img (both on the model's device), the prompts, and the knobs.</summary>
 /// <param name="Generator">The generator the noise was drawn from, positioned after it: η &gt; 0 draws step noise from it as diffusers does.</param>
 public sealed record DdimRequest(Tensor Noise, Tensor? InitLatents, Conditioning Positive, Conditioning Negative,
     int Steps, double Cfg, double Eta, double Denoise, Generator Generator);
@@ -20,12 +20,12 @@ public static class DdimSampler
     {
         var scheduler = new DdimScheduler(model.Schedule);
         var timesteps = KeptTimesteps(scheduler.Timesteps(request.Steps), request);
-        using var guidance = ClassifierFreeGuidance.Diffusers(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0]);
+        using var guidance = ClassifierFreeGuidance.Diffusers(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0], request.Noise.device);
         var latents = Start(scheduler, timesteps, request);
         for (int i = 0; i < timesteps.Length; i++)
         {
             using var scope = torch.NewDisposeScope();
-            var t = torch.scalar_tensor(timesteps[i], torch.int64);
+            var t = torch.scalar_tensor(timesteps[i], torch.int64, latents.device);
             var prediction = guidance.Predict(latents, (input, context) => model.Unet.Forward(input, t, context));
             var next = scheduler.Step(prediction, timesteps[i], latents, request.Steps, request.Eta, request.Generator).PrevSample;
             latents.Dispose();

@@ -1,3 +1,4 @@
+using Workflow.Nodes.Diffusion.Models.Common;
 using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Sampling;
@@ -90,7 +91,7 @@ public sealed class DdimScheduler
         // 6-7. x_{t−1} without, then with, the random noise
         var prevSample = predOriginal * MathF.Sqrt(alphaProdTPrev) + direction;
         if (eta > 0)
-            prevSample = prevSample + torch.randn(modelOutput.shape, generator, modelOutput.dtype, modelOutput.device) * stdDevT;
+            prevSample = prevSample + RandnTensor.Like(modelOutput, generator) * stdDevT;
         return new DdimStepOutput(prevSample.MoveToOuterDisposeScope(), predOriginal.MoveToOuterDisposeScope());
     }
 

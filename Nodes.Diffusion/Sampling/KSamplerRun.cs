@@ -10,7 +10,7 @@ public enum SamplerName
     Ddim,
 }
 
-/// <summary>What one ComfyUI-style run takes: unit noise, the scaled start latents, the prompts and the knobs.</summary>
+/// <summary>What one ComfyUI-style run takes: unit noise, the scaled start latents (both on the model's device), the prompts and the knobs.</summary>
 public sealed record KSamplerRequest(Tensor Noise, Tensor LatentImage, Conditioning Positive, Conditioning Negative,
     int Steps, double Cfg, SamplerName Sampler, SchedulerName Scheduler, double Denoise);
 
@@ -28,7 +28,7 @@ public static class KSamplerRun
         var sigmas = SigmaSchedule.ForDenoise(sampling, request.Scheduler, request.Steps, request.Denoise);
         if (sigmas.Length == 0)
             return request.LatentImage.clone();
-        using var guidance = ClassifierFreeGuidance.ComfyUi(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0]);
+        using var guidance = ClassifierFreeGuidance.ComfyUi(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0], request.Noise.device);
         using var start = StartingPoint(sampling, sigmas[0], request);
         // "ddim" in ComfyUI is Euler (samplers.py sampler_object); both take the same path here.
         return EulerSampler.Sample(start, sigmas, (x, sigma) => guidance.Predict(x, (input, context) => Denoise(model, sampling, input, sigma, context)), onStep);
@@ -48,7 +48,7 @@ public static class KSamplerRun
     {
         using var scope = torch.NewDisposeScope();
         var input = x / Math.Sqrt(sigma * sigma + 1.0);
-        var timestep = torch.full([x.shape[0]], sampling.Timestep(sigma), torch.float32);
+        var timestep = torch.full([x.shape[0]], sampling.Timestep(sigma), torch.float32, x.device);
         var epsilon = model.Unet.Forward(input, timestep, context);
         return (x - epsilon * sigma).MoveToOuterDisposeScope();
     }

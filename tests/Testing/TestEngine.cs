@@ -7,6 +7,7 @@ using Workflow.Host.Execution;
 using Workflow.Host.Graph;
 using Workflow.Host.Plugins;
 using Workflow.Host.Validation;
+using Workflow.Torch;
 
 namespace Workflow.Testing;
 
@@ -16,10 +17,13 @@ namespace Workflow.Testing;
 /// </summary>
 public sealed class TestEngine : IDisposable
 {
-    public TestEngine(IReadOnlyList<Assembly> nodeAssemblies, CacheBudget? budget = null, IReadOnlyList<string>? pluginDirectories = null)
+    public TestEngine(IReadOnlyList<Assembly> nodeAssemblies, CacheBudget? budget = null, IReadOnlyList<string>? pluginDirectories = null, Device? device = null)
     {
         BaseDirectory = Directory.CreateTempSubdirectory("workflow-test-").FullName;
-        var options = new EngineOptions(EngineOptions.PathsUnder(BaseDirectory), new PluginOptions(pluginDirectories ?? []), budget ?? CacheBudget.Unbounded);
+        var options = new EngineOptions(EngineOptions.PathsUnder(BaseDirectory), new PluginOptions(pluginDirectories ?? []), budget ?? CacheBudget.Unbounded)
+        {
+            Device = device ?? Device.CPU,
+        };
         Engine = WorkflowEngine.Create(options, NullLoggerFactory.Instance, [.. nodeAssemblies]);
     }
 

@@ -71,7 +71,7 @@ public sealed class DiagonalGaussian(Tensor mean, Tensor logVar) : IDisposable
     public Tensor Sample(Generator? generator)
     {
         using var scope = torch.NewDisposeScope();
-        var noise = torch.randn(Mean.shape, generator, Mean.dtype, Mean.device);
+        var noise = RandnTensor.Like(Mean, generator);
         return (Mean + Std() * noise).MoveToOuterDisposeScope();
     }
 

@@ -1,7 +1,10 @@
 // Process-wide runtime: intra-op threads, seeding, generators, CUDA queries, the libtorch version.
-// CUDA is reached only through ATen's hooks, so this file compiles the same against CPU and CUDA builds.
+// CUDA is reached only through libtorch's torch::cuda API and ATen's context, which both answer on a CPU build
+// too (no devices; synchronize throws), so this file compiles the same against CPU and CUDA builds. Not ATen's
+// CUDA hooks directly: their method names changed between 1.13 and 2.x.
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <torch/cuda.h>
 
 #include <cstdlib>
 #include <mutex>
@@ -38,11 +41,11 @@ WT_API int32_t wt_set_num_threads(int32_t count) {
 WT_API int32_t wt_get_num_threads() { return at::get_num_threads(); }
 
 WT_API int32_t wt_cuda_device_count() {
-  return wt::call<int32_t>(0, [] { return at::hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0; });
+  return wt::call<int32_t>(0, [] { return static_cast<int32_t>(torch::cuda::device_count()); });
 }
 
 WT_API int32_t wt_cuda_synchronize(int32_t device_index) {
-  return wt::status_call([&] { at::detail::getCUDAHooks().deviceSynchronize(device_index); });
+  return wt::status_call([&] { torch::cuda::synchronize(device_index); });
 }
 
 // torch.manual_seed: the default CPU generator and every CUDA device's default generator
@@ -50,7 +53,7 @@ WT_API int32_t wt_cuda_synchronize(int32_t device_index) {
 WT_API int32_t wt_manual_seed(uint64_t value) {
   return wt::status_call([&] {
     seed(at::detail::getDefaultCPUGenerator(), value);
-    const int32_t gpus = at::hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0;
+    const auto gpus = static_cast<int32_t>(torch::cuda::device_count());
     for (int32_t i = 0; i < gpus; ++i)
       seed(at::globalContext().defaultGenerator(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(i))), value);
   });

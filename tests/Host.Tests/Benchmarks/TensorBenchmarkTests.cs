@@ -1,5 +1,6 @@
 using Workflow.Host.Benchmarks;
 using Workflow.Host.Tests.Support;
+using Workflow.Torch;
 
 namespace Workflow.Host.Tests.Benchmarks;
 
@@ -11,7 +12,7 @@ public sealed class TensorBenchmarkTests
     {
         var cases = Enum.GetValues<TensorOp>().Select(op => new TensorBenchCase(op.ToString(), op, TinyShapes(op), Iterations: 2, Rounds: 1)).ToList();
 
-        var report = TensorBenchmark.Run(PyTorchFactAttribute.Python, threads: null, cases);
+        var report = TensorBenchmark.Run(PyTorchFactAttribute.Python, threads: null, Device.CPU, cases);
 
         Assert.Equal(cases.Select(c => c.Name), report.Cases.Select(c => c.Name));
         Assert.All(report.Cases, c => Assert.True(c.OursSeconds > 0 && c.TorchSeconds > 0, c.ToString()));
@@ -25,8 +26,8 @@ public sealed class TensorBenchmarkTests
     public void A_reference_that_cannot_run_is_reported_not_thrown_raw()
     {
         var cases = new[] { new TensorBenchCase("add", TensorOp.Add, [[1]], 1, 1) };
-        Assert.Throws<TensorReference.UnavailableException>(() => TensorBenchmark.Run("/nonexistent/python3", null, cases));
-        Assert.Throws<TensorReference.UnavailableException>(() => TensorBenchmark.Run("/bin/false", null, cases));
+        Assert.Throws<TensorReference.UnavailableException>(() => TensorBenchmark.Run("/nonexistent/python3", null, Device.CPU, cases));
+        Assert.Throws<TensorReference.UnavailableException>(() => TensorBenchmark.Run("/bin/false", null, Device.CPU, cases));
     }
 
     private static long[][] TinyShapes(TensorOp op) => op switch

@@ -49,6 +49,28 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Device_cpu_runs_and_a_bad_device_is_refused_with_exit_1()
+    {
+        Assert.Equal(0, Workflow("run", _arithmetic, "--device", "cpu").ExitCode);
+        var bad = Workflow("run", _arithmetic, "--device", "tpu:0");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("'tpu:0' is not a device", bad.Stdout + bad.Stderr);
+    }
+
+    [Fact]
+    public void Device_cuda_runs_where_libtorch_has_one_and_is_refused_naming_the_libtorch_where_not()
+    {
+        var outcome = Workflow("run", _arithmetic, "--device", "cuda");
+        if (global::Workflow.Torch.torch.cuda.is_available())
+        {
+            Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
+            return;
+        }
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains("sees no CUDA device", outcome.Stdout + outcome.Stderr);
+    }
+
+    [Fact]
     public void Validate_json_prints_ComfyUI_errors_and_exits_2()
     {
         var outcome = Workflow("validate", _arithmetic, "--set", "1.value=abc", "--json");

@@ -17,28 +17,40 @@ public sealed class Sd15WorkflowTests : IDisposable
 
     public void Dispose() => _test.Dispose();
 
-    private ExecutionResult Run(string workflow, string ckptName = "sd15-tiny")
+    private ExecutionResult Run(string workflow, string ckptName = "sd15-tiny") => Run(_test, workflow, ckptName);
+
+    private static ExecutionResult Run(TestEngine test, string workflow, string ckptName)
     {
-        var result = _test.Run(workflow.Replace("\"sd15-tiny\"", $"\"{ckptName}\""));
+        var result = test.Run(workflow.Replace("\"sd15-tiny\"", $"\"{ckptName}\""));
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.Failure?.ExceptionMessage);
         return result;
     }
 
-    private string SavedFile(ExecutionResult result)
+    private static string SavedFile(TestEngine test, ExecutionResult result)
     {
         var file = result.Outputs[new("9")]["images"]![0]!;
-        return Path.Combine(_test.Engine.Paths.Output, (string)file["subfolder"]!, (string)file["filename"]!);
+        return Path.Combine(test.Engine.Paths.Output, (string)file["subfolder"]!, (string)file["filename"]!);
     }
 
     [GoldenTheory(Sd15Fixture.Name)]
     [InlineData(Sd15Models.Folder)]
     [InlineData(Sd15Models.SingleFile)]
-    public void Png_equals_the_fixture_image_and_carries_the_prompt(string layout)
-    {
-        var ckptName = Sd15Models.Install(_test.Engine.Paths.Models, layout);
-        var result = Run(Workflow, ckptName);
+    public void Png_equals_the_fixture_image_and_carries_the_prompt(string layout) => AssertFixtureImage(_test, layout);
 
-        var png = Png.Read(SavedFile(result));
+    /// <summary>Weights on the GPU (--device cuda), latents and images between nodes on the CPU: the same picture.</summary>
+    [GoldenCudaFact(Sd15Fixture.Name)]
+    public void On_cuda_the_png_equals_the_fixture_image()
+    {
+        using var test = new TestEngine([typeof(LoadCheckpoint).Assembly, typeof(SaveImage).Assembly], device: Device.CUDA(0));
+        AssertFixtureImage(test, Sd15Models.Folder);
+    }
+
+    private static void AssertFixtureImage(TestEngine test, string layout)
+    {
+        var ckptName = Sd15Models.Install(test.Engine.Paths.Models, layout);
+        var result = Run(test, Workflow, ckptName);
+
+        var png = Png.Read(SavedFile(test, result));
         using var golden = Sd15Fixture.Tensors("e2e/e2e.safetensors");
         using var pixels = torch.tensor<byte>(png.Image.Pixels, [1, png.Image.Height, png.Image.Width, png.Image.Channels]);
         golden.AssertMatches("image_uint8", pixels);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Packs what scripts/gpu-check.sh needs on a GPU machine that has PyTorch but no .NET into .device/ (git-ignored,
+# about 50 MB): the .NET runtime, the Release build of the host and of the tensor and diffusion test assemblies,
+# xunit's console runner, and the sd15-tiny and randn fixtures (without sd15-tiny's single file). Run after a build.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+
+out=.device
+golden=${WORKFLOW_GOLDEN_DIR:-../shared/golden}
+[[ -f artifacts/bin/Host/release/Workflow.Host.dll ]] || { echo "gpu-bundle: build first (dotnet build -c Release)" >&2; exit 1; }
+
+# xunit's console runner (a NuGet package, restored once into the package cache by a throwaway project).
+xunit_version=2.4.1
+xunit="$HOME/.nuget/packages/xunit.runner.console/$xunit_version/tools/netcoreapp2.0"
+if [[ ! -f "$xunit/xunit.console.dll" ]]; then
+  restore=$(mktemp -d)
+  printf '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup><ItemGroup><PackageReference Include="xunit.runner.console" Version="%s" /></ItemGroup></Project>' \
+    "$xunit_version" > "$restore/restore.csproj"
+  dotnet restore "$restore/restore.csproj" > /dev/null
+  rm -rf "$restore"
+fi
+
+rm -rf "$out" && mkdir -p "$out"
+dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+runtime=$(basename "$(ls -d "$dotnet_root"/shared/Microsoft.NETCore.App/10.* | sort -V | tail -1)")
+export XZ_OPT="-T0 -6"
+tar -C "$dotnet_root" -cJf "$out/dotnet.tar.xz" dotnet host "shared/Microsoft.NETCore.App/$runtime"
+tar -C artifacts/bin -cJf "$out/app.tar.xz" Host/release Torch.Tests/release Nodes.Diffusion.Tests/release
+tar -C "$xunit" -cJf "$out/xunit.tar.xz" .
+tar -C "$golden" -cJf "$out/golden.tar.xz" --exclude sd15-tiny/sd15-tiny.safetensors sd15-tiny randn
+du -ch "$out"/* | tail -1
