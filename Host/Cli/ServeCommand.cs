@@ -37,6 +37,7 @@ public static class ServeCommand
             {
                 await using var app = await Server.ServerApp.BuildAsync(setup, cancellation);
                 await app.StartAsync(cancellation);
+                Console.Error.WriteLine($"serve: ComfyUI's API on {Server.ServerApp.Address(app)} (Ctrl+C stops)");
                 await app.WaitForShutdownAsync(cancellation);
                 return ExitCodes.Success;
             }
