@@ -8,6 +8,7 @@ var root = new RootCommand("Runs node-graph workflows (ComfyUI API format) with 
     RunCommand.Create(global),
     ValidateCommand.Create(global),
     NodesCommand.Create(global),
+    ServeCommand.Create(global),
     BenchCommand.Create(global, args),
 };
 global.AddTo(root);

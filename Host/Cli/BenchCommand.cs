@@ -13,7 +13,7 @@ public static class BenchCommand
 {
     public static Command Create(GlobalOptions global, string[] args)
     {
-        var bench = new Command("bench", "Measure the host's speed") { Executor(), Tensor(global) };
+        var bench = new Command("bench", "Measure the host's speed") { Executor(), Tensor(global), Server(global) };
         if (args.FirstOrDefault() == "bench")
             foreach (var entry in PluginBenchmarks.Find(LoadPlugins(args)))
                 bench.Subcommands.Add(PluginBenchmarkCommand.Create(global, entry));
@@ -78,6 +78,26 @@ public static class BenchCommand
                 Console.WriteLine(report.ToJson().ToJsonString());
             else
                 AnsiConsole.Write(TensorTable(report));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Server(GlobalOptions global)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var prompts = new Option<int>("--prompts") { Description = "Prompts to submit", DefaultValueFactory = _ => 1000 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent HTTP clients", DefaultValueFactory = _ => 20 };
+        var limit = new Option<int>("--limit-s") { Description = "Give up after this many seconds (what is unfinished then counts as lost)", DefaultValueFactory = _ => 300 };
+        var command = new Command("server", "A loopback server under small prompts from concurrent clients: accept latency, throughput, lost prompts")
+        {
+            json, prompts, clients, limit,
+        };
+        command.SetAction(async parse =>
+        {
+            var settings = new ServerBenchmark.Settings(Math.Max(1, parse.GetValue(prompts)), Math.Max(1, parse.GetValue(clients)), TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(limit))));
+            var report = await ServerBenchmark.RunAsync(settings, global.EngineOptions(parse));
+            Console.WriteLine(parse.GetValue(json) ? report.ToJson().ToJsonString() : ServerBenchmark.Describe(report));
             return ExitCodes.Success;
         });
         return command;

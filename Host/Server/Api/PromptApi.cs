@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using System.Text.Json.Nodes;
+using Workflow.Host.Server.Queue;
+using Workflow.Host.Server.Storage;
+
+namespace Workflow.Host.Server.Api;
+
+/// <summary>POST /prompt (queue a prompt) and GET /prompt (queue length, which clients also use as a ping).</summary>
+public static class PromptApi
+{
+    public static void MapPromptApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/prompt", PostPrompt);
+        routes.MapGet("/prompt", GetPrompt);
+    }
+
+    private static async Task<IResult> PostPrompt(HttpRequest request, PromptIntake intake, CancellationToken cancellation)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, cancellation) ?? new JsonObject();
+        var result = await intake.SubmitAsync(body, cancellation);
+        return ApiResults.Json(result.Body, result.Accepted ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> GetPrompt(IPromptStore store, CancellationToken cancellation) =>
+        ApiResults.Json(new JsonObject { ["exec_info"] = new JsonObject { ["queue_remaining"] = await store.RemainingAsync(cancellation) } });
+}

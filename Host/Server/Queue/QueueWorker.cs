@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Workflow.Host.Engine;
+using Workflow.Host.Execution;
+using Workflow.Host.Graph;
+using Workflow.Host.Server.Messages;
+using Workflow.Host.Server.Sockets;
+using Workflow.Host.Server.Storage;
+
+namespace Workflow.Host.Server.Queue;
+
+/// <summary>
+/// Runs queued prompts one at a time through this server's engine, whose output cache lives on between prompts.
+/// Each claimed prompt ends with its history written and its queue row removed in one step, then the status
+/// broadcast, then <c>executing {node: null}</c>, in ComfyUI's order. A prompt cut short by shutdown goes back to
+/// the queue unfinished.
+/// </summary>
+public sealed partial class QueueWorker(
+    IPromptStore store, WorkflowEngine engine, ClientHub hub, QueueStatus status, QueueSignals signals,
+    RunningPrompt running, ServerOptions options, WorkerIdentity identity, ILogger<QueueWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (signals.TakeFreeRequest())
+                    FreeCache();
+                if (await store.ClaimAsync(identity.Id, options.LeaseDuration, stopping) is { } prompt)
+                    await RunAsync(prompt, stopping);
+                else
+                    await signals.WaitAsync(options.PollInterval, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The store is unreachable or failed: keep the server up and try again; queued work stays queued.
+                LogWorkerFailed(ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task RunAsync(QueuedPrompt prompt, CancellationToken stopping)
+    {
+        await status.BroadcastAsync(stopping);
+        await HoldFirstEvent(prompt, stopping);
+        var reporter = new PromptReporter(prompt.ClientId, hub, TimeProvider.System);
+        RunOutcome outcome;
+        await using (LeaseRenewal.Start(store, prompt.PromptId, identity.Id, options.LeaseDuration, logger))
+        {
+            using var interrupt = running.Begin(prompt.PromptId, reporter, stopping);
+            try
+            {
+                outcome = await Task.Run(() => Execute(prompt, reporter, interrupt.Token), CancellationToken.None);
+            }
+            finally
+            {
+                running.End();
+            }
+        }
+        if (outcome.Status == ExecutionStatus.Interrupted && stopping.IsCancellationRequested)
+        {
+            await store.ReleaseAsync(prompt.PromptId, identity.Id, CancellationToken.None);
+            return;
+        }
+        var entry = HistoryEntry.Build(prompt, outcome, reporter.RecordedJson());
+        if (!await store.CompleteAsync(prompt.PromptId, identity.Id, entry, CancellationToken.None))
+            LogClaimLost(prompt.PromptId);
+        await status.BroadcastAsync(CancellationToken.None);
+        if (prompt.ClientId is { } clientId)
+            hub.Send(clientId, ComfyMessages.Finished(prompt.PromptId));
+        LogFinished(prompt.PromptId, outcome.Status);
+    }
+
+    /// <summary>Validated again where it runs (this server's nodes), then run with the interrupt token.</summary>
+    private RunOutcome Execute(QueuedPrompt prompt, PromptReporter reporter, CancellationToken interrupt)
+    {
+        var parsed = WorkflowJson.FromJson(new JsonObject { ["prompt"] = prompt.Prompt.DeepClone(), ["extra_data"] = prompt.ExtraData.DeepClone() });
+        var validation = parsed.Graph is null ? null : engine.Validator.Validate(parsed.Graph, prompt.Outputs.Select(o => new NodeId(o)).ToList());
+        if (validation is not { CanRun: true })
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            reporter.Report(ComfyMessages.From(new ExecutionStarted(prompt.PromptId), now)!);
+            reporter.Report(ComfyMessages.Rejected(prompt.PromptId, parsed.Error ?? validation!.ToJson().ToJsonString(), now));
+            return new RunOutcome(ExecutionStatus.Failed, new Dictionary<string, JsonObject>());
+        }
+        var result = engine.Run(new RunRequest(validation.Prompt!, prompt.PromptId, reporter.OnEvent), interrupt);
+        return new RunOutcome(result.Status, result.Outputs.ToDictionary(o => o.Key.Value, o => o.Value));
+    }
+
+    private async Task HoldFirstEvent(QueuedPrompt prompt, CancellationToken stopping)
+    {
+        var wait = prompt.AcceptedAt + options.FirstEventDelay - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait, stopping);
+    }
+
+    private void FreeCache()
+    {
+        var before = engine.Cache.Statistics;
+        engine.Cache.Clear();
+        LogFreed(before.Entries, before.HostBytes >> 20);
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Prompt {PromptId} finished: {Status}")]
+    private partial void LogFinished(string promptId, ExecutionStatus status);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Prompt {PromptId} was claimed again elsewhere while it ran here; its result here is dropped")]
+    private partial void LogClaimLost(string promptId);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "The queue worker failed; retrying")]
+    private partial void LogWorkerFailed(Exception ex);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Freed the output cache ({Entries} entries, {Megabytes} MiB) and the models in it")]
+    private partial void LogFreed(int entries, long megabytes);
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using Workflow.Server.Tests.Support;
+
+namespace Workflow.Server.Tests.Api;
+
+/// <summary>The compatibility details clients depend on (comfyui.md §4.3, §10).</summary>
+public sealed class RouteTests
+{
+    [Theory]
+    [InlineData("/prompt")]
+    [InlineData("/queue")]
+    [InlineData("/history")]
+    [InlineData("/object_info")]
+    [InlineData("/system_stats")]
+    [InlineData("/embeddings")]
+    [InlineData("/extensions")]
+    [InlineData("/features")]
+    [InlineData("/models")]
+    public async Task Every_route_answers_json_bare_and_under_api(string path)
+    {
+        await using var server = await TestServer.StartAsync();
+        var bare = await server.Http.GetAsync(path + "?clientId=ignored");
+        var api = await server.Http.GetAsync("/api" + path);
+
+        Assert.Equal(HttpStatusCode.OK, bare.Status);
+        Assert.Equal("application/json", bare.ContentType);
+        Assert.Equal(bare.Text, api.Text);
+    }
+
+    [Theory]
+    [InlineData("GET", "/nothing/here")]
+    [InlineData("GET", "/api/api/prompt")]
+    [InlineData("POST", "/object_info")]
+    [InlineData("GET", "/models/no-such-folder")]
+    public async Task Unknown_routes_are_404_or_405_with_a_json_error(string method, string path)
+    {
+        await using var server = await TestServer.StartAsync();
+        var reply = await server.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.True(reply.Status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"{reply.Status}");
+        Assert.NotNull(reply.Json!["error"]!["type"]);
+    }
+
+    [Fact]
+    public async Task Object_info_gives_a_node_schema_and_an_empty_object_for_unknown_classes()
+    {
+        await using var server = await TestServer.StartAsync();
+        var known = (await server.Http.GetAsync("/object_info/IntArithmetic")).Json!;
+        var unknown = await server.Http.GetAsync("/object_info/Primitive%20boolean%20%5BCrystools%5D");
+
+        Assert.Equal("INT", (string?)known["IntArithmetic"]!["output"]![0]);
+        Assert.Contains("add", known["IntArithmetic"]!["input"]!["required"]!["operation"]![0]!.AsArray().Select(o => (string)o!));
+        Assert.Equal(HttpStatusCode.OK, unknown.Status);
+        Assert.Empty(unknown.Json!.AsObject());
+        Assert.NotNull((await server.Http.GetAsync("/object_info")).Json!["SaveText"]);
+    }
+
+    [Fact]
+    public async Task System_stats_names_the_os_and_devices()
+    {
+        await using var server = await TestServer.StartAsync();
+        var stats = (await server.Http.GetAsync("/system_stats")).Json!;
+        Assert.Equal("posix", (string?)stats["system"]!["os"]);
+        Assert.NotEmpty(stats["devices"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Status_frames_arrive_periodically_while_nothing_happens()
+    {
+        await using var server = await TestServer.StartAsync(o => o with { StatusInterval = TimeSpan.FromMilliseconds(200) });
+        await using var socket = await server.ConnectAsync("idle");
+        var frames = await socket.ReadUntilAsync(f => f.Type == "status" && f.Data!["sid"] is null);
+        Assert.All(frames, f => Assert.Equal("status", f.Type));
+        Assert.Equal(0, (int)frames[^1].Data!["status"]!["exec_info"]!["queue_remaining"]!);
+    }
+
+    [Fact]
+    public async Task Interrupt_and_free_accept_empty_bodies_and_feature_flags_are_answered()
+    {
+        await using var server = await TestServer.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.PostAsync("/interrupt", null)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.PostAsync("/api/free", null)).Status);
+
+        await using var socket = await server.ConnectAsync("flags");
+        await socket.SendAsync("""{"type": "feature_flags", "data": {"supports_preview_metadata": true}}""");
+        var reply = await socket.ReadUntilAsync(f => f.Type == "feature_flags");
+        Assert.False((bool)reply[^1].Data!["supports_preview_metadata"]!);
+    }
+}
