@@ -53,10 +53,10 @@ public static class ComfyMessages
     };
 
     /// <summary>A prompt that no longer validates where it is run (a node missing on this server): an execution_error without a node.</summary>
-    public static ServerMessage Rejected(string promptId, string message, long timestampMs) => Stamped("execution_error", new JsonObject
+    public static ServerMessage Rejected(string promptId, string message, long timestampMs, string exceptionType = "invalid_prompt") => Stamped("execution_error", new JsonObject
     {
         ["prompt_id"] = promptId, ["node_id"] = null, ["node_type"] = null, ["executed"] = new JsonArray(),
-        ["exception_message"] = message, ["exception_type"] = "invalid_prompt", ["traceback"] = new JsonArray(),
+        ["exception_message"] = message, ["exception_type"] = exceptionType, ["traceback"] = new JsonArray(),
         ["current_inputs"] = new JsonObject(), ["current_outputs"] = new JsonArray(),
     }, timestampMs);
 

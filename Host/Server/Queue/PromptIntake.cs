@@ -38,6 +38,8 @@ public sealed class PromptIntake(WorkflowEngine engine, IPromptStore store, Queu
         var promptId = StringOf(body["prompt_id"]) ?? Guid.NewGuid().ToString();
         var outputs = validation.Prompt!.Outputs.Select(o => o.Value).ToList();
         var number = await store.EnqueueAsync(new NewPrompt(promptId, prompt, extraData, outputs), NumberOf(body["number"]), IsTrue(body["front"]), cancellation);
+        if (number is null)
+            return Rejected(ApiErrorBody("prompt_id_in_use", "Prompt id already used", $"prompt_id {promptId} is already queued or in the history"));
         signals.Wake();
         await status.BroadcastAsync(cancellation);
         return new IntakeResult(true, new JsonObject { ["prompt_id"] = promptId, ["number"] = number, ["node_errors"] = validation.ToJson()["node_errors"]!.DeepClone() });

@@ -59,6 +59,14 @@ public sealed partial class QueueWorker(
             {
                 outcome = await Task.Run(() => Execute(prompt, reporter, interrupt.Token), CancellationToken.None);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The engine itself failed (a node's failure is a result, not an exception): the prompt ends with
+                // that error in its history rather than being claimed and failing again forever.
+                LogPromptCrashed(prompt.PromptId, ex);
+                reporter.Report(ComfyMessages.Rejected(prompt.PromptId, ex.Message, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ex.GetType().Name));
+                outcome = new RunOutcome(ExecutionStatus.Failed, new Dictionary<string, JsonObject>());
+            }
             finally
             {
                 running.End();
@@ -110,6 +118,9 @@ public sealed partial class QueueWorker(
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Prompt {PromptId} finished: {Status}")]
     private partial void LogFinished(string promptId, ExecutionStatus status);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Prompt {PromptId} failed outside its nodes; recorded as failed")]
+    private partial void LogPromptCrashed(string promptId, Exception ex);
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Prompt {PromptId} was claimed again elsewhere while it ran here; its result here is dropped")]
     private partial void LogClaimLost(string promptId);

@@ -10,8 +10,11 @@ namespace Workflow.Host.Server.Storage;
 /// </summary>
 public interface IPromptStore : IAsyncDisposable
 {
-    /// <summary>Queues a prompt; its number is <paramref name="number"/> or the next of the store's counter (negated for the front).</summary>
-    Task<double> EnqueueAsync(NewPrompt prompt, double? number, bool front, CancellationToken cancellation);
+    /// <summary>
+    /// Queues a prompt; its number is <paramref name="number"/> or the next of the store's counter (negated for the
+    /// front). Null, and nothing stored, when its id is already queued or in the history.
+    /// </summary>
+    Task<double?> EnqueueAsync(NewPrompt prompt, double? number, bool front, CancellationToken cancellation);
 
     Task<QueuedPrompt?> ClaimAsync(string workerId, TimeSpan lease, CancellationToken cancellation);
 

@@ -40,12 +40,17 @@ public abstract class SqlPromptStore : IPromptStore
             entry TEXT NOT NULL);
         """;
 
-    public Task<double> EnqueueAsync(NewPrompt prompt, double? number, bool front, CancellationToken cancellation) => UseAsync(async connection =>
+    public Task<double?> EnqueueAsync(NewPrompt prompt, double? number, bool front, CancellationToken cancellation) => UseAsync<double?>(async connection =>
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        await ExecuteAsync(connection, transaction, $"INSERT INTO queue ({QueueColumns}) VALUES (@id, @number, @prompt, @extra, @outputs, @accepted)", cancellation,
+        var inserted = await ExecuteAsync(connection, transaction, $"""
+            INSERT INTO queue ({QueueColumns}) SELECT @id, @number, @prompt, @extra, @outputs, @accepted
+            WHERE NOT EXISTS (SELECT 1 FROM history WHERE prompt_id = @id) ON CONFLICT (prompt_id) DO NOTHING
+            """, cancellation,
             ("id", prompt.PromptId), ("number", number), ("prompt", prompt.Prompt.ToJsonString()), ("extra", prompt.ExtraData.ToJsonString()),
             ("outputs", new JsonArray(prompt.Outputs.Select(o => (JsonNode)o).ToArray()).ToJsonString()), ("accepted", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        if (inserted == 0)
+            return null;
         if (number is null)
             await ExecuteAsync(connection, transaction, "UPDATE queue SET number = seq * @sign WHERE prompt_id = @id", cancellation,
                 ("sign", front ? -1.0 : 1.0), ("id", prompt.PromptId));

@@ -40,6 +40,23 @@ public sealed class ValidationTests
         Assert.Equal(["9"], entry["outputs"]!.AsObject().Select(o => o.Key).ToList());
     }
 
+    [Fact]
+    public async Task A_prompt_id_already_queued_or_finished_is_400_and_runs_once()
+    {
+        await using var server = await TestServer.StartAsync();
+        var body = Prompts.Body(Prompts.Sum(1, 2));
+        body["prompt_id"] = "chosen-by-the-client";
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.PostAsync("/prompt", body)).Status);
+        await server.Http.WaitForHistoryAsync("chosen-by-the-client");
+
+        var again = await server.Http.PostAsync("/prompt", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, again.Status);
+        Assert.Equal("prompt_id_in_use", (string?)again.Json!["error"]!["type"]);
+        Assert.Contains("chosen-by-the-client", (string?)again.Json["error"]!["details"]);
+        Assert.Single((await server.Http.GetAsync("/history")).Json!.AsObject());
+    }
+
     [Theory]
     [InlineData("{\"client_id\": \"x\"}", "no_prompt")]
     [InlineData("{\"prompt\": {\"1\": {\"class_type\": \"NoSuchNode\", \"inputs\": {}}}}", "missing_node_type")]
