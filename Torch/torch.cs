@@ -39,7 +39,7 @@ public static unsafe partial class torch
 
     public static int get_num_threads() => Native.wt_get_num_threads();
 
-    /// <summary>torch.cuda: device queries. CUDA paths compile against a CUDA libtorch but are untested here.</summary>
+    /// <summary>torch.cuda: device queries. No devices on a CPU build; CUDA builds are checked by scripts/gpu-check.sh.</summary>
     public static class cuda
     {
         public static bool is_available() => device_count() > 0;
