@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Workflow.Server.Tests.Support;
 
@@ -35,7 +33,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var bin = FindBinDirectory() ?? throw new InvalidOperationException("PostgreSQL is not installed (apt-get install postgresql)");
         var directory = Directory.CreateTempSubdirectory("workflow-postgres-").FullName;
-        var server = new PostgresServer(bin, directory, FreePort());
+        var server = new PostgresServer(bin, directory, FreePorts.Next());
         if (Environment.UserName == "root")
             await RunAsync("chown", "-R", "postgres:postgres", directory);
         var port = new Uri(server.Url).Port;
@@ -64,13 +62,6 @@ public sealed class PostgresServer : IAsyncDisposable
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}):\n{await output}\n{await error}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

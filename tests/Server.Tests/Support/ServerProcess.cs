@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Workflow.Server.Tests.Support;
 
@@ -28,7 +27,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string baseDirectory, string? store = null)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var logPath = Path.Combine(baseDirectory, $"server-{port}.log");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = baseDirectory };
         foreach (var arg in new[] { Path.Combine(BuildPaths.HostDirectory, "Workflow.Host.dll"), "serve", "--port", $"{port}",
@@ -86,13 +85,6 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException($"the server did not answer:\n{Log()}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
