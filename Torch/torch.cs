@@ -39,6 +39,19 @@ public static unsafe partial class torch
 
     public static int get_num_threads() => Native.wt_get_num_threads();
 
+    /// <summary>
+    /// The CPU memory cache (Native/src/cpu_cache.cpp): freed blocks of 1 MiB and more are kept for reuse, because
+    /// returning them to the kernel makes every diffusion step pay for zeroing fresh pages. Named like torch.cuda's.
+    /// </summary>
+    public static class cpu
+    {
+        /// <summary>Bytes held in freed blocks, ready for reuse (bounded by WORKFLOW_CPU_CACHE_MB).</summary>
+        public static long memory_reserved() => Native.wt_cpu_cache_bytes();
+
+        /// <summary>Returns the cached blocks to the system.</summary>
+        public static void empty_cache() => Native.wt_cpu_cache_release();
+    }
+
     /// <summary>torch.cuda: device queries. No devices on a CPU build; CUDA builds are checked by scripts/gpu-check.sh.</summary>
     public static class cuda
     {

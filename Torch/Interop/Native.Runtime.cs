@@ -21,6 +21,12 @@ internal static unsafe partial class Native
     internal static partial int wt_cuda_synchronize(int deviceIndex);
 
     [LibraryImport(Library)]
+    internal static partial long wt_cpu_cache_bytes();
+
+    [LibraryImport(Library)]
+    internal static partial void wt_cpu_cache_release();
+
+    [LibraryImport(Library)]
     internal static partial int wt_manual_seed(ulong seed);
 
     [LibraryImport(Library)]

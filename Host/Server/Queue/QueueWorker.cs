@@ -7,6 +7,7 @@ using Workflow.Host.Graph;
 using Workflow.Host.Server.Messages;
 using Workflow.Host.Server.Sockets;
 using Workflow.Host.Server.Storage;
+using Workflow.Torch;
 
 namespace Workflow.Host.Server.Queue;
 
@@ -113,6 +114,7 @@ public sealed partial class QueueWorker(
     {
         var before = engine.Cache.Statistics;
         engine.Cache.Clear();
+        torch.cpu.empty_cache();
         LogFreed(before.Entries, before.HostBytes >> 20);
     }
 

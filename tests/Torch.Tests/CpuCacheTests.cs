@@ -1,0 +1,42 @@
+using Workflow.Torch.Tests.Support;
+
+namespace Workflow.Torch.Tests;
+
+/// <summary>The CPU allocator keeps freed large blocks for the next tensor of the same size, and gives them back on request.</summary>
+[Collection(ProcessWideState.Name)]
+public unsafe class CpuCacheTests
+{
+    // 3,333,333 floats (12.7 MiB), a size no other test allocates, so no other test takes the block in between.
+    private static readonly long[] Shape = [3_333_333];
+
+    private static nint Address(Tensor tensor) => (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref tensor.data<float>()[0]);
+
+    [Fact]
+    public void A_freed_large_block_is_reused_by_the_next_tensor_of_its_size_and_released_on_request()
+    {
+        torch.cpu.empty_cache();
+        nint first;
+        using (var tensor = torch.ones(Shape))
+            first = Address(tensor);
+        Assert.True(torch.cpu.memory_reserved() >= Shape[0] * sizeof(float));
+
+        using (var again = torch.zeros(Shape))
+        {
+            Assert.Equal(first, Address(again));
+            Assert.Equal(0f, again.sum().item<float>());   // a reused block holds the new tensor's values
+        }
+
+        torch.cpu.empty_cache();
+        Assert.Equal(0, torch.cpu.memory_reserved());
+    }
+
+    [Fact]
+    public void Small_tensors_are_not_cached()
+    {
+        torch.cpu.empty_cache();
+        using (torch.ones([1000]))
+        {
+        }
+        Assert.Equal(0, torch.cpu.memory_reserved());
+    }
+}
