@@ -26,7 +26,9 @@ newest() { basename "$(ls -d "$dotnet_root/shared/$1"/10.* | sort -V | tail -1)"
 export XZ_OPT="-T0 -6"
 tar -C "$dotnet_root" -cJf "$out/dotnet.tar.xz" dotnet host \
   "shared/Microsoft.NETCore.App/$(newest Microsoft.NETCore.App)" "shared/Microsoft.AspNetCore.App/$(newest Microsoft.AspNetCore.App)"
-tar -C artifacts/bin -cJf "$out/app.tar.xz" Host/release Torch.Tests/release Nodes.Diffusion.Tests/release
+# SQLite's native libraries (runtimes/, some twenty platforms) stay behind: the GPU check starts no server.
+tar -C artifacts/bin -cJf "$out/app.tar.xz" --exclude='runtimes/*' --exclude='*.pdb' \
+  Host/release Torch.Tests/release Nodes.Diffusion.Tests/release
 # The runner is the process: it must load ASP.NET Core's shared framework too, which the host's assemblies use.
 runner=$(mktemp -d)
 cp -r "$xunit/." "$runner/"
