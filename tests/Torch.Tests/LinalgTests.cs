@@ -45,6 +45,22 @@ public class LinalgTests
     }
 
     [Fact]
+    public void Baddbmm_with_beta_0_ignores_what_the_result_memory_held()
+    {
+        // libtorch 1.13's small-product kernel read its fresh result at beta = 0: free a NaN-filled block of the
+        // result's size first, so the allocator hands that memory back to baddbmm.
+        using var scope = torch.NewDisposeScope();
+        var a = torch.tensor([1f, 2f, 3f, 4f], [1, 2, 2]);
+        var identity = torch.tensor([1f, 0f, 0f, 1f], [1, 2, 2]);
+        for (var i = 0; i < 100; i++)
+        {
+            torch.full([1, 2, 2], float.NaN).Dispose();
+            using var product = torch.baddbmm(torch.full([1, 2, 2], float.NaN), a, identity, beta: 0, alpha: 2);
+            Expect.Equal([2f, 4f, 6f, 8f], product);
+        }
+    }
+
+    [Fact]
     public void Einsum_contracts_named_indices()
     {
         using var scope = torch.NewDisposeScope();

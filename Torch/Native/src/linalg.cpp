@@ -13,9 +13,26 @@ WT_API wt_tensor wt_bmm(wt_tensor self, wt_tensor other) {
   return wt::tensor_call([&] { return at::bmm(*self, *other); });
 }
 
+namespace {
+// libtorch 1.13's CPU kernel for small products (K·M·N < 400) computes beta·out + alpha·acc on an uninitialised
+// out, so with beta = 0 NaN still gets in from whatever memory the result was given (PyTorch documents that the
+// input is ignored then; diffusers passes torch.empty). Starting such an out from zeros costs nothing at that size.
+bool small_cpu_product_without_input(const at::Tensor& self, const at::Tensor& batch1, const at::Tensor& batch2,
+                                     const at::Scalar& beta) {
+  return self.is_cpu() && beta.toDouble() == 0.0 && batch1.dim() == 3 && batch2.dim() == 3 &&
+         batch1.size(1) * batch1.size(2) * batch2.size(2) < 400;
+}
+}  // namespace
+
 // beta * self + alpha * (batch1 @ batch2)
 WT_API wt_tensor wt_baddbmm(wt_tensor self, wt_tensor batch1, wt_tensor batch2, wt_scalar beta, wt_scalar alpha) {
-  return wt::tensor_call([&] { return at::baddbmm(*self, *batch1, *batch2, wt::scalar(beta), wt::scalar(alpha)); });
+  return wt::tensor_call([&] {
+    const auto beta_value = wt::scalar(beta);
+    if (!small_cpu_product_without_input(*self, *batch1, *batch2, beta_value))
+      return at::baddbmm(*self, *batch1, *batch2, beta_value, wt::scalar(alpha));
+    auto out = at::zeros({batch1->size(0), batch1->size(1), batch2->size(2)}, batch1->options());
+    return at::baddbmm_out(out, *self, *batch1, *batch2, beta_value, wt::scalar(alpha));
+  });
 }
 
 // beta * self + alpha * (mat1 @ mat2)
