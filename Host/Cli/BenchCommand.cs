@@ -67,7 +67,7 @@ public static class BenchCommand
             TensorBenchmark.Report report;
             try
             {
-                report = TensorBenchmark.Run(parse.GetValue(python)!, parse.GetValue(threads), global.EngineOptions(parse).Device);
+                report = TensorBenchmark.Run(parse.GetValue(python)!, parse.GetValue(threads), global.EngineOptions(parse).ResolveDevice());
             }
             catch (TensorReference.UnavailableException e)
             {

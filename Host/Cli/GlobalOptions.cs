@@ -64,7 +64,7 @@ public sealed class GlobalOptions
             PluginOptions.FromEnvironment((parse.GetValue(PluginDirs) ?? []).Select(d => d.FullName)),
             budget)
         {
-            Device = parse.GetValue(ModelDevice) ?? Engine.EngineOptions.DefaultDevice(),
+            Device = parse.GetValue(ModelDevice),
         };
     }
 

@@ -8,11 +8,17 @@ namespace Workflow.Host.Engine;
 /// <summary>Everything the engine is configured with.</summary>
 public sealed record EngineOptions(NodePaths Paths, PluginOptions Plugins, CacheBudget CacheBudget)
 {
-    /// <summary>Where models run; nodes read it from their context. The CPU unless set (the CLI's --device).</summary>
-    public Device Device { get; init; } = Device.CPU;
+    /// <summary>
+    /// Where models run (the CLI's --device); nodes read it from their context. Null is the default, which
+    /// <see cref="ResolveDevice"/> finds when first needed.
+    /// </summary>
+    public Device? Device { get; init; }
 
-    /// <summary>The first CUDA device when libtorch has one, else the CPU (ComfyUI's default).</summary>
-    public static Device DefaultDevice() => torch.cuda.is_available() ? Device.CUDA(0) : Device.CPU;
+    /// <summary>
+    /// <see cref="Device"/>, or by default the first CUDA device when libtorch has one, else the CPU (ComfyUI's
+    /// default). Asking libtorch loads it (half a second, 160 MB), so this runs only where tensors are about to.
+    /// </summary>
+    public Device ResolveDevice() => Device ?? (torch.cuda.is_available() ? Torch.Device.CUDA(0) : Torch.Device.CPU);
 
     /// <summary>
     /// ComfyUI's layout under one base folder (models/, input/, output/, temp/), the base being the

@@ -7,6 +7,7 @@ using Workflow.Host.Plugins;
 using Workflow.Host.Registry;
 using Workflow.Host.Validation;
 using Workflow.NodeSdk;
+using Workflow.Torch;
 
 namespace Workflow.Host.Engine;
 
@@ -24,7 +25,7 @@ public sealed class WorkflowEngine
         Leases = new ValueLeases();
         Cache = new OutputCache(options.CacheBudget, Leases);
         Validator = new Validator(registry, options.Paths);
-        Executor = new Executor(Cache, Leases, options.Paths, options.Device, loggers.CreateLogger<Executor>());
+        Executor = new Executor(Cache, Leases, options.Paths, new Lazy<Device>(options.ResolveDevice), loggers.CreateLogger<Executor>());
     }
 
     public INodeRegistry Registry { get; }

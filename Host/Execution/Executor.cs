@@ -13,7 +13,8 @@ public sealed record RunRequest(ValidatedPrompt Prompt, string PromptId, Action<
 /// Runs validated prompts against one output cache. Each run executes only what its outputs need and what the
 /// cache does not already hold; see <see cref="PromptRun"/> for the loop. Runs may overlap; the cache is shared.
 /// </summary>
-public sealed partial class Executor(OutputCache cache, ValueLeases leases, NodePaths paths, Device device, ILogger<Executor> logger)
+/// <param name="device">Where models run, found out when a node first asks: workflows without tensors never load libtorch.</param>
+public sealed partial class Executor(OutputCache cache, ValueLeases leases, NodePaths paths, Lazy<Device> device, ILogger<Executor> logger)
 {
     public OutputCache Cache => cache;
 

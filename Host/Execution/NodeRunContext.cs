@@ -17,7 +17,7 @@ internal sealed class NodeRunContext(
     public override ILogger Logger => services.Logger;
     public override NodePaths Paths => services.Paths;
     public override PromptMetadata Metadata => services.Metadata;
-    public override Device Device => services.Device;
+    public override Device Device => services.Device.Value;
 
     public override void ReportProgress(long value, long max, PreviewImage? preview = null)
     {
@@ -27,4 +27,4 @@ internal sealed class NodeRunContext(
 }
 
 /// <summary>What every node of one run shares.</summary>
-internal sealed record RunServices(NodePaths Paths, Device Device, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit);
+internal sealed record RunServices(NodePaths Paths, Lazy<Device> Device, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit);
