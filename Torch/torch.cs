@@ -40,6 +40,16 @@ public static unsafe partial class torch
     public static int get_num_threads() => Native.wt_get_num_threads();
 
     /// <summary>
+    /// Waits for the work queued on <paramref name="device"/>: GPU calls return before their kernels finish, so a clock
+    /// must wait for them (torch.accelerator.synchronize). Nothing to wait for on the CPU.
+    /// </summary>
+    public static void synchronize(Device device)
+    {
+        if (device.Type == DeviceType.CUDA)
+            cuda.synchronize(Math.Max(device.Index, 0));
+    }
+
+    /// <summary>
     /// The CPU memory cache (Native/src/cpu_cache.cpp): freed blocks of 1 MiB and more are kept for reuse, because
     /// returning them to the kernel makes every diffusion step pay for zeroing fresh pages. Named like torch.cuda's.
     /// </summary>

@@ -88,8 +88,7 @@ public static class TensorBenchmark
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < iterations; i++)
             op();
-        if (device.Type == DeviceType.CUDA)
-            torch.cuda.synchronize(Math.Max(device.Index, 0));
+        torch.synchronize(device);
         return clock.Elapsed.TotalSeconds / iterations;
     }
 

@@ -51,7 +51,7 @@ public sealed class SamplerBenchmark : IBenchmark
         var clock = Stopwatch.StartNew();
         using var generator = new Generator(0);
         using var latents = DdimSampler.Sample(model, new DdimRequest(noise, null, positive, negative, steps, 7.5, 0, 1.0, generator), (_, _) => { });
-        Synchronize(device);
+        torch.synchronize(device);
         double totalSeconds = clock.Elapsed.TotalSeconds;
 
         var report = new JsonObject
@@ -96,20 +96,13 @@ public sealed class SamplerBenchmark : IBenchmark
         for (int i = 0; i < rounds; i++)
         {
             output.Dispose();
-            Synchronize(batch.device);
+            torch.synchronize(batch.device);
             var clock = Stopwatch.StartNew();
             output = unet.Forward(batch, timestep, context);
-            Synchronize(batch.device);
+            torch.synchronize(batch.device);
             seconds.Add(clock.Elapsed.TotalSeconds);
         }
         return (seconds.Order().ElementAt(seconds.Count / 2), output);
-    }
-
-    /// <summary>GPU calls return before the work is done: a clock read must wait for it.</summary>
-    private static void Synchronize(Device device)
-    {
-        if (device.Type == DeviceType.CUDA)
-            torch.cuda.synchronize(Math.Max(device.Index, 0));
     }
 
     /// <summary>The process's peak resident memory (VmHWM), in MiB.</summary>
