@@ -18,7 +18,12 @@ for (const image of result.images) {
   const bytes = new Uint8Array(await response.arrayBuffer());
   images.push({ url: image.data, status: response.status, length: bytes.length, head: Array.from(bytes.slice(0, 8)) });
 }
-const history = await (await fetch(`http://${host}/history/${result.prompt_id}`)).json();
+// The client resolves on the run's last messages; the history entry, as in ComfyUI, is written right after them.
+let history = {};
+for (let attempt = 0; attempt < 50 && !history[result.prompt_id]; attempt++) {
+  if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  history = await (await fetch(`http://${host}/history/${result.prompt_id}`)).json();
+}
 const queue = await client.getQueue();
 client.close();
 console.log(JSON.stringify({
