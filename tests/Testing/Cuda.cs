@@ -8,6 +8,12 @@ namespace Workflow.Testing;
 /// </summary>
 public sealed class GoldenCudaFactAttribute : FactAttribute
 {
-    public GoldenCudaFactAttribute(string fixture) =>
-        Skip = torch.cuda.is_available() ? Golden.SkipReason(fixture) : $"no CUDA device (libtorch {torch.__version__} reports none)";
+    public GoldenCudaFactAttribute(string fixture) => Skip = Cuda.SkipReason ?? Golden.SkipReason(fixture);
+}
+
+public static class Cuda
+{
+    /// <summary>Why a CUDA test must be skipped here, or null where libtorch has a CUDA device.</summary>
+    public static string? SkipReason =>
+        torch.cuda.is_available() ? null : $"no CUDA device (libtorch {torch.__version__} reports none)";
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Workflow.Testing;
 using Xunit.Sdk;
 
 namespace Workflow.Torch.Tests.Support;
@@ -15,11 +16,7 @@ public sealed class OnCpuAttribute : DataAttribute
 /// <summary>The CUDA row: reported as skipped, with the reason, where no CUDA device is available; never silently passed.</summary>
 public sealed class OnCudaAttribute : DataAttribute
 {
-    public OnCudaAttribute()
-    {
-        if (!torch.cuda.is_available())
-            Skip = "no CUDA device (libtorch " + torch.__version__ + " reports none)";
-    }
+    public OnCudaAttribute() => Skip = Cuda.SkipReason;
 
     public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [["cuda:0"]];
 }
