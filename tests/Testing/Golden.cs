@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
 
 namespace Workflow.Testing;
 
@@ -27,6 +28,26 @@ public static class Golden
     }
 
     public static string File(string fixture, string relativePath) => Path.Combine(Folder(fixture), relativePath);
+
+    /// <summary>A JSON file of a fixture (a manifest, a call index, a case list), parsed.</summary>
+    public static JsonNode Json(string fixture, string relativePath) =>
+        JsonNode.Parse(System.IO.File.ReadAllText(File(fixture, relativePath)))
+        ?? throw new InvalidDataException($"{fixture}/{relativePath} is empty JSON");
+
+    /// <summary>
+    /// Theory rows read from a fixture (its calls, cases or prompts), so a theory covers whatever the fixture recorded.
+    /// Where the fixture is absent there is one placeholder row: the theory is skipped then (or fails, under CI).
+    /// </summary>
+    public static TheoryData<T> Rows<T>(string fixture, Func<IEnumerable<T>> read, T placeholder)
+    {
+        var rows = new TheoryData<T>();
+        if (Directory.Exists(Path.Combine(Root, fixture)))
+            foreach (var row in read())
+                rows.Add(row);
+        else
+            rows.Add(placeholder);
+        return rows;
+    }
 
     /// <summary>Why a test needing <paramref name="fixture"/> must be skipped here, or null to run it (always null under CI).</summary>
     internal static string? SkipReason(string fixture) =>

@@ -1,3 +1,4 @@
+using Workflow.Testing;
 using Xunit.Sdk;
 
 namespace Workflow.Nodes.Camera.Tests.Support;
@@ -23,18 +24,20 @@ internal static class Compare
 
     /// <summary>
     /// Float32 values equal bit for bit after rounding <paramref name="actual"/> to float32 ('exact' entries: casts and
-    /// selections of inputs, and float64 results upstream stores as float32). The one liberty is the sign of zero:
-    /// upstream's zeros come out of BLAS matrix products whose summation order decides between −0 and +0.
+    /// selections of inputs, and float64 results upstream stores as float32). Two liberties: the sign of zero (upstream's
+    /// zeros come out of BLAS matrix products whose summation order decides between −0 and +0), and cancellation
+    /// residues, values within a few float32 ulps of the array's largest magnitude (<see cref="CancellationResidue"/>).
     /// </summary>
     public static void ExactFloat32(string what, IReadOnlyList<double> expected, IReadOnlyList<double> actual, IReadOnlyList<long>? shape = null)
     {
         SameLength(what, expected, actual);
+        var residue = CancellationResidue.Bound(expected.Count == 0 ? 0 : expected.Max(Math.Abs));
         for (var i = 0; i < expected.Count; i++)
         {
             var (want, got) = ((float)expected[i], (float)actual[i]);
-            if (BitConverter.SingleToInt32Bits(want) != BitConverter.SingleToInt32Bits(got) && !(want == 0 && got == 0))
+            if (BitConverter.SingleToInt32Bits(want) != BitConverter.SingleToInt32Bits(got) && want != got && !CancellationResidue.Both(want, got, residue))
                 throw new XunitException(
-                    $"{what}: element {Index(i, shape)} is {got:R} as float32, expected exactly {want:R} (|diff| {Math.Abs(got - want):G4})");
+                    $"{what}: element {Index(i, shape)} is {got:R} as float32, expected exactly {want:R} (|diff| {Math.Abs(got - want):G4}; values within {residue:G3} of zero count as zero)");
         }
     }
 

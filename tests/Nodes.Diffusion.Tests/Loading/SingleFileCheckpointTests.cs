@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.Nodes.Diffusion.Tests.Models;
 using Workflow.Testing;
@@ -39,15 +40,22 @@ public sealed class SingleFileCheckpointTests
     }
 
     [GoldenFact(Sd15Fixture.Name)]
-    public void Text_encoder_config_comes_from_the_yaml()
+    public void Text_encoder_and_heads_come_from_the_yaml()
     {
         var loaded = LoadSingleFile();
         using var unet = loaded.Model;
         using var clip = loaded.Clip;
         using var vae = loaded.Vae;
-        Assert.Equal((32, 37, 3, 4), (clip.Encoder.Config.HiddenSize, clip.Encoder.Config.IntermediateSize,
-            clip.Encoder.Config.NumHiddenLayers, clip.Encoder.Config.NumAttentionHeads));
-        Assert.Equal([8, 8], unet.Unet.Config.HeadsPerBlock);
+        var text = Sd15Fixture.ModelConfig("text_encoder");
+        Assert.Equal(((int)text["hidden_size"]!, (int)text["intermediate_size"]!, (int)text["num_hidden_layers"]!, (int)text["num_attention_heads"]!),
+            (clip.Encoder.Config.HiddenSize, clip.Encoder.Config.IntermediateSize, clip.Encoder.Config.NumHiddenLayers, clip.Encoder.Config.NumAttentionHeads));
+        // SD1.x's diffusers config calls the head count attention_head_dim (one number for every block, or one per block).
+        var unetConfig = Sd15Fixture.ModelConfig("unet");
+        var blocks = unetConfig["block_out_channels"]!.AsArray().Count;
+        var heads = unetConfig["attention_head_dim"] is JsonArray perBlock
+            ? perBlock.Select(h => (int)h!).ToArray()
+            : Enumerable.Repeat((int)unetConfig["attention_head_dim"]!, blocks).ToArray();
+        Assert.Equal(heads, unet.Unet.Config.HeadsPerBlock);
     }
 
     [GoldenFact(Sd15Fixture.Name)]

@@ -79,7 +79,7 @@ public sealed class Sd15BadInputTests : IDisposable
         using var clip = checkpoint.Clip;
         using var vae = checkpoint.Vae;
         using var conditioning = new ClipEncode().Execute(context, string.Join(' ', Enumerable.Repeat("cat", 80)), clip);
-        Assert.Equal([1L, 77L, 32L], conditioning.Entries[0].Embeddings.shape);
+        Assert.Equal([1L, clip.Encoder.Config.MaxPositionEmbeddings, Sd15Fixture.TextHiddenSize], conditioning.Entries[0].Embeddings.shape);
         var warning = context.Logs.Single(l => l.Level == LogLevel.Warning).Message;
         Assert.Equal("The following part of your input was truncated because CLIP can only handle sequences up to 77 tokens: cat cat cat cat cat", warning);
     }

@@ -10,7 +10,7 @@ namespace Workflow.Nodes.Diffusion.Tests.Pipelines;
 
 /// <summary>
 /// The text-to-image nodes, called one after another as the workflow wires them, reproduce diffusers'
-/// StableDiffusionPipeline run of the fixture (e2e/e2e.json: seed 1, 10 DDIM steps, guidance 7.5) from both checkpoint layouts.
+/// StableDiffusionPipeline run of the fixture (the call e2e/e2e.json records) from both checkpoint layouts.
 /// </summary>
 public sealed class Sd15NodesTests : IDisposable
 {
@@ -27,6 +27,7 @@ public sealed class Sd15NodesTests : IDisposable
         var paths = new NodePaths(Path.Combine(_root, "models"), Path.Combine(_root, "input"), Path.Combine(_root, "output"), Path.Combine(_root, "temp"));
         var ckptName = Sd15Models.Install(paths.Models, layout);
         var context = new TestNodeContext(paths);
+        var call = Sd15PipelineCall.Read();
         using var golden = Sd15Fixture.Tensors("e2e/e2e.safetensors");
         using var scope = torch.NewDisposeScope();
 
@@ -34,23 +35,33 @@ public sealed class Sd15NodesTests : IDisposable
         using var model = checkpoint.Model;
         using var clip = checkpoint.Clip;
         using var vae = checkpoint.Vae;
-        using var positive = new ClipEncode().Execute(context, "a photograph of an astronaut riding a horse", clip);
-        using var negative = new ClipEncode().Execute(context, "blurry, low quality", clip);
+        golden.AssertMatches("prompt_input_ids", PaddedIds(clip, call.Prompt));
+        golden.AssertMatches("negative_prompt_input_ids", PaddedIds(clip, call.NegativePrompt));
+        using var positive = new ClipEncode().Execute(context, call.Prompt, clip);
+        using var negative = new ClipEncode().Execute(context, call.NegativePrompt, clip);
         golden.AssertMatches("prompt_embeds", positive.Entries[0].Embeddings);
         golden.AssertMatches("negative_prompt_embeds", negative.Entries[0].Embeddings);
 
-        using var empty = new EmptyLatentImage().Execute(64, 64, 1);
-        using (var generator = SeededNoise.Generator(1))
+        using var empty = new EmptyLatentImage().Execute(call.Width, call.Height, call.BatchSize);
+        using (var generator = SeededNoise.Generator(call.Seed))
             golden.AssertMatches("initial_latents", SeededNoise.Draw(generator, empty.Samples.shape));
+        golden.AssertMatches("timesteps", torch.tensor<long>(new DdimScheduler(model.Schedule).Timesteps(call.Steps)));
 
-        using var latent = new DdimSample().Execute(context, model, positive, negative, empty, seed: 1, steps: 10, cfg: 7.5);
+        using var latent = new DdimSample().Execute(context, model, positive, negative, empty, call.Seed, call.Steps, call.Guidance, call.Eta);
         golden.AssertMatches("final_latents", latent.Samples * model.LatentFormat.ScaleFactor);
-        Assert.Equal(Enumerable.Range(1, 10).Select(i => ((long)i, 10L)), context.Progress);
+        Assert.Equal(Enumerable.Range(1, call.Steps).Select(i => ((long)i, (long)call.Steps)), context.Progress);
 
         using var image = new VaeDecode().Execute(latent, vae);
         golden.AssertMatches("image", image.Pixels);
         var raster = ImageConversion.ToRaster(image.Pixels[0]);
-        golden.AssertMatches("image_uint8", torch.tensor<byte>(raster.Pixels, [1, 64, 64, 3]));
+        golden.AssertMatches("image_uint8", torch.tensor<byte>(raster.Pixels, [1, raster.Height, raster.Width, raster.Channels]));
+    }
+
+    /// <summary>The prompt's ids as the pipeline's tokenizer call gives them: padded to the encoder's positions, batch of one.</summary>
+    private static Tensor PaddedIds(Components.ClipModel clip, string prompt)
+    {
+        var ids = clip.Tokenizer.EncodePadded(prompt, clip.Encoder.Config.MaxPositionEmbeddings).Ids;
+        return torch.tensor<long>([.. ids.Select(i => (long)i)], [1, ids.Length]);
     }
 }
 

@@ -9,7 +9,10 @@ using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Tests.Pipelines;
 
-/// <summary>workflows/sd15_txt2img.json through the engine: the PNG equals the fixture's, carries the prompt, and re-runs use the cache.</summary>
+/// <summary>
+/// workflows/sd15_txt2img.json through the engine, set to the fixture's pipeline call: the PNG equals the fixture's,
+/// carries the prompt, and re-runs use the cache.
+/// </summary>
 public sealed class Sd15WorkflowTests : IDisposable
 {
     private readonly TestEngine _test = new([typeof(LoadCheckpoint).Assembly, typeof(SaveImage).Assembly]);
@@ -17,11 +20,9 @@ public sealed class Sd15WorkflowTests : IDisposable
 
     public void Dispose() => _test.Dispose();
 
-    private ExecutionResult Run(string workflow, string ckptName = "sd15-tiny") => Run(_test, workflow, ckptName);
-
-    private static ExecutionResult Run(TestEngine test, string workflow, string ckptName)
+    private static ExecutionResult Run(TestEngine test, string workflow)
     {
-        var result = test.Run(workflow.Replace("\"sd15-tiny\"", $"\"{ckptName}\""));
+        var result = test.Run(workflow);
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.Failure?.ExceptionMessage);
         return result;
     }
@@ -48,7 +49,7 @@ public sealed class Sd15WorkflowTests : IDisposable
     private static void AssertFixtureImage(TestEngine test, string layout)
     {
         var ckptName = Sd15Models.Install(test.Engine.Paths.Models, layout);
-        var result = Run(test, Workflow, ckptName);
+        var result = Run(test, Sd15PipelineCall.Read().Apply(Workflow, ckptName));
 
         var png = Png.Read(SavedFile(test, result));
         using var golden = Sd15Fixture.Tensors("e2e/e2e.safetensors");
@@ -62,10 +63,12 @@ public sealed class Sd15WorkflowTests : IDisposable
     [GoldenFact(Sd15Fixture.Name)]
     public void Rerun_executes_nothing_and_a_new_seed_reruns_only_sampling_and_after()
     {
-        Sd15Models.Install(_test.Engine.Paths.Models, Sd15Models.Folder);
-        Run(Workflow);
-        Assert.Empty(Run(Workflow).Executed);
-        var reseeded = Run(Workflow.Replace("\"seed\": 1,", "\"seed\": 2,"));
+        var ckptName = Sd15Models.Install(_test.Engine.Paths.Models, Sd15Models.Folder);
+        var call = Sd15PipelineCall.Read();
+        var workflow = call.Apply(Workflow, ckptName);
+        Run(_test, workflow);
+        Assert.Empty(Run(_test, workflow).Executed);
+        var reseeded = Run(_test, (call with { Seed = call.Seed + 1 }).Apply(Workflow, ckptName));
         Assert.Equal(["3", "8", "9"], TestEngine.Ids(reseeded.Executed));
     }
 }
@@ -81,12 +84,14 @@ public sealed class ComfyUiWorkflowTests : IDisposable
     public void ComfyUI_api_workflow_with_KSampler_runs_and_writes_a_png()
     {
         Sd15Models.Install(_test.Engine.Paths.Models, Sd15Models.Folder);
-        var result = _test.Run(File.ReadAllText(Path.Combine(Golden.RepoRoot, "workflows", "comfyui_txt2img.json")));
+        var workflow = File.ReadAllText(Path.Combine(Golden.RepoRoot, "workflows", "comfyui_txt2img.json"));
+        var (latent, sampler) = (JsonNode.Parse(workflow)!["5"]!["inputs"]!, JsonNode.Parse(workflow)!["3"]!["inputs"]!);
+        var result = _test.Run(workflow);
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.Failure?.ExceptionMessage);
         var file = result.Outputs[new("9")]["images"]![0]!;
         Assert.Equal("ComfyUI_00001_.png", (string)file["filename"]!);
         var png = Png.Read(Path.Combine(_test.Engine.Paths.Output, "ComfyUI_00001_.png"));
-        Assert.Equal((64, 64), (png.Image.Width, png.Image.Height));
-        Assert.Equal(20, _test.Events.OfType<NodeProgress>().Count(p => p.NodeId == "3"));
+        Assert.Equal(((int)latent["width"]!, (int)latent["height"]!), (png.Image.Width, png.Image.Height));
+        Assert.Equal((int)sampler["steps"]!, _test.Events.OfType<NodeProgress>().Count(p => p.NodeId == "3"));
     }
 }

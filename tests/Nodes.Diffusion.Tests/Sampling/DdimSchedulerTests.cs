@@ -8,12 +8,14 @@ namespace Workflow.Nodes.Diffusion.Tests.Sampling;
 /// <summary>DDIM matches diffusers' DDIMScheduler with SD1.5's config: tables, timesteps (bit for bit) and steps.</summary>
 public sealed class DdimSchedulerTests
 {
+    private const string File = "components/ddim_scheduler.safetensors";
+
     private static DdimScheduler Scheduler() => new(DdimSchedulerConfig.FromJson(Sd15Fixture.Folder.Config("scheduler")));
 
     [GoldenFact(Sd15Fixture.Name)]
     public void Tables_match_diffusers()
     {
-        using var golden = Sd15Fixture.Tensors("components/ddim_scheduler.safetensors");
+        using var golden = Sd15Fixture.Tensors(File);
         var scheduler = Scheduler();
         using var betas = torch.tensor<float>(scheduler.Betas);
         using var alphasCumprod = torch.tensor<float>(scheduler.AlphasCumprod.ToArray());
@@ -23,26 +25,42 @@ public sealed class DdimSchedulerTests
         golden.AssertMatches("final_alpha_cumprod", final);
     }
 
-    [GoldenTheory(Sd15Fixture.Name)]
-    [InlineData("timesteps", 20)]
-    [InlineData("timesteps_10_steps", 10)]
-    public void Timesteps_match_diffusers_exactly(string name, int steps)
+    /// <summary>The exact timestep tables the fixture records ("timesteps", "timesteps_10_steps", ...): set_timesteps(n) gives n of them.</summary>
+    public static TheoryData<string> TimestepTables => Golden.Rows(Sd15Fixture.Name, () =>
     {
-        using var golden = Sd15Fixture.Tensors("components/ddim_scheduler.safetensors");
-        using var timesteps = torch.tensor<long>(Scheduler().Timesteps(steps));
+        using var golden = Sd15Fixture.Tensors(File);
+        return golden.Names.Where(n => n.StartsWith("timesteps", StringComparison.Ordinal)).ToList();
+    }, "(fixture absent)");
+
+    [GoldenTheory(Sd15Fixture.Name)]
+    [MemberData(nameof(TimestepTables))]
+    public void Timesteps_match_diffusers_exactly(string name)
+    {
+        using var golden = Sd15Fixture.Tensors(File);
+        using var expected = golden.Load(name);
+        using var timesteps = torch.tensor<long>(Scheduler().Timesteps((int)expected.shape[0]));
         golden.AssertMatches(name, timesteps);
     }
 
+    /// <summary>The scheduler steps components/index.json records, by tensor prefix (e.g. "step_t701").</summary>
+    public static TheoryData<string> Steps =>
+        Golden.Rows(Sd15Fixture.Name, () => Sd15Fixture.Components("ddim_scheduler")["steps"]!.AsArray().Select(s => (string)s!["prefix"]!), "(fixture absent)");
+
     [GoldenTheory(Sd15Fixture.Name)]
-    [InlineData("step_t701")]
-    [InlineData("step_t1")]
+    [MemberData(nameof(Steps))]
     public void Step_matches_diffusers(string prefix)
     {
-        using var golden = Sd15Fixture.Tensors("components/ddim_scheduler.safetensors");
+        var index = Sd15Fixture.Components("ddim_scheduler");
+        var step = index["steps"]!.AsArray().Single(s => (string)s!["prefix"]! == prefix)!;
+        int steps = (int)index["num_inference_steps"]!;
+        long timestep = (long)step["timestep"]!;
+        var scheduler = Scheduler();
+        Assert.Equal(timestep, scheduler.Timesteps(steps)[(int)step["index"]!]);
+        using var golden = Sd15Fixture.Tensors(File);
         using var scope = torch.NewDisposeScope();
-        long timestep = golden.Load($"{prefix}.timestep").item<long>();
+        Assert.Equal(timestep, golden.Load($"{prefix}.timestep").item<long>());
 
-        using var output = Scheduler().Step(golden.Load($"{prefix}.model_output"), timestep, golden.Load($"{prefix}.sample"), steps: 20);
+        using var output = scheduler.Step(golden.Load($"{prefix}.model_output"), timestep, golden.Load($"{prefix}.sample"), steps);
 
         golden.AssertMatches($"{prefix}.prev_sample", output.PrevSample);
         golden.AssertMatches($"{prefix}.pred_original_sample", output.PredOriginalSample);

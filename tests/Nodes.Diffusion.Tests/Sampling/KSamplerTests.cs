@@ -100,21 +100,27 @@ public sealed class KSamplerTests
         using var model = loaded.Model;
         using var clip = loaded.Clip;
         using var vae = loaded.Vae;
-        using var positive = clip.Encode("a photograph of an astronaut riding a horse", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        using var negative = clip.Encode("", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var call = Pipelines.Sd15PipelineCall.Read();
+        using var positive = clip.Encode(call.Prompt, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        using var negative = clip.Encode(call.NegativePrompt, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         using var scope = torch.NewDisposeScope();
-        var noise = torch.randn([1, 4, 8, 8], new Generator(7));
+        long[] shape = [1, model.LatentFormat.Channels, call.Height / 8, call.Width / 8];
+        using var noiseGenerator = SeededNoise.Generator(call.Seed);
+        var noise = torch.randn(shape, noiseGenerator);
+        // A step count dividing the 1,000 training steps: there ComfyUI's ddim_uniform and diffusers' "leading" spacing pick the same timesteps.
+        const int steps = 10;
 
-        // ComfyUI: x̃ = noise·σ_901 + 0, Euler to σ = 0.
-        var comfy = KSamplerRun.Sample(model, new KSamplerRequest(noise, torch.zeros([1, 4, 8, 8]), positive, negative, 10, 7.5,
+        // ComfyUI: x̃ = noise·σ_t₀ + 0, Euler to σ = 0.
+        var comfy = KSamplerRun.Sample(model, new KSamplerRequest(noise, torch.zeros(shape), positive, negative, steps, call.Guidance,
             SamplerName.Ddim, SchedulerName.DdimUniform, 1.0), (_, _) => { });
 
         // DDIM: the same start in x-space (x = x̃·√ᾱ = noise·√(1−ᾱ)), ending on ᾱ = 1.
         var schedule = model.Schedule with { SetAlphaToOne = true };
         var ddimModel = new DiffusionModel(model.Unet, schedule, model.LatentFormat);
-        float alphaBar = new DdimScheduler(schedule).AlphasCumprod[901];
+        var scheduler = new DdimScheduler(schedule);
+        float alphaBar = scheduler.AlphasCumprod[(int)scheduler.Timesteps(steps)[0]];
         using var generator = new Generator(0);
-        var ddim = DdimSampler.Sample(ddimModel, new DdimRequest(noise * Math.Sqrt(1 - alphaBar), null, positive, negative, 10, 7.5, 0, 1.0, generator), (_, _) => { });
+        var ddim = DdimSampler.Sample(ddimModel, new DdimRequest(noise * Math.Sqrt(1 - alphaBar), null, positive, negative, steps, call.Guidance, 0, 1.0, generator), (_, _) => { });
 
         var difference = (comfy - ddim).abs().max().item<float>();
         Assert.True(difference < 1e-4 * ddim.abs().max().item<float>(), $"Euler and DDIM differ by {difference}");
