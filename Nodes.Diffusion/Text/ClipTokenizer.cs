@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workflow.Nodes.Diffusion.Text.Ftfy;
 
 namespace Workflow.Nodes.Diffusion.Text;
 
@@ -98,7 +99,7 @@ public sealed class ClipTokenizer
 
     private List<int> EncodeContent(string text)
     {
-        var cleaned = PythonText.Lower(PythonText.CollapseWhitespace(TextFixes.FixText(text)));
+        var cleaned = PythonText.Lower(PythonText.CollapseWhitespace(TextFixer.FixText(text)));
         var ids = new List<int>();
         foreach (var word in ClipPreTokenizer.Split(cleaned))
         {
