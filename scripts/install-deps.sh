@@ -9,6 +9,7 @@ packages=(
   libopenblas0-openmp        # optimised BLAS: without it libtorch's matrix products use reference BLAS (~50x slower)
   libicu72                   # Unicode normalisation and casing (CLIP prompt cleaning); .NET uses it for globalization
   python3-torch              # PyTorch on the same libtorch: the reference side of `bench tensor` and its test
+  python3-pil                # Pillow 9.4 (the fixtures' version): the reference of the image resampling tests
   postgresql                 # the server's shared queue: the scale-out test starts its own PostgreSQL from it
 )
 # The npm ComfyUI client the server test drives needs Node.js; Debian's only when none is on the machine.

@@ -1,5 +1,5 @@
 using Workflow.Host.Benchmarks;
-using Workflow.Host.Tests.Support;
+using Workflow.Testing;
 using Workflow.Torch;
 
 namespace Workflow.Host.Tests.Benchmarks;
@@ -7,12 +7,12 @@ namespace Workflow.Host.Tests.Benchmarks;
 /// <summary>The tensor benchmark's two sides on tiny shapes: every op runs in both, the report has the promised shape. No timing is asserted.</summary>
 public sealed class TensorBenchmarkTests
 {
-    [PyTorchFact]
+    [PythonFact("torch", "python3-torch")]
     public void Both_sides_time_every_op_and_the_json_reports_ratios()
     {
         var cases = Enum.GetValues<TensorOp>().Select(op => new TensorBenchCase(op.ToString(), op, TinyShapes(op), Iterations: 2, Rounds: 1)).ToList();
 
-        var report = TensorBenchmark.Run(PyTorchFactAttribute.Python, threads: null, Device.CPU, cases);
+        var report = TensorBenchmark.Run(ReferencePython.Executable, threads: null, Device.CPU, cases);
 
         Assert.Equal(cases.Select(c => c.Name), report.Cases.Select(c => c.Name));
         Assert.All(report.Cases, c => Assert.True(c.OursSeconds > 0 && c.TorchSeconds > 0, c.ToString()));
