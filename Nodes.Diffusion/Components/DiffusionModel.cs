@@ -1,26 +1,88 @@
+using System.Collections.Immutable;
+using Workflow.Nodes.Diffusion.Models.Common;
 using Workflow.Nodes.Diffusion.Models.Unet;
+using Workflow.Nodes.Diffusion.Patching;
 using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.NodeSdk;
 using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
-/// <summary>ComfyUI's MODEL: the denoising network with what sampling it needs to know — its noise schedule and latent format.</summary>
+/// <summary>
+/// ComfyUI's MODEL: the denoising network with what sampling needs to know (its noise schedule and latent format),
+/// and the patches layered on it (IP-Adapter). Like ComfyUI's ModelPatcher, patching gives a new MODEL that shares the
+/// network's weights; the MODEL it came from runs as before. The weights are freed when the last MODEL sharing them is
+/// disposed. A patched MODEL's memory footprint is its patches': the shared network is counted where it was loaded.
+/// </summary>
 [SocketType("MODEL")]
-public sealed class DiffusionModel(UNet2DConditionModel unet, DdimSchedulerConfig schedule, LatentFormat latentFormat) : IDisposable, IMemoryFootprint
+public sealed class DiffusionModel : IDisposable, IMemoryFootprint
 {
-    public UNet2DConditionModel Unet { get; } = unet;
+    private readonly SharedDisposable<Network> _network;
+    private readonly ImmutableArray<SharedDisposable<IModelPatch>> _patches;
+    private int _disposed;
+
+    public DiffusionModel(UNet2DConditionModel unet, DdimSchedulerConfig schedule, LatentFormat latentFormat)
+        : this(new SharedDisposable<Network>(new Network(unet)), schedule, latentFormat, [])
+    {
+    }
+
+    /// <param name="network">A lease this MODEL holds (and releases).</param>
+    /// <param name="patches">Leases this MODEL holds (and releases).</param>
+    private DiffusionModel(SharedDisposable<Network> network, DdimSchedulerConfig schedule, LatentFormat latentFormat, ImmutableArray<SharedDisposable<IModelPatch>> patches)
+    {
+        _network = network;
+        Schedule = schedule;
+        LatentFormat = latentFormat;
+        _patches = patches;
+        Patches = [.. patches.Select(p => p.Value)];
+    }
+
+    public UNet2DConditionModel Unet => _network.Value.Unet;
 
     /// <summary>The training noise schedule (betas, prediction type) from the checkpoint's scheduler config.</summary>
-    public DdimSchedulerConfig Schedule { get; } = schedule;
+    public DdimSchedulerConfig Schedule { get; }
 
-    public LatentFormat LatentFormat { get; } = latentFormat;
+    public LatentFormat LatentFormat { get; }
+
+    /// <summary>The patches in the order they were applied.</summary>
+    public ImmutableArray<IModelPatch> Patches { get; }
 
     public Device Device => ModuleMemory.DeviceOf(Unet);
 
-    public long HostBytes => ModuleMemory.HostBytes(Unet);
+    public long HostBytes => Patches.IsEmpty ? ModuleMemory.HostBytes(Unet) : Patches.Sum(p => p.HostBytes);
 
-    public long DeviceBytes => ModuleMemory.DeviceBytes(Unet);
+    public long DeviceBytes => Patches.IsEmpty ? ModuleMemory.DeviceBytes(Unet) : Patches.Sum(p => p.DeviceBytes);
 
-    public void Dispose() => Unet.Dispose();
+    /// <summary>A MODEL with <paramref name="patch"/> (which it then owns) added, sharing this one's network and patches; this one is unchanged.</summary>
+    public DiffusionModel WithPatch(IModelPatch patch) =>
+        new(_network.Lease(), Schedule, LatentFormat, [.. _patches.Select(p => p.Lease()), new SharedDisposable<IModelPatch>(patch)]);
+
+    /// <summary>The same network and patches under another noise schedule.</summary>
+    public DiffusionModel WithSchedule(DdimSchedulerConfig schedule) => new(_network.Lease(), schedule, LatentFormat, [.. _patches.Select(p => p.Lease())]);
+
+    /// <summary>One network evaluation with the patches applied for <paramref name="call"/> (none apply without one).</summary>
+    public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, UNetCall? call = null) =>
+        call is null || Patches.IsEmpty
+            ? Unet.Forward(sample, timestep, context)
+            : Unet.Forward(sample, timestep, context, patch: new PatchedCall(_network.Value.CrossAttentionLayers, Patches, call));
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+        foreach (var patch in _patches)
+            patch.Release();
+        _network.Release();
+    }
+
+    /// <summary>The shared part: the UNet, and its cross-attention layers by index.</summary>
+    private sealed class Network(UNet2DConditionModel unet) : IDisposable
+    {
+        public UNet2DConditionModel Unet { get; } = unet;
+
+        public IReadOnlyDictionary<Attention, int> CrossAttentionLayers { get; } =
+            unet.CrossAttentionLayers.Select((layer, index) => (layer, index)).ToDictionary(p => p.layer, p => p.index);
+
+        public void Dispose() => Unet.Dispose();
+    }
 }

@@ -32,13 +32,18 @@ public sealed class ClassifierFreeGuidance : IDisposable
 
     public bool Enabled { get; }
 
-    /// <summary>Runs <paramref name="model"/> on the (doubled) latents and combines the halves.</summary>
-    public Tensor Predict(Tensor latents, Func<Tensor, Tensor, Tensor> model)
+    /// <summary>
+    /// Runs <paramref name="model"/> on the (doubled) latents and combines the halves. The model is told which rows are
+    /// unconditional (patches such as IP-Adapter use other image tokens there).
+    /// </summary>
+    public Tensor Predict(Tensor latents, Func<Tensor, Tensor, IReadOnlyList<bool>, Tensor> model)
     {
+        long batch = latents.shape[0];
         if (!Enabled)
-            return model(latents, _context);
+            return model(latents, _context, [.. Enumerable.Repeat(false, (int)batch)]);
         using var scope = torch.NewDisposeScope();
-        var prediction = model(torch.cat([latents, latents], dim: 0), _context).chunk(2, dim: 0);
+        bool[] unconditional = [.. Enumerable.Range(0, 2 * (int)batch).Select(row => row < batch)];
+        var prediction = model(torch.cat([latents, latents], dim: 0), _context, unconditional).chunk(2, dim: 0);
         var (uncond, cond) = (prediction[0], prediction[1]);
         return (uncond + (cond - uncond) * Scale).MoveToOuterDisposeScope();
     }

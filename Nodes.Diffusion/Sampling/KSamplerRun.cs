@@ -1,4 +1,5 @@
 using Workflow.Nodes.Diffusion.Components;
+using Workflow.Nodes.Diffusion.Patching;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
 
@@ -31,7 +32,7 @@ public static class KSamplerRun
         using var guidance = ClassifierFreeGuidance.ComfyUi(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0], request.Noise.device);
         using var start = StartingPoint(sampling, sigmas[0], request);
         // "ddim" in ComfyUI is Euler (samplers.py sampler_object); both take the same path here.
-        return EulerSampler.Sample(start, sigmas, (x, sigma) => guidance.Predict(x, (input, context) => Denoise(model, sampling, input, sigma, context)), onStep);
+        return EulerSampler.Sample(start, sigmas, (x, sigma) => guidance.Predict(x, (input, context, unconditional) => Denoise(model, sampling, input, context, new UNetCall(unconditional, sigma))), onStep);
     }
 
     /// <summary>EPS.noise_scaling: the latent plus noise at σ₀ (√(1+σ₀²) when σ₀ is the model's largest σ).</summary>
@@ -44,12 +45,12 @@ public static class KSamplerRun
     }
 
     /// <summary>BaseModel.apply_model for ε: the UNet sees x/√(σ²+1) at timestep(σ); x̂₀ = x − ε·σ.</summary>
-    private static Tensor Denoise(DiffusionModel model, ModelSamplingDiscrete sampling, Tensor x, float sigma, Tensor context)
+    private static Tensor Denoise(DiffusionModel model, ModelSamplingDiscrete sampling, Tensor x, Tensor context, UNetCall call)
     {
         using var scope = torch.NewDisposeScope();
-        var input = x / Math.Sqrt(sigma * sigma + 1.0);
-        var timestep = torch.full([x.shape[0]], sampling.Timestep(sigma), torch.float32, x.device);
-        var epsilon = model.Unet.Forward(input, timestep, context);
-        return (x - epsilon * sigma).MoveToOuterDisposeScope();
+        var input = x / Math.Sqrt(call.Sigma * call.Sigma + 1.0);
+        var timestep = torch.full([x.shape[0]], sampling.Timestep((float)call.Sigma), torch.float32, x.device);
+        var epsilon = model.Forward(input, timestep, context, call);
+        return (x - epsilon * call.Sigma).MoveToOuterDisposeScope();
     }
 }

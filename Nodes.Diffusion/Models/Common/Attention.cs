@@ -47,15 +47,19 @@ public sealed class Attention : Module
     /// <summary>The attention math; a different processor (fused SDPA, IP-Adapter) can replace it.</summary>
     public IAttentionProcessor Processor { get; set; } = ClassicAttentionProcessor.Instance;
 
-    /// <summary>Self-attention when <paramref name="context"/> is null; input [B, T, C] or a feature map [B, C, H, W].</summary>
-    public Tensor Forward(Tensor hiddenStates, Tensor? context = null)
+    /// <summary>
+    /// Self-attention when <paramref name="context"/> is null; input [B, T, C] or a feature map [B, C, H, W].
+    /// <paramref name="patch"/> may choose other math for this call (a patched MODEL's IP-Adapter).
+    /// </summary>
+    public Tensor Forward(Tensor hiddenStates, Tensor? context = null, IAttentionPatch? patch = null)
     {
         using var scope = torch.NewDisposeScope();
         var shape = hiddenStates.shape;
         var x = shape.Length == 4 ? hiddenStates.view(shape[0], shape[1], shape[2] * shape[3]).transpose(1, 2) : hiddenStates;
         if (_groupNorm is not null)
             x = _groupNorm.Forward(x.transpose(1, 2)).transpose(1, 2);
-        var output = ToOut.Forward(Processor.Attend(this, x, context ?? x));
+        var processor = patch?.ProcessorFor(this) ?? Processor;
+        var output = ToOut.Forward(processor.Attend(this, x, context ?? x));
         if (shape.Length == 4)
             output = output.transpose(-1, -2).reshape(shape);
         if (_residual)
@@ -68,6 +72,16 @@ public sealed class Attention : Module
 public interface IAttentionProcessor
 {
     Tensor Attend(Attention attention, Tensor hiddenStates, Tensor context);
+}
+
+/// <summary>
+/// Attention math chosen for one network call, layer by layer, without changing the modules: how a patched MODEL
+/// (IP-Adapter's decoupled cross-attention) runs on weights other MODELs share.
+/// </summary>
+public interface IAttentionPatch
+{
+    /// <summary>The processor <paramref name="attention"/> uses in this call, or null for its own.</summary>
+    IAttentionProcessor? ProcessorFor(Attention attention);
 }
 
 /// <summary>
@@ -84,23 +98,30 @@ public sealed class ClassicAttentionProcessor : IAttentionProcessor
         var query = HeadsToBatch(attention.ToQ.Forward(hiddenStates), attention.Heads);
         var key = HeadsToBatch(attention.ToK.Forward(context), attention.Heads);
         var value = HeadsToBatch(attention.ToV.Forward(context), attention.Heads);
+        return BatchToHeads(AttendHeads(attention, query, key, value), attention.Heads).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>get_attention_scores then bmm with the values, on [B·H, T, D] tensors.</summary>
+    internal static Tensor AttendHeads(Attention attention, Tensor query, Tensor key, Tensor value)
+    {
+        using var scope = torch.NewDisposeScope();
         var empty = torch.empty([query.shape[0], query.shape[1], key.shape[1]], dtype: query.dtype, device: query.device);
         var scores = torch.baddbmm(empty, query, key.transpose(-1, -2), beta: 0, alpha: attention.Scale);
         var probabilities = attention.UpcastSoftmax && query.dtype != torch.float32
             ? F.softmax(scores.@float(), dim: -1).to(query.dtype)
             : F.softmax(scores, dim: -1);
-        return BatchToHeads(torch.bmm(probabilities, value), attention.Heads).MoveToOuterDisposeScope();
+        return torch.bmm(probabilities, value).MoveToOuterDisposeScope();
     }
 
     /// <summary>[B, T, H·D] → [B·H, T, D] (head_to_batch_dim).</summary>
-    private static Tensor HeadsToBatch(Tensor x, int heads)
+    internal static Tensor HeadsToBatch(Tensor x, int heads)
     {
         var (b, t, c) = (x.shape[0], x.shape[1], x.shape[2]);
         return x.reshape(b, t, heads, c / heads).permute(0, 2, 1, 3).reshape(b * heads, t, c / heads);
     }
 
     /// <summary>[B·H, T, D] → [B, T, H·D] (batch_to_head_dim).</summary>
-    private static Tensor BatchToHeads(Tensor x, int heads)
+    internal static Tensor BatchToHeads(Tensor x, int heads)
     {
         var (bh, t, d) = (x.shape[0], x.shape[1], x.shape[2]);
         return x.reshape(bh / heads, heads, t, d).permute(0, 2, 1, 3).reshape(bh / heads, t, d * heads);

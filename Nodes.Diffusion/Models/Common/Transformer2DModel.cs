@@ -31,14 +31,14 @@ public sealed class Transformer2DModel : Module
     /// <summary>The blocks, for processors that replace the attention math (IP-Adapter).</summary>
     public IReadOnlyList<BasicTransformerBlock> Blocks => _blocks;
 
-    public Tensor Forward(Tensor x, Tensor context)
+    public Tensor Forward(Tensor x, Tensor context, IAttentionPatch? patch = null)
     {
         using var scope = torch.NewDisposeScope();
         var (b, h, w) = (x.shape[0], x.shape[2], x.shape[3]);
         var hidden = _norm.Forward(x);
         hidden = _linear ? _projIn.Forward(Tokens(hidden)) : Tokens(_projIn.Forward(hidden));
         foreach (var block in _blocks)
-            hidden = block.Forward(hidden, context);
+            hidden = block.Forward(hidden, context, patch);
         hidden = _linear ? FeatureMap(_projOut.Forward(hidden), h, w) : _projOut.Forward(FeatureMap(hidden, h, w));
         return (hidden + x).MoveToOuterDisposeScope();
 
@@ -71,11 +71,11 @@ public sealed class BasicTransformerBlock : Module
     public Attention SelfAttention { get; }
     public Attention CrossAttention { get; }
 
-    public Tensor Forward(Tensor x, Tensor context)
+    public Tensor Forward(Tensor x, Tensor context, IAttentionPatch? patch = null)
     {
         using var scope = torch.NewDisposeScope();
-        x = SelfAttention.Forward(_norm1.Forward(x)) + x;
-        x = CrossAttention.Forward(_norm2.Forward(x), context) + x;
+        x = SelfAttention.Forward(_norm1.Forward(x), patch: patch) + x;
+        x = CrossAttention.Forward(_norm2.Forward(x), context, patch) + x;
         x = _ff.Forward(_norm3.Forward(x)) + x;
         return x.MoveToOuterDisposeScope();
     }

@@ -49,16 +49,23 @@ public sealed class UNet2DConditionModel : Module
 
         _convNormOut = Register("conv_norm_out", new GroupNorm(config.NormNumGroups, channels[0], config.NormEps));
         _convOut = Register("conv_out", new Conv2d(channels[0], config.OutChannels, kernel_size: 3, padding: 1));
+        CrossAttentionLayers = [.. _downBlocks.SelectMany(b => b.Attentions).Concat(_upBlocks.SelectMany(b => b.Attentions)).Concat(_midBlock.Attentions)
+            .SelectMany(t => t.Blocks).Select(b => b.CrossAttention)];
     }
 
     public UNet2DConditionConfig Config { get; }
 
-    /// <summary>Every cross-attention block in upstream's registration order (down, up, mid), as IP-Adapter numbers them.</summary>
-    public IEnumerable<Transformer2DModel> AttentionBlocks =>
-        _downBlocks.SelectMany(b => b.Attentions).Concat(_upBlocks.SelectMany(b => b.Attentions)).Concat(_midBlock.Attentions);
+    /// <summary>
+    /// Every transformer block's cross-attention (attn2) in upstream's registration order (down, up, then mid), as
+    /// IP-Adapter's checkpoints number them.
+    /// </summary>
+    public IReadOnlyList<Attention> CrossAttentionLayers { get; }
 
-    /// <summary>Predicts the noise (or v) of <paramref name="sample"/> [B,C,H,W] at <paramref name="timestep"/> (0-dim or [B]).</summary>
-    public Tensor Forward(Tensor sample, Tensor timestep, Tensor encoderHiddenStates, IIntermediateCapture? capture = null)
+    /// <summary>
+    /// Predicts the noise (or v) of <paramref name="sample"/> [B,C,H,W] at <paramref name="timestep"/> (0-dim or [B]);
+    /// <paramref name="patch"/> changes the attention math of this call (a patched MODEL).
+    /// </summary>
+    public Tensor Forward(Tensor sample, Tensor timestep, Tensor encoderHiddenStates, IIntermediateCapture? capture = null, IAttentionPatch? patch = null)
     {
         using var scope = torch.NewDisposeScope();
         // 0. Sizes not divisible by 2^upsamplers make each upsampler match its skip instead of doubling.
@@ -77,13 +84,13 @@ public sealed class UNet2DConditionModel : Module
         var skips = new List<Tensor> { hidden };
         for (int i = 0; i < _downBlocks.Count; i++)
         {
-            (hidden, var blockSkips) = _downBlocks[i].Forward(hidden, emb, encoderHiddenStates);
+            (hidden, var blockSkips) = _downBlocks[i].Forward(hidden, emb, encoderHiddenStates, patch);
             skips.AddRange(blockSkips);
             Record(capture, $"down_blocks.{i}", hidden);
         }
 
         // 4. mid
-        hidden = Record(capture, "mid_block", _midBlock.Forward(hidden, emb, encoderHiddenStates));
+        hidden = Record(capture, "mid_block", _midBlock.Forward(hidden, emb, encoderHiddenStates, patch));
 
         // 5. up: each block takes the last skips the down path left, most recent first.
         for (int i = 0; i < _upBlocks.Count; i++)
@@ -92,7 +99,7 @@ public sealed class UNet2DConditionModel : Module
             var blockSkips = skips.GetRange(skips.Count - block.SkipCount, block.SkipCount);
             skips.RemoveRange(skips.Count - block.SkipCount, block.SkipCount);
             long[]? upsampleSize = forwardUpsampleSize && i < _upBlocks.Count - 1 ? skips[^1].shape[2..] : null;
-            hidden = Record(capture, $"up_blocks.{i}", block.Forward(hidden, blockSkips, emb, encoderHiddenStates, upsampleSize));
+            hidden = Record(capture, $"up_blocks.{i}", block.Forward(hidden, blockSkips, emb, encoderHiddenStates, upsampleSize, patch));
         }
 
         // 6. post-process

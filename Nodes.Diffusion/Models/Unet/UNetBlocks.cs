@@ -43,14 +43,14 @@ public sealed class UNetDownBlock : Module
 
     public IReadOnlyList<Transformer2DModel> Attentions => _attentions ?? (IReadOnlyList<Transformer2DModel>)[];
 
-    public (Tensor Hidden, List<Tensor> Skips) Forward(Tensor hidden, Tensor temb, Tensor context)
+    public (Tensor Hidden, List<Tensor> Skips) Forward(Tensor hidden, Tensor temb, Tensor context, IAttentionPatch? patch)
     {
         var skips = new List<Tensor>();
         for (int i = 0; i < _resnets.Count; i++)
         {
             var next = _resnets[i].Forward(hidden, temb);
             if (_attentions is not null)
-                next = Replace(next, _attentions[i].Forward(next, context));
+                next = Replace(next, _attentions[i].Forward(next, context, patch));
             skips.Add(hidden = next);
         }
         if (_downsampler is not null)
@@ -81,12 +81,12 @@ public sealed class UNetMidBlock2DCrossAttn : Module
 
     public IReadOnlyList<Transformer2DModel> Attentions => _attentions;
 
-    public Tensor Forward(Tensor hidden, Tensor temb, Tensor context)
+    public Tensor Forward(Tensor hidden, Tensor temb, Tensor context, IAttentionPatch? patch)
     {
         hidden = _resnets[0].Forward(hidden, temb);
         for (int i = 0; i < _attentions.Count; i++)
         {
-            hidden = UNetDownBlock.Replace(hidden, _attentions[i].Forward(hidden, context));
+            hidden = UNetDownBlock.Replace(hidden, _attentions[i].Forward(hidden, context, patch));
             hidden = UNetDownBlock.Replace(hidden, _resnets[i + 1].Forward(hidden, temb));
         }
         return hidden;
@@ -129,14 +129,14 @@ public sealed class UNetUpBlock : Module
     public IReadOnlyList<Transformer2DModel> Attentions => _attentions ?? (IReadOnlyList<Transformer2DModel>)[];
 
     /// <summary><paramref name="skips"/> are this block's skip connections in the order the down path made them.</summary>
-    public Tensor Forward(Tensor hidden, IReadOnlyList<Tensor> skips, Tensor temb, Tensor context, long[]? upsampleSize)
+    public Tensor Forward(Tensor hidden, IReadOnlyList<Tensor> skips, Tensor temb, Tensor context, long[]? upsampleSize, IAttentionPatch? patch)
     {
         for (int i = 0; i < _resnets.Count; i++)
         {
             using (var joined = torch.cat([hidden, skips[skips.Count - 1 - i]], dim: 1))
                 hidden = UNetDownBlock.Replace(hidden, _resnets[i].Forward(joined, temb));
             if (_attentions is not null)
-                hidden = UNetDownBlock.Replace(hidden, _attentions[i].Forward(hidden, context));
+                hidden = UNetDownBlock.Replace(hidden, _attentions[i].Forward(hidden, context, patch));
         }
         return _upsampler is null ? hidden : UNetDownBlock.Replace(hidden, _upsampler.Forward(hidden, upsampleSize));
     }

@@ -67,7 +67,7 @@ public sealed class UNetParityTests
         {
             var scale = double.Parse(name[guided.Length..], System.Globalization.CultureInfo.InvariantCulture);
             using var guidance = ClassifierFreeGuidance.Diffusers(positive, negative, scale, batch: 1, Device.CPU);
-            golden.AssertMatches(name, guidance.Predict(batch.chunk(2, dim: 0)[1], (input, embeddings) => unet.Forward(input, timestep, embeddings)));
+            golden.AssertMatches(name, guidance.Predict(batch.chunk(2, dim: 0)[1], (input, embeddings, _) => unet.Forward(input, timestep, embeddings)));
         }
     }
 

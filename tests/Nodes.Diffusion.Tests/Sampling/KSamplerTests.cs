@@ -116,7 +116,7 @@ public sealed class KSamplerTests
 
         // DDIM: the same start in x-space (x = x̃·√ᾱ = noise·√(1−ᾱ)), ending on ᾱ = 1.
         var schedule = model.Schedule with { SetAlphaToOne = true };
-        var ddimModel = new DiffusionModel(model.Unet, schedule, model.LatentFormat);
+        using var ddimModel = model.WithSchedule(schedule);
         var scheduler = new DdimScheduler(schedule);
         float alphaBar = scheduler.AlphasCumprod[(int)scheduler.Timesteps(steps)[0]];
         using var generator = new Generator(0);
