@@ -9,6 +9,17 @@ public enum ClipActivation
     Gelu,
 }
 
+internal static class ClipActivations
+{
+    /// <summary>transformers' hidden_act names for the two activations CLIP models use.</summary>
+    public static ClipActivation Parse(string hiddenAct) => hiddenAct switch
+    {
+        "quick_gelu" => ClipActivation.QuickGelu,
+        "gelu" => ClipActivation.Gelu,
+        _ => throw new NotSupportedException($"CLIP hidden_act '{hiddenAct}' is not supported (quick_gelu or gelu)."),
+    };
+}
+
 /// <summary>
 /// transformers CLIPTextConfig (v4.38 models/clip/configuration_clip.py), upstream field names and CLIP ViT-L/14's
 /// defaults (<see cref="VitL14"/>); hidden_act is parsed once into <see cref="Activation"/>.
@@ -33,12 +44,10 @@ public sealed record ClipTextConfig
     };
 
     [JsonIgnore]
-    public ClipActivation Activation => HiddenAct switch
-    {
-        "quick_gelu" => ClipActivation.QuickGelu,
-        "gelu" => ClipActivation.Gelu,
-        _ => throw new NotSupportedException($"CLIP hidden_act '{HiddenAct}' is not supported (quick_gelu or gelu)."),
-    };
+    public ClipActivation Activation => ClipActivations.Parse(HiddenAct);
+
+    [JsonIgnore]
+    public ClipEncoderShape Encoder => new(HiddenSize, IntermediateSize, NumAttentionHeads, LayerNormEps, Activation);
 
     public static ClipTextConfig FromJson(string json)
     {
