@@ -1,9 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.NodeSdk;
-using Workflow.Torch.IO;
 
 namespace Workflow.Nodes.Diffusion.Nodes;
 
@@ -21,39 +18,12 @@ public sealed class LoadCheckpoint : INode, IFingerprint
     public Outputs Execute(NodeContext context,
         [Combo(ModelFolder = "checkpoints"), Input(Tooltip = "The checkpoint (file or diffusers folder) to load.")] string ckptName)
     {
-        var path = Resolve(context.Paths, ckptName);
-        try
-        {
-            var loaded = CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]).To(context.Device);
-            return new Outputs(loaded.Model, loaded.Clip, loaded.Vae);
-        }
-        catch (Exception ex) when (ex is SafeTensorsException or InvalidDataException or NotSupportedException or FileNotFoundException
-                                       or Workflow.Torch.Modules.StateDictException)
-        {
-            throw new InputException("ckpt_name", ckptName, ex.Message, ex);
-        }
+        var path = ModelFiles.Resolve(context.Paths, "checkpoints", "ckpt_name", ckptName);
+        var loaded = ModelFiles.Load("ckpt_name", ckptName,
+            () => CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]).To(context.Device));
+        return new Outputs(loaded.Model, loaded.Clip, loaded.Vae);
     }
 
-    /// <summary>A file's or folder's identity (paths, sizes, modification times): a replaced checkpoint is loaded again.</summary>
-    public Fingerprint GetFingerprint(InputValues literals, NodePaths paths)
-    {
-        var path = Resolve(paths, literals.Get<string>("ckpt_name"));
-        if (!Directory.Exists(path))
-            return Fingerprint.OfFile(path);
-        var identities = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            .Select(f => Fingerprint.OfFile(f).Value);
-        return Fingerprint.Of(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', identities)))));
-    }
-
-    private static string Resolve(NodePaths paths, string name)
-    {
-        try
-        {
-            return NodePaths.ResolveInside(paths.ModelFolder("checkpoints"), name);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InputException("ckpt_name", name, ex.Message);
-        }
-    }
+    public Fingerprint GetFingerprint(InputValues literals, NodePaths paths) =>
+        ModelFiles.Fingerprint(ModelFiles.Resolve(paths, "checkpoints", "ckpt_name", literals.Get<string>("ckpt_name")));
 }

@@ -6,7 +6,8 @@ namespace Workflow.Testing;
 
 /// <summary>
 /// The tensors of one fixture file, with the comparison and tolerance its manifest gives each of them
-/// (<c>manifest.json → tensors → &lt;file&gt; → &lt;name&gt;</c>). Tolerances are never typed into tests.
+/// (<c>manifest.json → tensors → &lt;file&gt; → &lt;name&gt;</c>, or, in a manifest of sections,
+/// <c>sections → * → tensors → "&lt;file&gt;:&lt;name&gt;"</c>). Tolerances are never typed into tests.
 /// </summary>
 public sealed class GoldenTensors : IDisposable
 {
@@ -18,9 +19,20 @@ public sealed class GoldenTensors : IDisposable
     {
         _label = $"{fixture}/{relativeFile}";
         _file = SafeTensorsFile.Open(Golden.File(fixture, relativeFile));
-        var manifest = JsonNode.Parse(File.ReadAllText(Golden.File(fixture, "manifest.json")))!;
-        _entries = manifest["tensors"]?[relativeFile] as JsonObject
+        var manifest = Golden.Json(fixture, "manifest.json");
+        _entries = manifest["tensors"]?[relativeFile] as JsonObject ?? SectionEntries(manifest, relativeFile)
             ?? throw new InvalidDataException($"{fixture}/manifest.json lists no tensors for {relativeFile}");
+    }
+
+    /// <summary>The entries "file:name" of every section, by name.</summary>
+    private static JsonObject? SectionEntries(JsonNode manifest, string relativeFile)
+    {
+        var entries = (manifest["sections"] as JsonObject ?? [])
+            .SelectMany(section => section.Value?["tensors"] as JsonObject ?? [])
+            .Where(e => e.Key.StartsWith(relativeFile + ":", StringComparison.Ordinal))
+            .Select(e => new KeyValuePair<string, JsonNode?>(e.Key[(relativeFile.Length + 1)..], e.Value!.DeepClone()))
+            .ToList();
+        return entries.Count == 0 ? null : new JsonObject(entries);
     }
 
     public static GoldenTensors Open(string fixture, string relativeFile) => new(fixture, relativeFile);
@@ -32,11 +44,12 @@ public sealed class GoldenTensors : IDisposable
     /// <summary>The names the manifest lists for this file, in its order.</summary>
     public IEnumerable<string> Names => _entries.Select(e => e.Key);
 
-    /// <summary>The manifest's allowed max |actual − expected| for <paramref name="name"/> (0 for exact entries).</summary>
+    /// <summary>The manifest's allowed max |actual − expected| for <paramref name="name"/> (0 for exact entries and for inputs).</summary>
     public double Tolerance(string name)
     {
         var entry = Entry(name);
-        return (string?)entry["comparison"] == "exact" ? 0 : (double)(entry["tolerance_max_abs_diff"]
+        // An input a test recreates (a decoded picture, a drawn noise) must come out as recorded.
+        return (string?)entry["comparison"] is "exact" or "input" ? 0 : (double)(entry["tolerance_max_abs_diff"]
             ?? throw new InvalidDataException($"{_label}: {name} has no tolerance_max_abs_diff"));
     }
 

@@ -3,6 +3,7 @@ using Workflow.Nodes.Diffusion.Nodes;
 using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.Nodes.Diffusion.Tests.Models;
 using Workflow.NodeSdk;
+using Workflow.NodeSdk.Data;
 using Workflow.Testing;
 using Workflow.Torch;
 

@@ -1,9 +1,9 @@
 using Workflow.Imaging;
 using Workflow.Torch;
 
-namespace Workflow.Nodes.Core.Images;
+namespace Workflow.NodeSdk.Data;
 
-/// <summary>Between IMAGE tensors (float [H, W, C] in [0, 1]) and 8-bit rasters.</summary>
+/// <summary>Between IMAGE tensors (float [H, W, C] in [0, 1]) and 8-bit rasters, for nodes that read, write or preprocess pictures.</summary>
 public static class ImageConversion
 {
     /// <summary>
