@@ -58,6 +58,9 @@ public static unsafe partial class torch
         /// <summary>Bytes held in freed blocks, ready for reuse (bounded by WORKFLOW_CPU_CACHE_MB).</summary>
         public static long memory_reserved() => Native.wt_cpu_cache_bytes();
 
+        /// <summary>Bytes of CPU tensor storage in use now (as torch.cuda.memory_allocated): what live tensors hold, cached blocks excluded.</summary>
+        public static long memory_allocated() => Native.wt_cpu_allocated_bytes();
+
         /// <summary>Returns the cached blocks to the system.</summary>
         public static void empty_cache() => Native.wt_cpu_cache_release();
     }

@@ -20,7 +20,6 @@ public static class DdimSampler
     public static Tensor Sample(DiffusionModel model, DdimRequest request, Action<int, int> onStep)
     {
         var scheduler = new DdimScheduler(model.Schedule);
-        var sampling = new ModelSamplingDiscrete(model.Schedule);
         var timesteps = KeptTimesteps(scheduler.Timesteps(request.Steps), request);
         using var guidance = ClassifierFreeGuidance.Diffusers(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0], request.Noise.device);
         var latents = Start(scheduler, timesteps, request);
@@ -28,7 +27,8 @@ public static class DdimSampler
         {
             using var scope = torch.NewDisposeScope();
             var t = torch.scalar_tensor(timesteps[i], torch.int64, latents.device);
-            var call = (IReadOnlyList<bool> unconditional) => new UNetCall(unconditional, sampling.Sigma(timesteps[i]));
+            double alphaBar = scheduler.AlphasCumprod[(int)timesteps[i]];
+            var call = (IReadOnlyList<bool> unconditional) => new UNetCall(unconditional, Math.Sqrt((1 - alphaBar) / alphaBar));
             var prediction = guidance.Predict(latents, (input, context, unconditional) => model.Forward(input, t, context, call(unconditional)));
             var next = scheduler.Step(prediction, timesteps[i], latents, request.Steps, request.Eta, request.Generator).PrevSample;
             latents.Dispose();

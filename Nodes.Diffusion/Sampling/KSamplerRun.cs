@@ -25,6 +25,8 @@ public static class KSamplerRun
 {
     public static Tensor Sample(DiffusionModel model, KSamplerRequest request, Action<int, int> onStep)
     {
+        if (model.Schedule.PredictionType != PredictionType.Epsilon)
+            throw new NotSupportedException($"KSampler supports ε-prediction models; this one predicts {model.Schedule.PredictionTypeName}.");
         var sampling = new ModelSamplingDiscrete(model.Schedule);
         var sigmas = SigmaSchedule.ForDenoise(sampling, request.Scheduler, request.Steps, request.Denoise);
         if (sigmas.Length == 0)

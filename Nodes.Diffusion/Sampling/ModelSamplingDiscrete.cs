@@ -3,7 +3,7 @@ using Workflow.Torch;
 namespace Workflow.Nodes.Diffusion.Sampling;
 
 /// <summary>
-/// ComfyUI's ModelSamplingDiscrete (comfy/model_sampling.py) for ε-prediction models: the 1000 training noise levels
+/// ComfyUI's ModelSamplingDiscrete (comfy/model_sampling.py): the 1000 training noise levels
 /// as σ = √((1 − ᾱ)/ᾱ), from betas built as LDM's make_beta_schedule("linear") does — linspace of the square roots in
 /// float64, squared — then stored as float32. Maps σ to the nearest training timestep and back (log-σ interpolation).
 /// </summary>
@@ -13,8 +13,6 @@ public sealed class ModelSamplingDiscrete
     {
         if (schedule.BetaSchedule != BetaSchedule.ScaledLinear)
             throw new NotSupportedException($"ComfyUI sampling needs the scaled-linear (LDM \"linear\") schedule, not {schedule.BetaScheduleName}.");
-        if (schedule.PredictionType != PredictionType.Epsilon)
-            throw new NotSupportedException($"KSampler supports ε-prediction models; this one predicts {schedule.PredictionTypeName}.");
         using var scope = torch.NewDisposeScope();
         var betas = torch.linspace(Math.Sqrt(schedule.BetaStart), Math.Sqrt(schedule.BetaEnd), schedule.NumTrainTimesteps, torch.float64).pow(2);
         var alphasCumprod = torch.cumprod(betas.rsub(1.0), dim: 0);
@@ -41,6 +39,10 @@ public sealed class ModelSamplingDiscrete
                 best = t;
         return best;
     }
+
+    /// <summary>ComfyUI's percent_to_sigma: σ at that fraction of sampling (0 → beyond every σ, 1 → 0), for step-range options.</summary>
+    public double PercentToSigma(double percent) =>
+        percent <= 0.0 ? 999999999.9 : percent >= 1.0 ? 0.0 : Sigma((float)((1.0 - percent) * 999.0));
 
     /// <summary>σ at a (fractional) timestep, interpolating log σ between the neighbouring training steps.</summary>
     public float Sigma(float timestep)

@@ -24,6 +24,9 @@ internal static unsafe partial class Native
     internal static partial long wt_cpu_cache_bytes();
 
     [LibraryImport(Library)]
+    internal static partial long wt_cpu_allocated_bytes();
+
+    [LibraryImport(Library)]
     internal static partial void wt_cpu_cache_release();
 
     [LibraryImport(Library)]

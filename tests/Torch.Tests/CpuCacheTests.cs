@@ -39,4 +39,20 @@ public unsafe class CpuCacheTests
         }
         Assert.Equal(0, torch.cpu.memory_reserved());
     }
+
+    [Fact]
+    public void Allocated_bytes_count_live_tensors_only()
+    {
+        // Earlier tests' unreachable tensors would otherwise be freed by the finalizer thread while this one counts.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var before = torch.cpu.memory_allocated();
+        using (var tensor = torch.ones(Shape))
+        {
+            Assert.Equal(before + Shape[0] * sizeof(float), torch.cpu.memory_allocated());
+            using var view = tensor.view(-1);   // a view shares the storage: nothing more is allocated
+            Assert.Equal(before + Shape[0] * sizeof(float), torch.cpu.memory_allocated());
+        }
+        Assert.Equal(before, torch.cpu.memory_allocated());
+    }
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <unordered_map>
@@ -22,9 +23,15 @@ namespace {
 
 constexpr size_t kMinCachedBytes = size_t{1} << 20;
 constexpr size_t kGranularity = size_t{256} << 10;
-// Each block starts with its size, so that the deleter needs only the data pointer: ATen's raw_allocate /
-// raw_deallocate require that. 64 bytes keep the data 64-byte aligned, as c10's own allocator does.
+// Each block starts with its cache size class and the bytes asked for, so that the deleter needs only the data
+// pointer: ATen's raw_allocate / raw_deallocate require that. 64 bytes keep the data 64-byte aligned, as c10's own
+// allocator does.
 constexpr size_t kHeader = 64;
+
+struct BlockHeader {
+  size_t cached_bytes;  // the size class it returns to, or 0: not for the cache
+  size_t requested;     // counted in the live bytes while the block is in use
+};
 
 size_t default_limit() {
   if (const char* megabytes = std::getenv("WORKFLOW_CPU_CACHE_MB")) return std::strtoull(megabytes, nullptr, 10) << 20;
@@ -51,6 +58,8 @@ class CachingCpuAllocator final : public at::Allocator {
     return cached_;
   }
 
+  int64_t allocated_bytes() const { return allocated_.load(std::memory_order_relaxed); }
+
   void release() {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& [bytes, blocks] : free_)
@@ -65,10 +74,9 @@ class CachingCpuAllocator final : public at::Allocator {
     const bool cached = requested >= kMinCachedBytes && limit_ > 0;
     const size_t bytes = cached ? (requested + kGranularity - 1) / kGranularity * kGranularity : requested;
     void* block = cached ? reuse(bytes) : nullptr;
-    if (!block) {
-      block = c10::alloc_cpu(bytes + kHeader);
-      *static_cast<size_t*>(block) = cached ? bytes : 0;  // 0: not for the cache
-    }
+    if (!block) block = c10::alloc_cpu(bytes + kHeader);
+    *static_cast<BlockHeader*>(block) = {cached ? bytes : 0, requested};
+    allocated_.fetch_add(static_cast<int64_t>(requested), std::memory_order_relaxed);
     void* data = static_cast<char*>(block) + kHeader;
     return {data, data, &deallocate, at::Device(at::kCPU)};
   }
@@ -102,6 +110,7 @@ class CachingCpuAllocator final : public at::Allocator {
   std::mutex mutex_;
   std::unordered_map<size_t, std::vector<void*>> free_;
   size_t cached_ = 0;
+  std::atomic<int64_t> allocated_{0};
 };
 
 // Never destroyed: tensors may still be freed while the process exits.
@@ -113,7 +122,9 @@ CachingCpuAllocator& instance() {
 void CachingCpuAllocator::deallocate(void* data) {
   if (!data) return;
   void* block = static_cast<char*>(data) - kHeader;
-  instance().keep_or_free(block, *static_cast<size_t*>(block));
+  const BlockHeader header = *static_cast<BlockHeader*>(block);
+  instance().allocated_.fetch_sub(static_cast<int64_t>(header.requested), std::memory_order_relaxed);
+  instance().keep_or_free(block, header.cached_bytes);
 }
 
 // Installed when the library loads, before any tensor exists (priority above c10's default registration).
@@ -126,3 +137,5 @@ void CachingCpuAllocator::deallocate(void* data) {
 WT_API int64_t wt_cpu_cache_bytes() { return static_cast<int64_t>(instance().cached_bytes()); }
 
 WT_API void wt_cpu_cache_release() { instance().release(); }
+
+WT_API int64_t wt_cpu_allocated_bytes() { return instance().allocated_bytes(); }
