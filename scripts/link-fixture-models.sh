@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Links the sd15-tiny fixture (../shared/golden, read in place, never copied) into models/ as a checkpoint and as the
-# CLIP tokenizer single-file checkpoints look for. Prints the workflow the default run should use: the fixture's,
-# or, where the fixtures are absent (a clone elsewhere), one on a model with random weights.
+# Puts the fixture models (../shared/golden, read in place, never copied) where the example workflows look for them,
+# under BASE (default: the repository root): sd15-tiny as a checkpoint and as the CLIP tokenizer single-file
+# checkpoints look for, multiview-tiny's image encoder as a CLIP vision model, a random-weight IP-Adapter that fits
+# them (scripts/make-tiny-ipadapter.py: no trained one exists at this size) and a reference picture in input/.
+# Prints the workflow the default run should use: the fixture's, or, where the fixtures are absent (a clone
+# elsewhere), one on a model with random weights.
 set -euo pipefail
-cd "$(dirname "$(readlink -f "$0")")/.."
+repo="$(dirname "$(readlink -f "$0")")/.."
+base="$(readlink -f "${1:-$repo}")"
+golden="$(readlink -f "$repo/../shared/golden" 2>/dev/null || true)"
 
-fixture="$(readlink -f ../shared/golden/sd15-tiny 2>/dev/null || true)"
-if [[ -z "$fixture" || ! -f "$fixture/model/model_index.json" ]]; then
+if [[ -z "$golden" || ! -f "$golden/sd15-tiny/model/model_index.json" ]]; then
   echo "workflows/sd15_txt2img_random.json"
   exit 0
 fi
-mkdir -p models/checkpoints models/tokenizers
-[[ -e models/checkpoints/sd15-tiny ]] || ln -s "$fixture/model" models/checkpoints/sd15-tiny
-[[ -e models/tokenizers/clip_l ]] || ln -s "$fixture/model/tokenizer" models/tokenizers/clip_l
+mkdir -p "$base/models/checkpoints" "$base/models/tokenizers" "$base/models/clip_vision" "$base/models/ipadapter" "$base/input"
+[[ -e "$base/models/checkpoints/sd15-tiny" ]] || ln -s "$golden/sd15-tiny/model" "$base/models/checkpoints/sd15-tiny"
+[[ -e "$base/models/tokenizers/clip_l" ]] || ln -s "$golden/sd15-tiny/model/tokenizer" "$base/models/tokenizers/clip_l"
+encoder="$golden/multiview-tiny/ip_adapter/models/image_encoder"
+[[ -e "$base/models/clip_vision/tiny-image-encoder" ]] || ln -s "$encoder" "$base/models/clip_vision/tiny-image-encoder"
+adapter="$base/models/ipadapter/ip-adapter_sd15-tiny.safetensors"
+[[ -e "$adapter" ]] || python3 "$repo/scripts/make-tiny-ipadapter.py" "$golden/sd15-tiny/model/unet/config.json" "$encoder/config.json" "$adapter"
+[[ -e "$base/input/reference.png" ]] || cp "$golden/multiview-tiny/clip_vision/test_image.png" "$base/input/reference.png"
 echo "workflows/sd15_txt2img.json"

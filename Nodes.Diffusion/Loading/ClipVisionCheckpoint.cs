@@ -8,8 +8,8 @@ using Workflow.Torch.Modules;
 namespace Workflow.Nodes.Diffusion.Loading;
 
 /// <summary>
-/// Loads a CLIP vision tower with its projection from ComfyUI's models/clip_vision/: a file, or a folder holding
-/// config.json and model.safetensors (IP-Adapter's image_encoder/). Two key layouts are read: transformers'
+/// Loads a CLIP vision tower with its projection from ComfyUI's models/clip_vision/: a file (with a same-stem .json or
+/// a config.json beside it, if any), or a folder holding config.json and model.safetensors (IP-Adapter's image_encoder/). Two key layouts are read: transformers'
 /// CLIPVisionModelWithProjection (vision_model.*, visual_projection.weight) and OpenCLIP's ViT (…visual.conv1,
 /// transformer.resblocks.N with fused in_proj, ln_post, proj), which checkpoints such as ImageDream's embed under a
 /// prefix; the latter is renamed on load. Without a config.json beside the weights the configuration is read from
@@ -19,16 +19,17 @@ public static partial class ClipVisionCheckpoint
 {
     public static ClipVisionModel Load(string path)
     {
-        var (weightsPath, configPath) = Directory.Exists(path)
-            ? (Path.Combine(path, "model.safetensors"), Path.Combine(path, "config.json"))
-            : (path, Path.ChangeExtension(path, ".json"));
+        var weightsPath = Directory.Exists(path) ? Path.Combine(path, "model.safetensors") : path;
+        // A same-stem .json, else transformers' config.json in the same folder (IP-Adapter's image_encoder/).
+        var configPath = new[] { Path.ChangeExtension(weightsPath, ".json"), Path.Combine(Path.GetDirectoryName(weightsPath)!, "config.json") }
+            .FirstOrDefault(File.Exists);
         if (!File.Exists(weightsPath))
             throw new FileNotFoundException($"{path} holds no CLIP vision weights (looked for {weightsPath}).", weightsPath);
         using var file = SafeTensorsFile.Open(weightsPath);
         var (source, shapes) = OpenClipPrefix(file) is { } prefix
             ? ((ITensorSource)new OpenClipVisionSource(file, prefix), (Func<string, long[]?>)(k => OpenClipVisionSource.ShapeOf(file, prefix, k)))
             : (file, k => file.Contains(k) ? [.. file[k].Shape] : null);
-        var config = File.Exists(configPath) ? ClipVisionConfig.FromJson(File.ReadAllText(configPath)) : ConfigFromShapes(shapes, source.Keys, weightsPath);
+        var config = configPath is not null ? ClipVisionConfig.FromJson(File.ReadAllText(configPath)) : ConfigFromShapes(shapes, source.Keys, weightsPath);
         var model = new ClipVisionModel(config);
         try
         {

@@ -40,6 +40,17 @@ public sealed class CliTests : IDisposable
         Assert.Contains("executed 0 node(s), 6 from cache", outcome.Stdout);
     }
 
+    /// <summary>The image-prompted example on the models setup installs, run as a user runs it.</summary>
+    [GoldenFact("multiview-tiny")]
+    public void IpAdapter_example_runs_from_the_command_line()
+    {
+        FixtureModels.Install(_dir);
+        var outcome = Workflow("run", Path.Combine(Golden.RepoRoot, "workflows", "sd15_ipadapter.json"));
+        Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
+        Assert.Contains("wrote output/sd15_ipadapter_00001_.png", outcome.Stdout);
+        Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", "sd15_ipadapter_00001_.png"))));
+    }
+
     [Fact]
     public void Failing_node_exits_3_naming_node_input_and_value()
     {
