@@ -27,8 +27,8 @@ public sealed class LoadCheckpoint : INode, IFingerprint
             var loaded = CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]).To(context.Device);
             return new Outputs(loaded.Model, loaded.Clip, loaded.Vae);
         }
-        catch (Exception ex) when (ex is SafeTensorsException or InvalidDataException or NotSupportedException or FileNotFoundException
-                                       or Workflow.Torch.Modules.StateDictException)
+        catch (Exception ex) when (ex is SafeTensorsException or InvalidDataException or NotSupportedException or IOException
+                                       or UnauthorizedAccessException or Workflow.Torch.Modules.StateDictException)
         {
             throw new InputException("ckpt_name", ckptName, ex.Message, ex);
         }

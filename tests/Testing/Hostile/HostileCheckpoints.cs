@@ -29,6 +29,20 @@ public static class HostileCheckpoints
             _ => $"first_stage_model.encoder.down.{i - 3}.block.0.conv2.weight",
         });
 
+    /// <summary>
+    /// <paramref name="safetensors"/> with <paramref name="count"/> more entries named by <paramref name="name"/>(i), each
+    /// empty: the data section is unchanged, the header grows (as a real model with a flood of names added).
+    /// </summary>
+    public static byte[] WithEmptyEntries(byte[] safetensors, int count, Func<int, string> name)
+    {
+        var length = (int)BinaryPrimitives.ReadUInt64LittleEndian(safetensors);
+        var original = Encoding.UTF8.GetString(safetensors, 8, length).TrimEnd();
+        var header = new StringBuilder(original[..^1]);   // without its closing brace
+        for (int i = 0; i < count; i++)
+            header.Append(",\"").Append(name(i)).Append("\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}");
+        return Safetensors(header.Append('}').ToString(), safetensors[(8 + length)..]);
+    }
+
     /// <summary>A header nested deeper than any JSON reader goes.</summary>
     public static byte[] DeepHeader(int depth) => Safetensors(new string('[', depth) + new string(']', depth), []);
 
