@@ -96,6 +96,9 @@ public sealed class NotRegularFileException(string path, int type) : IOException
 {
     public string FilePath { get; } = path;
 
+    /// <summary>What the path is instead: "a FIFO (named pipe)", "a directory", ...</summary>
+    public string What { get; } = Kind(type);
+
     internal static string Kind(int type) => type switch
     {
         0x1000 => "a FIFO (named pipe)",
