@@ -15,7 +15,8 @@ namespace Workflow.Host.Server.Queue;
 /// Runs queued prompts one at a time through this server's engine, whose output cache lives on between prompts.
 /// Each claimed prompt ends with its history written and its queue row removed in one step, then the status
 /// broadcast, then <c>executing {node: null}</c>, in ComfyUI's order. A prompt cut short by shutdown goes back to
-/// the queue unfinished.
+/// the queue unfinished; one the store says was started more than <see cref="ServerOptions.MaxAttempts"/> times
+/// (the server died each time) is failed instead of run, and one past the time limit is interrupted and failed.
 /// </summary>
 public sealed partial class QueueWorker(
     IPromptStore store, WorkflowEngine engine, ClientHub hub, QueueStatus status, QueueSignals signals,
