@@ -1,18 +1,22 @@
 namespace Workflow.Imaging;
 
-/// <summary>The CRC-32 of PNG chunks (ISO 3309, polynomial 0xEDB88320), table-driven.</summary>
+/// <summary>The CRC-32 of PNG chunks (ISO 3309, polynomial 0xEDB88320), table-driven; updated piece by piece when a chunk is streamed.</summary>
 internal static class Crc32
 {
+    public const uint Initial = 0xFFFFFFFFu;
+
     private static readonly uint[] Table = BuildTable();
 
-    public static uint Compute(ReadOnlySpan<byte> type, ReadOnlySpan<byte> data) => ~Update(Update(0xFFFFFFFFu, type), data);
+    public static uint Compute(ReadOnlySpan<byte> type, ReadOnlySpan<byte> data) => Final(Update(Update(Initial, type), data));
 
-    private static uint Update(uint crc, ReadOnlySpan<byte> bytes)
+    public static uint Update(uint crc, ReadOnlySpan<byte> bytes)
     {
         foreach (var b in bytes)
             crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
         return crc;
     }
+
+    public static uint Final(uint crc) => ~crc;
 
     private static uint[] BuildTable()
     {

@@ -15,14 +15,30 @@ public static class Png
         return output.ToArray();
     }
 
-    /// <summary>Decodes a PNG held in memory; a file that is not a readable PNG raises <see cref="PngException"/> with the reason.</summary>
-    public static PngImage Decode(ReadOnlySpan<byte> data) => PngDecoder.Read(data);
+    /// <summary>
+    /// Decodes a PNG from a stream, reading only as far as IEND and holding no more of the file than one chunk's
+    /// data; a file that is not a readable PNG raises <see cref="PngException"/> with the reason, one over the
+    /// options' pixel budget <see cref="PixelBudgetException"/> before anything is inflated.
+    /// </summary>
+    public static PngImage Decode(Stream stream, PngReadOptions? options = null) => PngDecoder.Read(stream, options ?? PngReadOptions.Default);
 
-    public static PngImage Read(string path)
+    /// <summary>Decodes a PNG held in memory, as <see cref="Decode(Stream, PngReadOptions?)"/>.</summary>
+    public static PngImage Decode(ReadOnlySpan<byte> data, PngReadOptions? options = null)
     {
+        using var stream = new MemoryStream(data.ToArray(), writable: false);
+        return Decode(stream, options);
+    }
+
+    /// <summary>
+    /// Reads a file this process trusts (one it wrote); a file named by a user is opened by the caller as a regular
+    /// file only (a FIFO or device would block or never end) and given to <see cref="Decode(Stream, PngReadOptions?)"/>.
+    /// </summary>
+    public static PngImage Read(string path, PngReadOptions? options = null)
+    {
+        using var stream = File.OpenRead(path);
         try
         {
-            return Decode(File.ReadAllBytes(path));
+            return Decode(stream, options);
         }
         catch (PngException ex)
         {

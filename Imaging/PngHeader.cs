@@ -5,14 +5,12 @@ namespace Workflow.Imaging;
 /// <summary>The IHDR chunk, checked against the combinations the PNG spec allows (§11.2.2).</summary>
 internal sealed record PngHeader(int Width, int Height, int BitDepth, int ColorType, bool Interlaced)
 {
-    /// <summary>Refuse images over 2^28 pixels (1 GiB as RGBA): a few bytes of header must not demand unbounded memory.</summary>
-    public const long MaxPixels = 1L << 28;
-
     public int SamplesPerPixel => ColorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, _ => 4 };
 
     /// <summary>Bytes per complete pixel for the filters, at least 1 (spec §9.2).</summary>
     public int FilterBpp => Math.Max(1, SamplesPerPixel * BitDepth / 8);
 
+    /// <summary>Bytes of one row of <paramref name="width"/> pixels (at most the image's width, whose row <see cref="Check"/> bounds).</summary>
     public int RowBytes(int width) => (int)(((long)width * SamplesPerPixel * BitDepth + 7) / 8);
 
     public static PngHeader Parse(ReadOnlySpan<byte> data)
@@ -30,8 +28,6 @@ internal sealed record PngHeader(int Width, int Height, int BitDepth, int ColorT
     {
         if (Width <= 0 || Height <= 0)
             throw new PngException($"image size {Width}x{Height} is not positive");
-        if ((long)Width * Height > MaxPixels)
-            throw new PngException($"image size {Width}x{Height} is over the limit of {MaxPixels} pixels");
         int[] allowed = ColorType switch
         {
             0 => [1, 2, 4, 8, 16],
@@ -43,5 +39,7 @@ internal sealed record PngHeader(int Width, int Height, int BitDepth, int ColorT
             throw new PngException($"bit depth {BitDepth} is not allowed for colour type {ColorType}");
         if (compression != 0 || filterMethod != 0 || interlace > 1)
             throw new PngException($"unknown compression ({compression}), filter method ({filterMethod}) or interlace method ({interlace})");
+        if (((long)Width * SamplesPerPixel * BitDepth + 7) / 8 + 1 > Array.MaxLength)
+            throw new PngException($"a row of {Width} pixels at {BitDepth} bits per sample is more than one buffer holds");
     }
 }

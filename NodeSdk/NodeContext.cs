@@ -28,6 +28,9 @@ public abstract class NodeContext
     /// </summary>
     public virtual Device Device => Device.CPU;
 
+    /// <summary>What one input may cost (the pixel budget for images); nodes that decode files check against it.</summary>
+    public virtual InputLimits Limits => InputLimits.Default;
+
     /// <summary>
     /// Reports progress (step <paramref name="value"/> of <paramref name="max"/>) and is a cancellation
     /// point: throws <see cref="OperationCanceledException"/> when the prompt was interrupted.

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Workflow.Host.Caching;
 using Workflow.Host.Engine;
 using Workflow.Host.Plugins;
+using Workflow.NodeSdk;
 using Workflow.Torch;
 
 namespace Workflow.Host.Cli;
@@ -37,6 +38,14 @@ public sealed class GlobalOptions
         CustomParser = ParseDevice,
     };
 
+    public Option<long> MaxImagePixels { get; } = new("--max-image-pixels")
+    {
+        Description = $"Refuse images of more pixels, from their header (default: ${InputLimits.MaxImagePixelsVariable}, else {InputLimits.DefaultMaxImagePixels:N0}, PIL's limit)",
+        Recursive = true,
+        DefaultValueFactory = PixelsFromEnvironment,
+        Validators = { result => { if (result.GetValueOrDefault<long>() <= 0) result.AddError("--max-image-pixels must be a positive number of pixels"); } },
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log debug messages", Recursive = true };
 
     public void AddTo(RootCommand root)
@@ -45,6 +54,7 @@ public sealed class GlobalOptions
         root.Options.Add(PluginDirs);
         root.Options.Add(CacheMegabytes);
         root.Options.Add(ModelDevice);
+        root.Options.Add(MaxImagePixels);
         root.Options.Add(Verbose);
     }
 
@@ -65,7 +75,21 @@ public sealed class GlobalOptions
             budget)
         {
             Device = parse.GetValue(ModelDevice),
+            Limits = new InputLimits { MaxImagePixels = parse.GetValue(MaxImagePixels) },
         };
+    }
+
+    private static long PixelsFromEnvironment(ArgumentResult result)
+    {
+        try
+        {
+            return InputLimits.FromEnvironment().MaxImagePixels;
+        }
+        catch (ArgumentException ex)
+        {
+            result.AddError(ex.Message);
+            return InputLimits.DefaultMaxImagePixels;
+        }
     }
 
     private static Device? ParseDevice(ArgumentResult result)

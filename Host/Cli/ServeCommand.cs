@@ -6,8 +6,8 @@ using Workflow.Host.Server;
 namespace Workflow.Host.Cli;
 
 /// <summary>
-/// <c>workflow serve [--listen ADDR] [--port N] [--store PATH|postgres://...] [--auth-token T]</c>: ComfyUI's HTTP and
-/// WebSocket API with a durable queue, until Ctrl+C or SIGTERM.
+/// <c>workflow serve [--listen ADDR] [--port N] [--store PATH|postgres://...] [--auth-token T] [--max-attempts N]
+/// [--prompt-time-limit S]</c>: ComfyUI's HTTP and WebSocket API with a durable queue, until Ctrl+C or SIGTERM.
 /// </summary>
 public static class ServeCommand
 {
@@ -21,7 +21,16 @@ public static class ServeCommand
         };
         var token = new Option<string?>("--auth-token") { Description = $"Require this bearer token on every route (also ${ServerOptions.AuthTokenVariable})" };
         var maxUpload = new Option<long>("--max-upload-mb") { Description = "Largest upload, MiB", DefaultValueFactory = _ => 100 };
-        var command = new Command("serve", "Serve ComfyUI's HTTP and WebSocket API") { listen, port, store, token, maxUpload };
+        var maxAttempts = new Option<int>("--max-attempts")
+        {
+            Description = "Starts a prompt may have without finishing (the server died each time) before it is failed",
+            DefaultValueFactory = _ => new ServerOptions().MaxAttempts,
+        };
+        var timeLimit = new Option<double>("--prompt-time-limit")
+        {
+            Description = "Seconds a prompt may run before it is interrupted and recorded as failed (default 0: no limit)",
+        };
+        var command = new Command("serve", "Serve ComfyUI's HTTP and WebSocket API") { listen, port, store, token, maxUpload, maxAttempts, timeLimit };
         command.SetAction(async (parse, cancellation) =>
         {
             var options = new ServerOptions
@@ -31,6 +40,8 @@ public static class ServeCommand
                 Store = parse.GetValue(store),
                 AuthToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable(ServerOptions.AuthTokenVariable),
                 MaxUploadBytes = Math.Max(1, parse.GetValue(maxUpload)) << 20,
+                MaxAttempts = Math.Max(1, parse.GetValue(maxAttempts)),
+                PromptTimeLimit = parse.GetValue(timeLimit) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null,
             };
             var setup = new ServerSetup(options, global.EngineOptions(parse), parse.GetValue(global.Verbose) ? LogLevel.Debug : LogLevel.Information);
             try

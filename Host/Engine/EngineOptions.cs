@@ -14,6 +14,9 @@ public sealed record EngineOptions(NodePaths Paths, PluginOptions Plugins, Cache
     /// </summary>
     public Device? Device { get; init; }
 
+    /// <summary>What one input may cost (the CLI's --max-image-pixels, else the environment's); nodes read it from their context.</summary>
+    public InputLimits Limits { get; init; } = InputLimits.Default;
+
     /// <summary>
     /// <see cref="Device"/>, or by default the first CUDA device when libtorch has one, else the CPU (ComfyUI's
     /// default). Asking libtorch loads it (half a second, 160 MB), so this runs only where tensors are about to.

@@ -25,7 +25,7 @@ public sealed class WorkflowEngine
         Leases = new ValueLeases();
         Cache = new OutputCache(options.CacheBudget, Leases);
         Validator = new Validator(registry, options.Paths);
-        Executor = new Executor(Cache, Leases, options.Paths, new Lazy<Device>(options.ResolveDevice), loggers.CreateLogger<Executor>());
+        Executor = new Executor(Cache, Leases, options.Paths, options.Limits, new Lazy<Device>(options.ResolveDevice), loggers.CreateLogger<Executor>());
     }
 
     public INodeRegistry Registry { get; }

@@ -18,6 +18,7 @@ internal sealed class NodeRunContext(
     public override NodePaths Paths => services.Paths;
     public override PromptMetadata Metadata => services.Metadata;
     public override Device Device => services.Device.Value;
+    public override InputLimits Limits => services.Limits;
 
     public override void ReportProgress(long value, long max, PreviewImage? preview = null)
     {
@@ -27,4 +28,4 @@ internal sealed class NodeRunContext(
 }
 
 /// <summary>What every node of one run shares.</summary>
-internal sealed record RunServices(NodePaths Paths, Lazy<Device> Device, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit);
+internal sealed record RunServices(NodePaths Paths, InputLimits Limits, Lazy<Device> Device, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit);

@@ -20,6 +20,15 @@ public sealed record ServerOptions
     /// <summary>ComfyUI's default --max-upload-size (100 MB); also bounds JSON bodies.</summary>
     public long MaxUploadBytes { get; init; } = 100L << 20;
 
+    /// <summary>
+    /// How many times a prompt may be started without finishing before it is failed instead: a prompt that kills the
+    /// server would otherwise kill it again after every restart. Graceful stops do not count.
+    /// </summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>When set, a prompt still running after this long is interrupted and recorded as failed, saying why.</summary>
+    public TimeSpan? PromptTimeLimit { get; init; }
+
     /// <summary>Status frames this often keep idle-watchdog clients (saintno's 10 s) connected during long nodes.</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -1,6 +1,7 @@
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Cameras;
+using Workflow.Torch.IO;
 
 namespace Workflow.Nodes.Camera.Nodes;
 
@@ -57,17 +58,28 @@ public sealed class CameraFromPoses : INode, IValidateInputs, IFingerprint
 
     private const string OneSourceProblem = "give the poses either as JSON text in 'poses' or as a file in 'file', exactly one of them";
 
+    /// <summary>100,000 frames (the action strings' bound) of float64 poses are 13 MB as .npy, under 64 MB as JSON.</summary>
+    private const long MaxFileBytes = 64 << 20;
+
+    /// <summary>Read at validation too, so only a regular file is opened: a FIFO would hold up the request that names it.</summary>
     private static Camera ReadFile(NodePaths paths, string name, CameraConvention convention)
     {
         var path = FilePath(paths, name);
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
             throw new FormatException($"no such file in the input folder: {path}");
-        return Path.GetExtension(path).ToLowerInvariant() switch
+        try
         {
-            ".json" => CameraJson.Read(File.ReadAllText(path), convention),
-            ".npy" => new Camera(convention, PoseArrays.ToPoses(NpyReader.Read(File.ReadAllBytes(path)))),
-            var other => throw new NotSupportedException($"'{other}' files are not read; give a .json or an .npy file"),
-        };
+            return Path.GetExtension(path).ToLowerInvariant() switch
+            {
+                ".json" => CameraJson.Read(RegularFile.ReadAllText(path, MaxFileBytes), convention),
+                ".npy" => new Camera(convention, PoseArrays.ToPoses(NpyReader.Read(RegularFile.ReadAllBytes(path, MaxFileBytes)))),
+                var other => throw new NotSupportedException($"'{other}' files are not read; give a .json or an .npy file"),
+            };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FormatException(ex.Message, ex);
+        }
     }
 
     private static string FilePath(NodePaths paths, string name) => NodePaths.ResolveInside(paths.Input, name.Trim());

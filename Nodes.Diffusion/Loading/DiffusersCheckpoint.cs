@@ -17,7 +17,7 @@ public static class DiffusersCheckpoint
         try
         {
             var vae = Track(disposables, new VaeModel(components.LoadVae()));
-            var schedule = DdimSchedulerConfig.FromJson(components.Config("scheduler"));
+            var schedule = DdimSchedulerConfig.FromJson(components.Config("scheduler"), components.ConfigPath("scheduler"));
             var format = new LatentFormat(vae.Autoencoder.Config.LatentChannels, vae.Autoencoder.Config.ScalingFactor, vae.Autoencoder.Config.ShiftFactor ?? 0);
             var model = Track(disposables, new DiffusionModel(components.LoadUnet(), schedule, format));
             var clip = new ClipModel(components.LoadTextEncoder(), ClipTokenizer.Load(components.ComponentFolder("tokenizer")));

@@ -17,21 +17,27 @@ public sealed class DiffusersFolder(string root)
 
     public static bool IsDiffusersFolder(string path) => File.Exists(Path.Combine(path, "model_index.json"));
 
+    /// <summary>diffusers' configs are a few kilobytes; a megabyte is any config, and not a memory attack.</summary>
+    public const int MaxConfigBytes = 1 << 20;
+
     public UNet2DConditionModel LoadUnet() =>
-        Load(new UNet2DConditionModel(UNet2DConditionConfig.FromJson(Config("unet"))), "unet", "diffusion_pytorch_model");
+        Load(new UNet2DConditionModel(UNet2DConditionConfig.FromJson(Config("unet"), ConfigPath("unet"))), "unet", "diffusion_pytorch_model");
 
     public AutoencoderKL LoadVae() =>
-        Load(new AutoencoderKL(AutoencoderKLConfig.FromJson(Config("vae"))), "vae", "diffusion_pytorch_model");
+        Load(new AutoencoderKL(AutoencoderKLConfig.FromJson(Config("vae"), ConfigPath("vae"))), "vae", "diffusion_pytorch_model");
 
     public ClipTextModel LoadTextEncoder(string component = "text_encoder") =>
-        Load(new ClipTextModel(ClipTextConfig.FromJson(Config(component))), component, "model");
+        Load(new ClipTextModel(ClipTextConfig.FromJson(Config(component), ConfigPath(component))), component, "model");
 
     public string ComponentFolder(string component) => Path.Combine(Root, component);
 
+    public string ConfigPath(string component) => Path.Combine(Root, component, component == "scheduler" ? "scheduler_config.json" : "config.json");
+
+    /// <summary>A component's config text, read only from a regular file of at most <see cref="MaxConfigBytes"/>.</summary>
     public string Config(string component)
     {
-        var path = Path.Combine(Root, component, component == "scheduler" ? "scheduler_config.json" : "config.json");
-        return File.Exists(path) ? File.ReadAllText(path) : throw new FileNotFoundException($"{Root} has no {component} config at {path}.", path);
+        var path = ConfigPath(component);
+        return File.Exists(path) ? RegularFile.ReadAllText(path, MaxConfigBytes) : throw new FileNotFoundException($"{Root} has no {component} config at {path}.", path);
     }
 
     private T Load<T>(T module, string component, string weightsStem) where T : Module

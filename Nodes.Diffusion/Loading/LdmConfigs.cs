@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Workflow.Nodes.Diffusion.Models;
 using Workflow.Nodes.Diffusion.Models.Clip;
 using Workflow.Nodes.Diffusion.Models.Unet;
 using Workflow.Nodes.Diffusion.Models.Vae;
@@ -13,7 +13,7 @@ namespace Workflow.Nodes.Diffusion.Loading;
 /// </summary>
 public static class LdmConfigs
 {
-    public static UNet2DConditionConfig Unet(CheckpointShapes unet, JsonObject? yaml)
+    public static UNet2DConditionConfig Unet(CheckpointShapes unet, YamlValues? yaml)
     {
         var levels = UnetLevels(unet);
         int layers = levels[0].ResBlocks;
@@ -32,16 +32,17 @@ public static class LdmConfigs
             CrossAttentionDim = withAttention.ContextDim,
             UseLinearProjection = withAttention.LinearProjection,
             TransformerLayersPerBlock = JsonSerializer.SerializeToElement(levels.Select(l => Math.Max(1, l.Depth)).ToArray()),
-            AttentionHeadDim = JsonSerializer.SerializeToElement(Heads(unet.FilePath, channels, withAttention.ContextDim, yaml?["model"]?["params"]?["unet_config"]?["params"])),
-        }.Checked();
+            AttentionHeadDim = JsonSerializer.SerializeToElement(Heads(unet.FilePath, channels, withAttention.ContextDim, yaml)),
+        }.Checked(unet.FilePath);
     }
 
-    public static AutoencoderKLConfig Vae(CheckpointShapes vae, JsonObject? yaml)
+    public static AutoencoderKLConfig Vae(CheckpointShapes vae, YamlValues? yaml)
     {
         int levels = vae.Count("encoder.down.");
+        new ConfigCheck(vae.FilePath).Range("VAE levels (encoder.down.N)", levels, 1, ConfigCheck.MaxLevels);
         var channels = Enumerable.Range(0, levels).Select(i => (int)vae.Shape($"encoder.down.{i}.block.0.conv2.weight")[0]).ToArray();
         int latentChannels = (int)vae.Shape("decoder.conv_in.weight")[1];
-        var scale = (double?)yaml?["model"]?["params"]?["scale_factor"] ?? (latentChannels == 4 ? 0.18215
+        var scale = yaml?.Number("model.params.scale_factor", 1e-6, 1e6) ?? (latentChannels == 4 ? 0.18215
             : throw new NotSupportedException($"{vae.FilePath}: no scaling factor is known for a {latentChannels}-channel VAE; give a .yaml with scale_factor."));
         return new AutoencoderKLConfig
         {
@@ -55,20 +56,21 @@ public static class LdmConfigs
             ScalingFactor = scale,
             UseQuantConv = vae.Has("quant_conv.weight"),
             UsePostQuantConv = vae.Has("post_quant_conv.weight"),
-        }.Checked();
+        }.Checked(vae.FilePath);
     }
 
     /// <summary>
     /// SD1.x's text encoder is CLIP ViT-L/14, which the file does not describe: sizes are read from the shapes, the head
     /// count is CLIP's width/64 — unless the YAML's cond_stage_config carries x_tiny_clip_text_config.
     /// </summary>
-    public static ClipTextConfig Clip(CheckpointShapes clip, JsonObject? yaml)
+    public static ClipTextConfig Clip(CheckpointShapes clip, YamlValues? yaml)
     {
-        if (yaml?["model"]?["params"]?["cond_stage_config"]?["x_tiny_clip_text_config"] is JsonObject described)
-            return ClipTextConfig.FromJson(described.ToJsonString());
+        const string tinyClip = "model.params.cond_stage_config.x_tiny_clip_text_config";
+        if (yaml?.Mapping(tinyClip) is { } described)
+            return ClipTextConfig.FromJson(described.ToJsonString(), $"{yaml.Source}: {tinyClip}");
         var embedding = clip.Shape("text_model.embeddings.token_embedding.weight");
         int hidden = (int)embedding[1];
-        return ClipTextConfig.VitL14 with
+        return (ClipTextConfig.VitL14 with
         {
             VocabSize = (int)embedding[0],
             HiddenSize = hidden,
@@ -76,7 +78,7 @@ public static class LdmConfigs
             NumHiddenLayers = clip.Count("text_model.encoder.layers."),
             NumAttentionHeads = Math.Max(1, hidden / 64),
             MaxPositionEmbeddings = (int)clip.Shape("text_model.embeddings.position_embedding.weight")[0],
-        };
+        }).Checked(clip.FilePath);
     }
 
     private sealed record UnetLevel(int Channels, int ResBlocks, int ContextDim, bool LinearProjection, int Depth);
@@ -112,9 +114,10 @@ public static class LdmConfigs
     /// Heads per block (diffusers' attention_head_dim): the YAML's num_heads, or width/num_head_channels; failing that, the
     /// family's rule (SD1.x, context 768: 8 heads; SD2.x, context 1024: 64 channels per head).
     /// </summary>
-    private static int[] Heads(string path, int[] channels, int contextDim, JsonNode? unetParams)
+    private static int[] Heads(string path, int[] channels, int contextDim, YamlValues? yaml)
     {
-        long numHeads = (long?)unetParams?["num_heads"] ?? -1, headChannels = (long?)unetParams?["num_head_channels"] ?? -1;
+        long numHeads = yaml?.Integer("model.params.unet_config.params.num_heads", -1, 1024) ?? -1;
+        long headChannels = yaml?.Integer("model.params.unet_config.params.num_head_channels", -1, ConfigCheck.MaxWidth) ?? -1;
         if (numHeads > 0)
             return channels.Select(_ => (int)numHeads).ToArray();
         if (headChannels > 0)

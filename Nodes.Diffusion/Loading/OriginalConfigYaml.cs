@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workflow.Torch.IO;
 
 namespace Workflow.Nodes.Diffusion.Loading;
 
@@ -8,23 +9,46 @@ namespace Workflow.Nodes.Diffusion.Loading;
 /// Reads the YAML subset of LDM's original configs (v1-inference.yaml and its kind): nested mappings by indentation,
 /// "- scalar" lists, flat flow lists "[ 1, 2, 4 ]", scalars, comments. Nested flow collections, anchors and multi-line
 /// strings are not part of it and are refused.
-/// Scalars become JSON numbers, booleans, null or strings, so sections deserialize into config records.
+/// Scalars become JSON numbers (finite ones), booleans, null or strings, so sections deserialize into config records.
 /// </summary>
 public static class OriginalConfigYaml
 {
+    /// <summary>LDM's configs are 2–5 KB; a megabyte is any config, and not a memory attack.</summary>
+    public const int MaxBytes = 1 << 20;
+
+    /// <summary>LDM's configs nest 6 deep.</summary>
+    private const int MaxDepth = 32;
+
+    /// <summary>Reads the config beside a checkpoint (a regular file, at most <see cref="MaxBytes"/>); errors name the file.</summary>
+    public static YamlValues Load(string path)
+    {
+        try
+        {
+            return new YamlValues(Parse(RegularFile.ReadAllText(path, MaxBytes)), path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"{path}: {ex.Message}", ex);
+        }
+    }
+
     public static JsonObject Parse(string text)
     {
         var lines = text.Split('\n')
             .Select((raw, number) => (Text: StripComment(raw).TrimEnd(), Number: number + 1))
             .Where(l => l.Text.Trim().Length > 0)
             .ToList();
+        if (lines.Count == 0)
+            throw new InvalidDataException("the YAML document is empty");
         int index = 0;
-        var root = ParseBlock(lines, ref index, indent: 0);
+        var root = ParseBlock(lines, ref index, indent: 0, depth: 0);
         return root as JsonObject ?? throw new InvalidDataException("the YAML document is not a mapping");
     }
 
-    private static JsonNode ParseBlock(List<(string Text, int Number)> lines, ref int index, int indent)
+    private static JsonNode ParseBlock(List<(string Text, int Number)> lines, ref int index, int indent, int depth)
     {
+        if (depth > MaxDepth)
+            throw new InvalidDataException($"YAML line {lines[index].Number}: nested deeper than {MaxDepth} levels");
         bool isList = lines[index].Text.TrimStart().StartsWith("- ", StringComparison.Ordinal);
         JsonNode block = isList ? new JsonArray() : new JsonObject();
         while (index < lines.Count)
@@ -42,12 +66,12 @@ public static class OriginalConfigYaml
             if (isList)
                 ((JsonArray)block).Add(Scalar(Expect(content, "- ", number)[2..]));
             else
-                AddEntry((JsonObject)block, content, number, lines, ref index, indent);
+                AddEntry((JsonObject)block, content, number, lines, ref index, (indent, depth));
         }
         return block;
     }
 
-    private static void AddEntry(JsonObject block, string content, int number, List<(string Text, int Number)> lines, ref int index, int indent)
+    private static void AddEntry(JsonObject block, string content, int number, List<(string Text, int Number)> lines, ref int index, (int Indent, int Depth) at)
     {
         int colon = content.IndexOf(':');
         if (colon <= 0)
@@ -56,9 +80,9 @@ public static class OriginalConfigYaml
         var value = content[(colon + 1)..].Trim();
         if (value.Length > 0)
             block[key] = Scalar(value);
-        else if (index < lines.Count && Indent(lines[index].Text) > indent
-                 || index < lines.Count && lines[index].Text.TrimStart().StartsWith("- ", StringComparison.Ordinal) && Indent(lines[index].Text) >= indent)
-            block[key] = ParseBlock(lines, ref index, Indent(lines[index].Text));
+        else if (index < lines.Count && Indent(lines[index].Text) > at.Indent
+                 || index < lines.Count && lines[index].Text.TrimStart().StartsWith("- ", StringComparison.Ordinal) && Indent(lines[index].Text) >= at.Indent)
+            block[key] = ParseBlock(lines, ref index, Indent(lines[index].Text), at.Depth + 1);
         else
             block[key] = null;
     }
@@ -81,7 +105,7 @@ public static class OriginalConfigYaml
         // Numbers as JSON elements, so a value is readable as int, long or double alike.
         if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer))
             return JsonValue.Create(JsonSerializer.SerializeToElement(integer));
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
             return JsonValue.Create(JsonSerializer.SerializeToElement(number));
         if (value.StartsWith('[') || value.StartsWith('{') || value.StartsWith('&') || value.StartsWith('|') || value.StartsWith('>'))
             throw new InvalidDataException($"YAML value '{value}' uses syntax outside the supported subset");

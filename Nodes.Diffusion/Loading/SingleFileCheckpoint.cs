@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Models.Clip;
 using Workflow.Nodes.Diffusion.Models.Unet;
@@ -27,7 +26,8 @@ public static class SingleFileCheckpoint
         using var file = SafeTensorsFile.Open(path);
         RequireLayout(file);
         var yamlPath = Path.ChangeExtension(path, ".yaml");
-        var yaml = File.Exists(yamlPath) ? OriginalConfigYaml.Parse(File.ReadAllText(yamlPath)) : null;
+        var yaml = File.Exists(yamlPath) ? OriginalConfigYaml.Load(yamlPath) : null;
+        var schedule = Schedule(yaml, path);
         var tokenizer = ClipTokenizer.Load(FindTokenizer(path, tokenizerFolders));
 
         var unetConfig = LdmConfigs.Unet(new CheckpointShapes(file, UnetPrefix, path), yaml);
@@ -39,7 +39,7 @@ public static class SingleFileCheckpoint
         var unet = LoadInto(new UNet2DConditionModel(unetConfig), new RenamedTensorSource(file, UnetPrefix, k => LdmKeyMap.Unet(k, unetConfig.LayersPerBlock)));
         var clip = LoadInto(new ClipTextModel(clipConfig), clipSource, ignore: ["position_ids$"]);
         var format = new LatentFormat(vaeConfig.LatentChannels, vaeConfig.ScalingFactor);
-        return new LoadedCheckpoint(new DiffusionModel(unet, Schedule(yaml), format), new ClipModel(clip, tokenizer), new VaeModel(vae));
+        return new LoadedCheckpoint(new DiffusionModel(unet, schedule, format), new ClipModel(clip, tokenizer), new VaeModel(vae));
     }
 
     private static void RequireLayout(SafeTensorsFile file)
@@ -56,17 +56,13 @@ public static class SingleFileCheckpoint
     private static string ClipKey(string key) => key.StartsWith("text_model.", StringComparison.Ordinal) ? key : "text_model." + key;
 
     /// <summary>LDM's linear_start/linear_end are the scaled-linear betas; parameterization "v" means v-prediction (SD2 768-v).</summary>
-    private static DdimSchedulerConfig Schedule(JsonObject? yaml)
+    private static DdimSchedulerConfig Schedule(YamlValues? yaml, string path) => (DdimSchedulerConfig.StableDiffusion1 with
     {
-        var parameters = yaml?["model"]?["params"];
-        return DdimSchedulerConfig.StableDiffusion1 with
-        {
-            BetaStart = (double?)parameters?["linear_start"] ?? 0.00085,
-            BetaEnd = (double?)parameters?["linear_end"] ?? 0.012,
-            NumTrainTimesteps = (int?)parameters?["timesteps"] ?? 1000,
-            PredictionTypeName = (string?)parameters?["parameterization"] == "v" ? "v_prediction" : "epsilon",
-        };
-    }
+        BetaStart = yaml?.Number("model.params.linear_start", 0, 1) ?? 0.00085,
+        BetaEnd = yaml?.Number("model.params.linear_end", 0, 1) ?? 0.012,
+        NumTrainTimesteps = (int?)yaml?.Integer("model.params.timesteps", DdimSchedulerConfig.MinTrainTimesteps, DdimSchedulerConfig.MaxTrainTimesteps) ?? 1000,
+        PredictionTypeName = yaml?.Text("model.params.parameterization") == "v" ? "v_prediction" : "epsilon",
+    }).Checked(yaml?.Source ?? path);
 
     private static string FindTokenizer(string checkpoint, IReadOnlyList<string> folders)
     {

@@ -39,7 +39,8 @@ internal static class ModelFiles
         {
             return load();
         }
-        catch (Exception ex) when (ex is SafeTensorsException or InvalidDataException or NotSupportedException or FileNotFoundException or StateDictException)
+        catch (Exception ex) when (ex is SafeTensorsException or InvalidDataException or NotSupportedException or IOException
+                                       or UnauthorizedAccessException or StateDictException)
         {
             throw new InputException(input, name, ex.Message, ex);
         }

@@ -51,8 +51,8 @@ public sealed class DdimScheduler
     public long[] Timesteps(int steps)
     {
         int train = Config.NumTrainTimesteps;
-        if (steps < 1 || steps > train)
-            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps must be between 1 and {train}");
+        if (StepsProblem(Config, steps) is { } problem)
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, problem);
         return Config.TimestepSpacing switch
         {
             TimestepSpacing.Leading => Enumerable.Range(0, steps).Reverse().Select(i => (long)i * (train / steps) + Config.StepsOffset).ToArray(),
@@ -60,6 +60,25 @@ public sealed class DdimScheduler
             _ => Enumerable.Range(0, steps).Reverse().Select(i => (long)Math.Round(steps == 1 ? 0 : i * (train - 1.0) / (steps - 1))).ToArray(),
         };
     }
+
+    /// <summary>
+    /// Why a <paramref name="steps"/>-step run does not fit <paramref name="config"/>'s schedule, or null. Leading
+    /// spacing shifted by steps_offset can pass the last training timestep (1,000 steps of a 1,000-step schedule with
+    /// offset 1 ask for timestep 1,000), where diffusers fails with an IndexError mid-run; this is said before any step.
+    /// </summary>
+    public static string? StepsProblem(DdimSchedulerConfig config, int steps)
+    {
+        int train = config.NumTrainTimesteps;
+        if (steps < 1 || steps > train)
+            return $"must be between 1 and {train} (the model's training timesteps)";
+        if (config.TimestepSpacing != TimestepSpacing.Leading || LastLeading(config, steps) < train)
+            return null;
+        int most = Enumerable.Range(1, steps - 1).Reverse().First(s => LastLeading(config, s) < train);
+        return $"{steps} steps with steps_offset {config.StepsOffset} reach timestep {LastLeading(config, steps)}, past the schedule's last ({train - 1}); "
+            + $"at most {most} steps fit this model (diffusers fails on it too)";
+    }
+
+    private static long LastLeading(DdimSchedulerConfig config, int steps) => (long)(steps - 1) * (config.NumTrainTimesteps / steps) + config.StepsOffset;
 
     /// <summary>
     /// x_{t−1} from x_t and the model output (eq. 12): predict x₀, then step towards ᾱ_prev, with σ_t = η·√variance

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using Workflow.Nodes.Diffusion.Models;
 
 namespace Workflow.Nodes.Diffusion.Sampling;
 
@@ -61,15 +61,27 @@ public sealed record DdimSchedulerConfig
         _ => throw new NotSupportedException($"timestep_spacing '{TimestepSpacingName}' is not supported."),
     };
 
-    /// <summary>Reads a scheduler_config.json (of any diffusers scheduler class: the shared fields are what DDIM needs).</summary>
-    public static DdimSchedulerConfig FromJson(string json) =>
-        (JsonSerializer.Deserialize<DdimSchedulerConfig>(json) ?? throw new InvalidDataException("empty scheduler config")).Checked();
+    /// <summary>More training timesteps than any diffusion model was trained with (SD: 1,000; improved DDPM: 4,000).</summary>
+    public const int MaxTrainTimesteps = 10_000;
 
-    public DdimSchedulerConfig Checked()
+    /// <summary>Fewer is no schedule: SD's steps_offset of 1 needs a timestep after the first.</summary>
+    public const int MinTrainTimesteps = 2;
+
+    /// <summary>Reads a scheduler_config.json (of any diffusers scheduler class: the shared fields are what DDIM needs).</summary>
+    public static DdimSchedulerConfig FromJson(string json, string source = "scheduler config") =>
+        ConfigCheck.Deserialize<DdimSchedulerConfig>(json, source).Checked(source);
+
+    public DdimSchedulerConfig Checked(string source = "scheduler config")
     {
         _ = (BetaSchedule, PredictionType, TimestepSpacing);
         if (Thresholding || RescaleBetasZeroSnr)
             throw new NotSupportedException("DDIM with thresholding or rescale_betas_zero_snr is not supported.");
+        var check = new ConfigCheck(source);
+        check.Range("num_train_timesteps", NumTrainTimesteps, MinTrainTimesteps, MaxTrainTimesteps);
+        check.Range("beta_start", BetaStart, 0, 1);
+        check.Range("beta_end", BetaEnd, BetaStart, 1);
+        check.Range("steps_offset", StepsOffset, 0, NumTrainTimesteps - 1);
+        check.Range("clip_sample_range", ClipSampleRange, 0, 1e6);
         return this;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workflow.Nodes.Diffusion.Text.Ftfy;
+using Workflow.Torch.IO;
 
 namespace Workflow.Nodes.Diffusion.Text;
 
@@ -33,13 +34,26 @@ public sealed class ClipTokenizer
 
     public ClipSpecialTokens Special { get; }
 
-    /// <summary>Loads vocab.json, merges.txt and the special tokens of tokenizer_config.json from a folder.</summary>
+    /// <summary>CLIP's vocab.json is 1.6 MB and merges.txt 0.5 MB; the largest BPE vocabularies stay well under this.</summary>
+    public const int MaxFileBytes = 64 << 20;
+
+    /// <summary>Loads vocab.json, merges.txt and the special tokens of tokenizer_config.json from a folder (regular files only, bounded in size).</summary>
     public static ClipTokenizer Load(string folder)
     {
-        var vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(Path.Combine(folder, "vocab.json")))
-            ?? throw new InvalidDataException($"{folder}/vocab.json is empty.");
+        var vocabPath = Path.Combine(folder, "vocab.json");
+        Dictionary<string, int> vocab;
+        try
+        {
+            vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(RegularFile.ReadAllText(vocabPath, MaxFileBytes))
+                ?? throw new InvalidDataException($"{vocabPath} is empty (null).");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{vocabPath}: {ex.Message}", ex);
+        }
         var ranks = new Dictionary<(string, string), int>();
-        foreach (var line in File.ReadLines(Path.Combine(folder, "merges.txt")).Skip(1))   // first line: "#version: 0.2"
+        var merges = RegularFile.ReadAllText(Path.Combine(folder, "merges.txt"), MaxFileBytes).Split('\n');
+        foreach (var line in merges.Skip(1).Select(l => l.TrimEnd('\r')))   // first line: "#version: 0.2"
         {
             var parts = line.Split(' ');
             if (parts.Length == 2)
@@ -152,10 +166,26 @@ public sealed record ClipSpecialTokens(int Start, int End, int Pad, int Unknown)
     public static ClipSpecialTokens Read(string folder, IReadOnlyDictionary<string, int> vocab)
     {
         var configPath = Path.Combine(folder, "tokenizer_config.json");
-        var config = File.Exists(configPath) ? JsonNode.Parse(File.ReadAllText(configPath)) as JsonObject : null;
-        int Id(string key, string fallback) => vocab[TokenText(config?[key]) ?? fallback];
+        var config = File.Exists(configPath) ? ParseConfig(configPath) : null;
+        int Id(string key, string fallback)
+        {
+            var token = TokenText(config?[key]) ?? fallback;
+            return vocab.TryGetValue(token, out var id) ? id : throw new InvalidDataException($"{folder}: the {key} '{token}' is not in vocab.json.");
+        }
         return new ClipSpecialTokens(Id("bos_token", "<|startoftext|>"), Id("eos_token", "<|endoftext|>"),
             Id("pad_token", "<|endoftext|>"), Id("unk_token", "<|endoftext|>"));
+    }
+
+    private static JsonObject? ParseConfig(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(RegularFile.ReadAllText(path, ClipTokenizer.MaxFileBytes)) as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>A token is written as a string or as <c>{"content": ...}</c>.</summary>

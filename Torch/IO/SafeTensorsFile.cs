@@ -39,11 +39,15 @@ public sealed unsafe class SafeTensorsFile : ITensorSource, IDisposable
 
     public IEnumerable<string> Keys => _byName.Keys;
 
-    /// <summary>Maps and validates <paramref name="path"/>; a malformed file throws <see cref="SafeTensorsException"/>.</summary>
+    /// <summary>
+    /// Maps and validates <paramref name="path"/>, a regular file (a FIFO or device is refused unopened); a malformed
+    /// file throws <see cref="SafeTensorsException"/>, naming the format when it is another one (a pickle, a zip, GGUF).
+    /// </summary>
     public static SafeTensorsFile Open(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = RegularFile.OpenRead(path);
         var length = stream.Length;
+        RefuseForeignFormat(path, stream);
         if (length < LengthFieldSize)
             throw new SafeTensorsException(path, null,
                 $"the file is {length} bytes; a safetensors file starts with an {LengthFieldSize}-byte header length");
@@ -111,6 +115,15 @@ public sealed unsafe class SafeTensorsFile : ITensorSource, IDisposable
 
     private byte* DataOf(SafeTensorsEntry entry) =>
         _data != null ? _data + entry.Begin : throw new ObjectDisposedException(nameof(SafeTensorsFile), Path);
+
+    private static void RefuseForeignFormat(string path, FileStream stream)
+    {
+        Span<byte> head = stackalloc byte[ForeignFormats.HeadLength];
+        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (ForeignFormats.Identify(head[..read]) is { } format)
+            throw new SafeTensorsException(path, null, $"this is {format}, not a safetensors file");
+    }
 
     private static long HeaderLength(byte* start) => (long)BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(start, LengthFieldSize));
 

@@ -13,6 +13,12 @@ internal sealed record SafeTensorsHeader(IReadOnlyList<SafeTensorsEntry> Entries
     /// <summary>The reference implementation's limit (safetensors/src/tensor.rs, MAX_HEADER_SIZE).</summary>
     public const long MaxLength = 100_000_000;
 
+    /// <summary>
+    /// More tensors than any one model file holds (SD1.5 has about 1,100, SDXL 2,500), so a header of a million empty
+    /// entries is refused before it costs a gigabyte of entries and before anything counts through them.
+    /// </summary>
+    public const int MaxEntries = 100_000;
+
     private const string MetadataKey = "__metadata__";
 
     public static SafeTensorsHeader Parse(string path, byte[] json, long dataLength)
@@ -20,6 +26,8 @@ internal sealed record SafeTensorsHeader(IReadOnlyList<SafeTensorsEntry> Entries
         JsonDocument document;
         try
         {
+            if (TopLevelEntries(json) > MaxEntries)
+                throw new SafeTensorsException(path, null, $"the header lists more than {MaxEntries:N0} entries, more than any model file holds");
             document = JsonDocument.Parse(json);
         }
         catch (JsonException e)
@@ -46,6 +54,17 @@ internal sealed record SafeTensorsHeader(IReadOnlyList<SafeTensorsEntry> Entries
             CheckTiling(path, entries, dataLength);
             return new SafeTensorsHeader(entries, metadata);
         }
+    }
+
+    /// <summary>Counts the header's entries in one pass that allocates nothing, before a document of them is built.</summary>
+    private static int TopLevelEntries(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        int entries = 0;
+        while (reader.Read() && entries <= MaxEntries)
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                entries++;
+        return entries;
     }
 
     private static void ReadMetadata(string path, JsonElement value, Dictionary<string, string> metadata)

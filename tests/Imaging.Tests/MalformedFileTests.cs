@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
+using Workflow.Testing.Hostile;
 
 namespace Workflow.Imaging.Tests;
 
@@ -10,25 +10,9 @@ public sealed class MalformedFileTests
 
     private static string Reason(byte[] data) => Assert.Throws<PngException>(() => Png.Decode(data)).Message;
 
-    /// <summary>A chunk with a correct length and CRC, so the decoder gets past the framing to the content.</summary>
-    private static byte[] Chunk(string type, byte[] data)
-    {
-        var chunk = new byte[12 + data.Length];
-        BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
-        System.Text.Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
-        data.CopyTo(chunk, 8);
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32.Compute(chunk.AsSpan(4, 4), data));
-        return chunk;
-    }
+    private static byte[] Chunk(string type, byte[] data) => HostilePng.Chunk(type, data);
 
-    private static byte[] Header(int width, int height, byte depth, byte colorType, byte interlace = 0)
-    {
-        var data = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(data, width);
-        BinaryPrimitives.WriteInt32BigEndian(data.AsSpan(4), height);
-        (data[8], data[9], data[12]) = (depth, colorType, interlace);
-        return Chunk("IHDR", data);
-    }
+    private static byte[] Header(int width, int height, byte depth, byte colorType) => HostilePng.Header(width, height, depth, colorType);
 
     private static byte[] Compressed(byte[] raw)
     {
@@ -38,7 +22,7 @@ public sealed class MalformedFileTests
         return buffer.ToArray();
     }
 
-    private static byte[] File(params byte[][] chunks) => [.. Png.Signature, .. chunks.SelectMany(c => c), .. Chunk("IEND", [])];
+    private static byte[] File(params byte[][] chunks) => HostilePng.File(chunks);
 
     [Fact]
     public void Not_a_png() => Assert.Equal("not a PNG file (the 8-byte signature is missing)", Reason("GIF89a..."u8.ToArray()));
@@ -82,7 +66,6 @@ public sealed class MalformedFileTests
 
     [Theory]
     [InlineData(0, 5, 8, 2, "image size 0x5 is not positive")]
-    [InlineData(100000, 100000, 8, 2, "image size 100000x100000 is over the limit of 268435456 pixels")]
     [InlineData(5, 5, 16, 3, "bit depth 16 is not allowed for colour type 3")]
     [InlineData(5, 5, 8, 5, "unknown colour type 5")]
     public void Impossible_header_is_refused(int width, int height, byte depth, byte colorType, string reason) =>

@@ -3,6 +3,7 @@ using Workflow.NodeSdk.Data;
 using Workflow.Nodes.Camera.Nodes;
 using Workflow.Nodes.Camera.Tests.Support;
 using Workflow.Testing;
+using Workflow.Testing.Hostile;
 
 namespace Workflow.Nodes.Camera.Tests;
 
@@ -79,6 +80,19 @@ public sealed class PoseFileTests : IDisposable
     {
         var error = Assert.Throws<InputException>(() => new CameraFromPoses().Execute(CameraEngine.Context(_root), file: "../secret.npy"));
         Assert.Equal("file", error.InputName);
+    }
+
+    [Fact]
+    public async Task A_fifo_device_or_folder_is_refused_at_validation_without_blocking()
+    {
+        foreach (var (kind, path) in SpecialFiles.AllIn(Path.Combine(_root, "input"), "poses", ".npy"))
+        {
+            var literals = new InputValues(new Dictionary<string, object?> { ["poses"] = "", ["file"] = Path.GetFileName(path) });
+            var problems = await Task.Run(() => new CameraFromPoses().Validate(literals, CameraEngine.Context(_root).Paths).ToList()).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal("file", Assert.Single(problems).InputName);
+            Assert.Contains($"{path} is ", problems[0].Message);
+            Assert.Contains("not a regular file", problems[0].Message);
+        }
     }
 
     private NodeSdk.Data.Camera Read(string name) =>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticFiles;
 using Workflow.Host.Engine;
 using Workflow.Host.Server.Files;
+using Workflow.Torch.IO;
 
 namespace Workflow.Host.Server.Api;
 
@@ -35,11 +36,23 @@ public static class FileApi
         var target = SafeFiles.File(root, request.Query["subfolder"], filename);
         if (!target.Allowed)
             return ApiResults.Error(target.StatusCode, "invalid_path", target.Problem);
-        if (!System.IO.File.Exists(target.Path))
+        FileStream file;
+        try
+        {
+            file = RegularFile.OpenRead(target.Path!);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
             return ApiResults.Error(StatusCodes.Status404NotFound, "not_found", $"No file '{filename}'");
-        var extension = Path.GetExtension(target.Path).ToLowerInvariant();
+        }
+        catch (NotRegularFileException ex)
+        {
+            // ComfyUI answers 404 where os.path.isfile is false; opening a FIFO would hold this request forever.
+            return ApiResults.Error(StatusCodes.Status404NotFound, "not_a_file", $"'{filename}' is {ex.What}, not a regular file");
+        }
+        var extension = Path.GetExtension(target.Path!).ToLowerInvariant();
         var contentType = !ActiveContent.Contains(extension) && ContentTypes.TryGetContentType(target.Path!, out var known) ? known : "application/octet-stream";
-        return Results.File(target.Path!, contentType, Path.GetFileName(target.Path));
+        return Results.File(file, contentType, Path.GetFileName(target.Path), System.IO.File.GetLastWriteTimeUtc(target.Path!), enableRangeProcessing: true);
     }
 
     /// <summary>ComfyUI's upload: an identical file already there is reused; another of that name makes "name (1).ext" unless overwrite.</summary>
@@ -62,6 +75,8 @@ public static class FileApi
         await using (var source = file.OpenReadStream())
             await source.ReadExactlyAsync(bytes, cancellation);
         var overwrite = form["overwrite"].ToString() is "true" or "1";
+        if (overwrite && RegularFile.Describe(target.Path!) is { } what)
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_path", $"'{file.FileName}' is {what}, not a regular file to overwrite");
         var path = overwrite ? target.Path! : FreeName(target.Path!, bytes);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (overwrite || !System.IO.File.Exists(path))
@@ -73,7 +88,10 @@ public static class FileApi
         return ApiResults.Json(new JsonObject { ["name"] = Path.GetFileName(path), ["subfolder"] = subfolder, ["type"] = type });
     }
 
-    /// <summary>The path itself when free or holding the same bytes, else the first free "name (i).ext".</summary>
+    /// <summary>
+    /// The path itself when free or a regular file holding the same bytes, else the first such "name (i).ext"; a name
+    /// taken by a FIFO, device or folder counts as taken (and is never read).
+    /// </summary>
     private static string FreeName(string path, byte[] bytes)
     {
         var hash = SHA256.HashData(bytes);
@@ -81,9 +99,15 @@ public static class FileApi
         var extension = Path.GetExtension(path);
         for (int i = 1; ; i++)
         {
-            if (!System.IO.File.Exists(path) || SHA256.HashData(System.IO.File.ReadAllBytes(path)).AsSpan().SequenceEqual(hash))
+            if (!System.IO.File.Exists(path) && !Directory.Exists(path) || RegularFile.Exists(path) && SameBytes(path, hash))
                 return path;
             path = $"{stem} ({i}){extension}";
         }
+    }
+
+    private static bool SameBytes(string path, byte[] hash)
+    {
+        using var existing = RegularFile.OpenRead(path);
+        return SHA256.HashData(existing).AsSpan().SequenceEqual(hash);
     }
 }

@@ -7,7 +7,7 @@ using Workflow.Host.Graph;
 using Workflow.Host.Server.Messages;
 using Workflow.Host.Server.Sockets;
 using Workflow.Host.Server.Storage;
-using Workflow.Torch;
+using Workflow.Host.Caching;
 
 namespace Workflow.Host.Server.Queue;
 
@@ -15,7 +15,8 @@ namespace Workflow.Host.Server.Queue;
 /// Runs queued prompts one at a time through this server's engine, whose output cache lives on between prompts.
 /// Each claimed prompt ends with its history written and its queue row removed in one step, then the status
 /// broadcast, then <c>executing {node: null}</c>, in ComfyUI's order. A prompt cut short by shutdown goes back to
-/// the queue unfinished.
+/// the queue unfinished; one the store says was started more than <see cref="ServerOptions.MaxAttempts"/> times
+/// (the server died each time) is failed instead of run, and one past the time limit is interrupted and failed.
 /// </summary>
 public sealed partial class QueueWorker(
     IPromptStore store, WorkflowEngine engine, ClientHub hub, QueueStatus status, QueueSignals signals,
@@ -49,31 +50,19 @@ public sealed partial class QueueWorker(
 
     private async Task RunAsync(QueuedPrompt prompt, CancellationToken stopping)
     {
-        await status.BroadcastAsync(stopping);
-        await HoldFirstEvent(prompt, stopping);
-        var reporter = new PromptReporter(prompt.ClientId, hub, TimeProvider.System);
-        RunOutcome outcome;
-        await using (LeaseRenewal.Start(store, prompt.PromptId, identity.Id, options.LeaseDuration, logger))
+        try
         {
-            using var interrupt = running.Begin(prompt.PromptId, reporter, stopping);
-            try
-            {
-                outcome = await Task.Run(() => Execute(prompt, reporter, interrupt.Token), CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The engine itself failed (a node's failure is a result, not an exception): the prompt ends with
-                // that error in its history rather than being claimed and failing again forever.
-                LogPromptCrashed(prompt.PromptId, ex);
-                reporter.Report(ComfyMessages.Rejected(prompt.PromptId, ex.Message, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ex.GetType().Name));
-                outcome = new RunOutcome(ExecutionStatus.Failed, new Dictionary<string, JsonObject>());
-            }
-            finally
-            {
-                running.End();
-            }
+            await status.BroadcastAsync(stopping);
+            await HoldFirstEvent(prompt, stopping);
         }
-        if (outcome.Status == ExecutionStatus.Interrupted && stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            await store.ReleaseAsync(prompt.PromptId, identity.Id, CancellationToken.None);   // a stop is no failed attempt
+            throw;
+        }
+        var reporter = new PromptReporter(prompt.ClientId, hub, TimeProvider.System);
+        var outcome = prompt.Attempts > options.MaxAttempts ? GiveUp(prompt, reporter) : await RunWithLeaseAsync(prompt, reporter, stopping);
+        if (outcome is null)
         {
             await store.ReleaseAsync(prompt.PromptId, identity.Id, CancellationToken.None);
             return;
@@ -87,6 +76,60 @@ public sealed partial class QueueWorker(
         LogFinished(prompt.PromptId, outcome.Status);
     }
 
+    /// <summary>Runs the prompt under its lease, its interrupt and the time limit; null when cut short by shutdown (it goes back to the queue).</summary>
+    private async Task<RunOutcome?> RunWithLeaseAsync(QueuedPrompt prompt, PromptReporter reporter, CancellationToken stopping)
+    {
+        await using var lease = LeaseRenewal.Start(store, prompt.PromptId, identity.Id, options.LeaseDuration, logger);
+        using var interrupt = running.Begin(prompt.PromptId, reporter, stopping);
+        using var timeLimit = new CancellationTokenSource(options.PromptTimeLimit ?? Timeout.InfiniteTimeSpan);
+        using var onTimeLimit = timeLimit.Token.Register(interrupt.Cancel);
+        RunOutcome outcome;
+        try
+        {
+            outcome = await Task.Run(() => Execute(prompt, reporter, interrupt.Token), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The engine itself failed (a node's failure is a result, not an exception): the prompt ends with
+            // that error in its history rather than being claimed and failing again forever.
+            LogPromptCrashed(prompt.PromptId, ex);
+            reporter.Report(ComfyMessages.Rejected(prompt.PromptId, ex.Message, Now(), ex.GetType().Name));
+            outcome = new RunOutcome(ExecutionStatus.Failed, new Dictionary<string, JsonObject>());
+        }
+        finally
+        {
+            running.End();
+        }
+        if (outcome.Status != ExecutionStatus.Interrupted)
+            return outcome;
+        if (stopping.IsCancellationRequested)
+            return null;
+        if (!timeLimit.IsCancellationRequested)
+            return outcome;
+        LogTimedOut(prompt.PromptId, options.PromptTimeLimit!.Value.TotalSeconds);
+        reporter.Report(ComfyMessages.Rejected(prompt.PromptId,
+            $"Prompt {prompt.PromptId} ran past the server's time limit of {options.PromptTimeLimit.Value.TotalSeconds:0.###} s and was interrupted (--prompt-time-limit)",
+            Now(), "PromptTimeLimitExceeded"));
+        return outcome with { Status = ExecutionStatus.Failed };
+    }
+
+    /// <summary>
+    /// A prompt whose earlier runs all ended with the server dying (it may be what kills it) is failed, not run: its
+    /// history says so, and the prompts behind it get their turn.
+    /// </summary>
+    private RunOutcome GiveUp(QueuedPrompt prompt, PromptReporter reporter)
+    {
+        int attempted = prompt.Attempts - 1;
+        LogGaveUp(prompt.PromptId, attempted);
+        reporter.Report(ComfyMessages.From(new ExecutionStarted(prompt.PromptId), Now())!);
+        reporter.Report(ComfyMessages.Rejected(prompt.PromptId,
+            $"Prompt {prompt.PromptId} was attempted {attempted} times and the server died each time before it finished; "
+            + $"it is not run again (--max-attempts {options.MaxAttempts})", Now(), "PromptAttemptsExhausted"));
+        return new RunOutcome(ExecutionStatus.Failed, new Dictionary<string, JsonObject>());
+    }
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
     /// <summary>Validated again where it runs (this server's nodes), then run with the interrupt token.</summary>
     private RunOutcome Execute(QueuedPrompt prompt, PromptReporter reporter, CancellationToken interrupt)
     {
@@ -94,9 +137,8 @@ public sealed partial class QueueWorker(
         var validation = parsed.Graph is null ? null : engine.Validator.Validate(parsed.Graph, prompt.Outputs.Select(o => new NodeId(o)).ToList());
         if (validation is not { CanRun: true })
         {
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            reporter.Report(ComfyMessages.From(new ExecutionStarted(prompt.PromptId), now)!);
-            reporter.Report(ComfyMessages.Rejected(prompt.PromptId, parsed.Error ?? validation!.ToJson().ToJsonString(), now));
+            reporter.Report(ComfyMessages.From(new ExecutionStarted(prompt.PromptId), Now())!);
+            reporter.Report(ComfyMessages.Rejected(prompt.PromptId, parsed.Error ?? validation!.ToJson().ToJsonString(), Now()));
             return new RunOutcome(ExecutionStatus.Failed, new Dictionary<string, JsonObject>());
         }
         var result = engine.Run(new RunRequest(validation.Prompt!, prompt.PromptId, reporter.OnEvent), interrupt);
@@ -110,12 +152,13 @@ public sealed partial class QueueWorker(
             await Task.Delay(wait, stopping);
     }
 
+    /// <summary>/free between prompts: the cache lets go of its values, then the process gives the memory back.</summary>
     private void FreeCache()
     {
         var before = engine.Cache.Statistics;
         engine.Cache.Clear();
-        torch.cpu.empty_cache();
-        LogFreed(before.Entries, before.HostBytes >> 20);
+        var rss = SystemMemory.ReturnFreed();
+        LogFreed(before.Entries, before.HostBytes >> 20, rss.Before >> 20, rss.After >> 20);
     }
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Prompt {PromptId} finished: {Status}")]
@@ -130,6 +173,12 @@ public sealed partial class QueueWorker(
     [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "The queue worker failed; retrying")]
     private partial void LogWorkerFailed(Exception ex);
 
-    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Freed the output cache ({Entries} entries, {Megabytes} MiB) and the models in it")]
-    private partial void LogFreed(int entries, long megabytes);
+    [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Prompt {PromptId} was attempted {Attempts} times and the server died each time; recorded as failed")]
+    private partial void LogGaveUp(string promptId, int attempts);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "Prompt {PromptId} ran past the time limit of {Seconds} s; interrupted and recorded as failed")]
+    private partial void LogTimedOut(string promptId, double seconds);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "Freed the output cache ({Entries} entries, {Megabytes} MiB) and the models in it; resident memory {BeforeMb} MiB -> {AfterMb} MiB")]
+    private partial void LogFreed(int entries, long megabytes, long beforeMb, long afterMb);
 }

@@ -16,12 +16,13 @@ public interface IPromptStore : IAsyncDisposable
     /// </summary>
     Task<double?> EnqueueAsync(NewPrompt prompt, double? number, bool front, CancellationToken cancellation);
 
+    /// <summary>Claims the next prompt for a lease, counting one more attempt at it (<see cref="QueuedPrompt.Attempts"/>).</summary>
     Task<QueuedPrompt?> ClaimAsync(string workerId, TimeSpan lease, CancellationToken cancellation);
 
     /// <summary>Extends a claim; false when the worker no longer holds it.</summary>
     Task<bool> RenewAsync(string promptId, string workerId, TimeSpan lease, CancellationToken cancellation);
 
-    /// <summary>Hands a claimed prompt back to the queue unfinished (the server is stopping).</summary>
+    /// <summary>Hands a claimed prompt back to the queue unfinished (the server is stopping), giving back the attempt.</summary>
     Task ReleaseAsync(string promptId, string workerId, CancellationToken cancellation);
 
     /// <summary>Writes the history entry and dequeues the prompt; false (and nothing written) when the claim was lost.</summary>
@@ -52,6 +53,9 @@ public sealed record NewPrompt(string PromptId, JsonObject Prompt, JsonObject Ex
 /// <summary>A prompt in the queue, as GET /queue lists it and a worker runs it.</summary>
 public sealed record QueuedPrompt(string PromptId, double Number, JsonObject Prompt, JsonObject ExtraData, IReadOnlyList<string> Outputs, DateTimeOffset AcceptedAt)
 {
+    /// <summary>How many times it was claimed, this claim included, without finishing or being handed back: the runs a dying server cut off, plus one.</summary>
+    public int Attempts { get; init; }
+
     public string? ClientId => ExtraData["client_id"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null;
 
     /// <summary>ComfyUI's queue item: <c>[number, prompt_id, prompt, extra_data, outputs_to_execute]</c>.</summary>

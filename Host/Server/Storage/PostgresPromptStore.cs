@@ -25,8 +25,11 @@ public sealed class PostgresPromptStore : SqlPromptStore
         await store.UseAsync(async connection =>
         {
             // Servers starting together would race on CREATE TABLE IF NOT EXISTS; an advisory lock takes them in turn.
+            // A queue made before attempts were counted gains the column.
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT pg_advisory_lock(8188);" + store.SchemaSql + "SELECT pg_advisory_unlock(8188);";
+            command.CommandText = "SELECT pg_advisory_lock(8188);" + store.SchemaSql
+                + "ALTER TABLE queue ADD COLUMN IF NOT EXISTS attempts INTEGER NOT NULL DEFAULT 0;"
+                + "SELECT pg_advisory_unlock(8188);";
             return await command.ExecuteNonQueryAsync(cancellation);
         }, cancellation);
         return store;

@@ -6,11 +6,13 @@ namespace Workflow.Host.Server.Storage;
 
 /// <summary>
 /// The queue and history as two tables, in SQL both SQLite and PostgreSQL speak; the subclasses supply the
-/// connections, the serial column and the row lock that lets several servers claim from one table.
+/// connections, the serial column and the row lock that lets several servers claim from one table. Every claim
+/// counts an attempt and a graceful release gives it back, so <c>attempts</c> counts the runs a dying server cut off.
 /// </summary>
 public abstract class SqlPromptStore : IPromptStore
 {
-    private const string QueueColumns = "prompt_id, number, prompt, extra_data, outputs, accepted_at";
+    private const string AcceptedColumns = "prompt_id, number, prompt, extra_data, outputs, accepted_at";
+    private const string QueueColumns = AcceptedColumns + ", attempts";
 
     /// <summary>Runs <paramref name="work"/> on an open connection.</summary>
     protected abstract Task<T> UseAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellation);
@@ -32,7 +34,8 @@ public abstract class SqlPromptStore : IPromptStore
             accepted_at BIGINT NOT NULL,
             state TEXT NOT NULL DEFAULT 'pending',
             worker TEXT,
-            lease_until BIGINT);
+            lease_until BIGINT,
+            attempts INTEGER NOT NULL DEFAULT 0);   -- stores made before it gain it in each subclass's OpenAsync
         CREATE INDEX IF NOT EXISTS queue_order ON queue (state, number, seq);
         CREATE TABLE IF NOT EXISTS history (
             seq {SerialPrimaryKey},
@@ -44,7 +47,7 @@ public abstract class SqlPromptStore : IPromptStore
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
         var inserted = await ExecuteAsync(connection, transaction, $"""
-            INSERT INTO queue ({QueueColumns}) SELECT @id, @number, @prompt, @extra, @outputs, @accepted
+            INSERT INTO queue ({AcceptedColumns}) SELECT @id, @number, @prompt, @extra, @outputs, @accepted
             WHERE NOT EXISTS (SELECT 1 FROM history WHERE prompt_id = @id) ON CONFLICT (prompt_id) DO NOTHING
             """, cancellation,
             ("id", prompt.PromptId), ("number", number), ("prompt", prompt.Prompt.ToJsonString()), ("extra", prompt.ExtraData.ToJsonString()),
@@ -63,7 +66,7 @@ public abstract class SqlPromptStore : IPromptStore
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var sql = $"""
-            UPDATE queue SET state = 'running', worker = @worker, lease_until = @until
+            UPDATE queue SET state = 'running', worker = @worker, lease_until = @until, attempts = attempts + 1
             WHERE prompt_id = (SELECT prompt_id FROM queue WHERE state = 'pending' OR (state = 'running' AND lease_until < @now)
                                ORDER BY number, seq LIMIT 1 {ClaimLock})
             RETURNING {QueueColumns}
@@ -77,7 +80,8 @@ public abstract class SqlPromptStore : IPromptStore
             ("until", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)lease.TotalMilliseconds), ("id", promptId), ("worker", workerId)) == 1, cancellation);
 
     public Task ReleaseAsync(string promptId, string workerId, CancellationToken cancellation) => UseAsync(connection =>
-        ExecuteAsync(connection, null, "UPDATE queue SET state = 'pending', worker = NULL, lease_until = NULL WHERE prompt_id = @id AND worker = @worker", cancellation,
+        ExecuteAsync(connection, null,
+            "UPDATE queue SET state = 'pending', worker = NULL, lease_until = NULL, attempts = attempts - 1 WHERE prompt_id = @id AND worker = @worker", cancellation,
             ("id", promptId), ("worker", workerId)), cancellation);
 
     public Task<bool> CompleteAsync(string promptId, string workerId, JsonObject historyEntry, CancellationToken cancellation) => UseAsync(async connection =>
@@ -164,7 +168,10 @@ public abstract class SqlPromptStore : IPromptStore
                 reader.GetString(0), reader.GetDouble(1),
                 (JsonObject)JsonNode.Parse(reader.GetString(2))!, (JsonObject)JsonNode.Parse(reader.GetString(3))!,
                 JsonNode.Parse(reader.GetString(4))!.AsArray().Select(o => (string)o!).ToList(),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)))
+            {
+                Attempts = reader.GetInt32(6),
+            });
         return prompts;
     }
 

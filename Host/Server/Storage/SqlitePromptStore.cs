@@ -22,8 +22,9 @@ public sealed class SqlitePromptStore : SqlPromptStore
     protected override string OffsetOnlyLimit => "LIMIT -1";
 
     /// <summary>
-    /// Opens (creating) the file. Prompts left running belong to a process that is gone, since one process owns the
-    /// file: they go back to the queue at once rather than after their lease.
+    /// Opens (creating, or bringing an older file's queue up to date) the file. Prompts left running belong to a
+    /// process that is gone, since one process owns the file: they go back to the queue at once rather than after
+    /// their lease, keeping the attempt that process's death cost them.
     /// </summary>
     public static async Task<SqlitePromptStore> OpenAsync(string path, CancellationToken cancellation)
     {
@@ -34,8 +35,15 @@ public sealed class SqlitePromptStore : SqlPromptStore
         await store.UseAsync(async c =>
         {
             await using var command = c.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;" + store.SchemaSql +
-                "UPDATE queue SET state = 'pending', worker = NULL, lease_until = NULL WHERE state = 'running';";
+            command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;" + store.SchemaSql;
+            await command.ExecuteNonQueryAsync(cancellation);
+            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('queue') WHERE name = 'attempts'";
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellation), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                command.CommandText = "ALTER TABLE queue ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0";
+                await command.ExecuteNonQueryAsync(cancellation);
+            }
+            command.CommandText = "UPDATE queue SET state = 'pending', worker = NULL, lease_until = NULL WHERE state = 'running';";
             return await command.ExecuteNonQueryAsync(cancellation);
         }, cancellation);
         return store;

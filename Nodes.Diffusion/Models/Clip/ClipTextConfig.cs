@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Workflow.Nodes.Diffusion.Models.Clip;
@@ -49,10 +48,28 @@ public sealed record ClipTextConfig
     [JsonIgnore]
     public ClipEncoderShape Encoder => new(HiddenSize, IntermediateSize, NumAttentionHeads, LayerNormEps, Activation);
 
-    public static ClipTextConfig FromJson(string json)
+    /// <summary>Token embeddings past 2^28 values (1 GiB in float32): far beyond CLIP's 49,408 × 768.</summary>
+    private const long MaxEmbeddingValues = 1L << 28;
+
+    public static ClipTextConfig FromJson(string json, string source = "CLIP text config") =>
+        ConfigCheck.Deserialize<ClipTextConfig>(json, source).Checked(source);
+
+    /// <summary>Refuses an activation this port lacks, and sizes no CLIP-family text encoder has (naming <paramref name="source"/>).</summary>
+    public ClipTextConfig Checked(string source = "CLIP text config")
     {
-        var config = JsonSerializer.Deserialize<ClipTextConfig>(json) ?? throw new InvalidDataException("empty CLIP text config");
-        _ = config.Activation;
-        return config;
+        _ = Activation;
+        var check = new ConfigCheck(source);
+        check.Range("vocab_size", VocabSize, 1, 1 << 20);
+        check.Range("hidden_size", HiddenSize, 1, ConfigCheck.MaxWidth);
+        check.Range("intermediate_size", IntermediateSize, 1, 4 * ConfigCheck.MaxWidth);
+        check.Range("projection_dim", ProjectionDim, 1, ConfigCheck.MaxWidth);
+        check.Range("num_hidden_layers", NumHiddenLayers, 1, ConfigCheck.MaxEncoderLayers);
+        check.Range("num_attention_heads", NumAttentionHeads, 1, 1024);
+        check.Require(HiddenSize % NumAttentionHeads == 0, "num_attention_heads", NumAttentionHeads, $"must divide hidden_size ({HiddenSize})");
+        check.Range("max_position_embeddings", MaxPositionEmbeddings, 1, 4096);
+        check.Require((long)VocabSize * HiddenSize <= MaxEmbeddingValues, "vocab_size", VocabSize, $"× hidden_size {HiddenSize} is more than {MaxEmbeddingValues:N0} embedding values");
+        check.Range("layer_norm_eps", LayerNormEps, 0, 1);
+        check.Range("eos_token_id", EosTokenId, 0, VocabSize - 1);
+        return this;
     }
 }

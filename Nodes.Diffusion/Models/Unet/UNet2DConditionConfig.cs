@@ -40,15 +40,16 @@ public sealed record UNet2DConditionConfig
 
     /// <summary>Heads per down block. diffusers reads the misnamed attention_head_dim as the head count when num_attention_heads is unset.</summary>
     [JsonIgnore]
-    public int[] HeadsPerBlock => PerBlock(NumAttentionHeads ?? AttentionHeadDim, 8);
+    public int[] HeadsPerBlock => PerBlock(NumAttentionHeads ?? AttentionHeadDim, 8, "attention_head_dim", new ConfigCheck("UNet config"));
 
     [JsonIgnore]
-    public int[] TransformerLayersPerBlockValues => PerBlock(TransformerLayersPerBlock, 1);
+    public int[] TransformerLayersPerBlockValues => PerBlock(TransformerLayersPerBlock, 1, "transformer_layers_per_block", new ConfigCheck("UNet config"));
 
-    public static UNet2DConditionConfig FromJson(string json) =>
-        (JsonSerializer.Deserialize<UNet2DConditionConfig>(json) ?? throw new InvalidDataException("empty UNet config")).Checked();
+    public static UNet2DConditionConfig FromJson(string json, string source = "UNet config") =>
+        ConfigCheck.Deserialize<UNet2DConditionConfig>(json, source).Checked(source);
 
-    public UNet2DConditionConfig Checked()
+    /// <summary>Refuses what this port does not implement, and sizes no SD-family UNet has (naming <paramref name="source"/>).</summary>
+    public UNet2DConditionConfig Checked(string source = "UNet config")
     {
         Require(ActFn == "silu", "act_fn", ActFn);
         Require(TimeEmbeddingType == "positional", "time_embedding_type", TimeEmbeddingType);
@@ -59,15 +60,43 @@ public sealed record UNet2DConditionConfig
         Require(!UpcastAttention, "upcast_attention", "true");
         Require(DownBlockTypes.Length == BlockOutChannels.Length && UpBlockTypes.Length == BlockOutChannels.Length,
             "down_block_types/up_block_types", "lengths differ from block_out_channels");
+        CheckSizes(new ConfigCheck(source));
         return this;
     }
 
-    private int[] PerBlock(JsonElement? value, int fallback) => value switch
+    private void CheckSizes(ConfigCheck check)
     {
-        { ValueKind: JsonValueKind.Number } v => Enumerable.Repeat(v.GetInt32(), BlockOutChannels.Length).ToArray(),
-        { ValueKind: JsonValueKind.Array } v => v.EnumerateArray().Select(e => e.GetInt32()).ToArray(),
-        _ => Enumerable.Repeat(fallback, BlockOutChannels.Length).ToArray(),
+        int levels = BlockOutChannels.Length;
+        check.Range("len(block_out_channels)", levels, 1, ConfigCheck.MaxLevels);
+        check.Each("block_out_channels", BlockOutChannels, levels, 1, ConfigCheck.MaxWidth);
+        check.Range("in_channels", InChannels, 1, 256);
+        check.Range("out_channels", OutChannels, 1, 256);
+        check.Range("layers_per_block", LayersPerBlock, 1, ConfigCheck.MaxLayers);
+        check.Range("norm_num_groups", NormNumGroups, 1, ConfigCheck.MaxWidth);
+        check.Require(BlockOutChannels.All(c => c % NormNumGroups == 0), "norm_num_groups", NormNumGroups, "must divide every entry of block_out_channels");
+        check.Range("cross_attention_dim", CrossAttentionDim, 1, ConfigCheck.MaxWidth);
+        check.Range("sample_size", SampleSize ?? 64, 1, 4096);
+        var headsKey = NumAttentionHeads is null ? "attention_head_dim" : "num_attention_heads";
+        var heads = PerBlock(NumAttentionHeads ?? AttentionHeadDim, 8, headsKey, check);
+        check.Each(headsKey, heads, levels, 1, 1024);
+        check.Require(BlockOutChannels.Zip(heads).All(p => p.First % p.Second == 0), headsKey, $"[{string.Join(", ", heads)}]", "must divide each level's channels");
+        check.Each("transformer_layers_per_block", PerBlock(TransformerLayersPerBlock, 1, "transformer_layers_per_block", check), levels, 1, ConfigCheck.MaxLayers);
+    }
+
+    /// <summary>A number for every level, or one per level; anything but whole numbers is refused naming the key.</summary>
+    private int[] PerBlock(JsonElement? value, int fallback, string key, ConfigCheck check) => value switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => Enumerable.Repeat(fallback, BlockOutChannels.Length).ToArray(),
+        { ValueKind: JsonValueKind.Number } v => Enumerable.Repeat(Whole(v, key, check), BlockOutChannels.Length).ToArray(),
+        { ValueKind: JsonValueKind.Array } v => v.EnumerateArray().Select(e => Whole(e, key, check)).ToArray(),
+        { } v => [Whole(v, key, check)],   // a string or object: refused
     };
+
+    private static int Whole(JsonElement value, string key, ConfigCheck check)
+    {
+        check.Require(value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _), key, value.GetRawText(), "must be a whole number or a list of them");
+        return value.GetInt32();
+    }
 
     private static void Require(bool condition, string field, string? value)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Workflow.Imaging;
 using Workflow.Server.Tests.Support;
@@ -12,16 +11,8 @@ public sealed class FileTests
     private static byte[] Image(byte red) =>
         Png.Encode(new RasterImage(3, 2, 3, Enumerable.Range(0, 18).Select(i => i % 3 == 0 ? red : (byte)i).ToArray()));
 
-    private static async Task<ComfyHttp.Reply> Upload(TestServer server, byte[] bytes, string filename, params (string Name, string Value)[] fields)
-    {
-        var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        form.Add(file, "image", filename);
-        foreach (var (name, value) in fields)
-            form.Add(new StringContent(value), name);
-        return await server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/upload/image") { Content = form });
-    }
+    private static Task<ComfyHttp.Reply> Upload(TestServer server, byte[] bytes, string filename, params (string Name, string Value)[] fields) =>
+        server.Http.UploadAsync(bytes, filename, fields);
 
     [Fact]
     public async Task An_uploaded_image_feeds_LoadImage_and_the_saved_result_is_served_by_view()

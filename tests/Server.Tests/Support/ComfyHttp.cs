@@ -41,6 +41,18 @@ public sealed class ComfyHttp(Uri baseAddress, string? token = null) : IDisposab
         return new Reply(response.StatusCode, json, text, response.Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>POST /upload/image with the file as "image" (a PNG by its content type) and the given form fields.</summary>
+    public Task<Reply> UploadAsync(byte[] bytes, string filename, params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(file, "image", filename);
+        foreach (var (name, value) in fields)
+            form.Add(new StringContent(value), name);
+        return SendAsync(new HttpRequestMessage(HttpMethod.Post, "/upload/image") { Content = form });
+    }
+
     /// <summary>Queues a prompt that must be accepted; returns its id.</summary>
     public async Task<string> QueueAsync(JsonObject prompt, string? clientId = null)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Workflow.Testing;
 
 namespace Workflow.Server.Tests.Support;
 
@@ -25,7 +26,15 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string LogPath { get; }
 
-    public static async Task<ServerProcess> StartAsync(string baseDirectory, string? store = null)
+    public static async Task<ServerProcess> StartAsync(string baseDirectory, string? store = null, params string[] options)
+    {
+        var server = Launch(baseDirectory, store, options);
+        await server.WaitUntilReadyAsync();
+        return server;
+    }
+
+    /// <summary>Starts the process without waiting for it to answer: it may die before it does (see <see cref="WaitForExitAsync"/>).</summary>
+    public static ServerProcess Launch(string baseDirectory, string? store = null, params string[] options)
     {
         var port = FreePorts.Next();
         var logPath = Path.Combine(baseDirectory, $"server-{port}.log");
@@ -38,6 +47,8 @@ public sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add("--store");
             start.ArgumentList.Add(store);
         }
+        foreach (var option in options)
+            start.ArgumentList.Add(option);
         foreach (var variable in new[] { "WORKFLOW_BASE_DIR", "WORKFLOW_PLUGIN_PATH", "WORKFLOW_AUTH_TOKEN" })
             start.Environment.Remove(variable);
         var process = Process.Start(start)!;
@@ -48,10 +59,18 @@ public sealed class ServerProcess : IAsyncDisposable
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), logPath);
-        await server.WaitUntilReadyAsync();
-        return server;
+        return new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), logPath);
     }
+
+    /// <summary>The exit code once the process has ended by itself, within <paramref name="patience"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan patience)
+    {
+        await _process.WaitForExitAsync().WaitAsync(patience);
+        return _process.ExitCode;
+    }
+
+    /// <summary>The process's resident set size now, from /proc (what the system sees it hold).</summary>
+    public long ResidentBytes() => ProcessMemory.Resident(_process.Id);
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
     public void Kill()
