@@ -29,6 +29,12 @@ public abstract class NodeContext
     public virtual Device Device => Device.CPU;
 
     /// <summary>
+    /// The longest string the host keeps (its --max-string-mb); a node whose output could grow far beyond its inputs
+    /// (a replacement, a repetition) refuses before building a longer one. The host checks every output as well.
+    /// </summary>
+    public virtual int MaxStringLength => int.MaxValue;
+
+    /// <summary>
     /// Reports progress (step <paramref name="value"/> of <paramref name="max"/>) and is a cancellation
     /// point: throws <see cref="OperationCanceledException"/> when the prompt was interrupted.
     /// </summary>

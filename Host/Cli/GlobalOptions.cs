@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using Workflow.Host.Caching;
 using Workflow.Host.Engine;
+using Workflow.Host.Logging;
 using Workflow.Host.Plugins;
 using Workflow.Torch;
 
@@ -37,7 +38,13 @@ public sealed class GlobalOptions
         CustomParser = ParseDevice,
     };
 
-    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log debug messages", Recursive = true };
+    public Option<int?> MaxStringMegabytes { get; } = new("--max-string-mb")
+    {
+        Description = $"Longest string a widget may hold or a node may make, in Mi characters (default {WorkflowLimits.DefaultMaxStringMb}, or ${WorkflowLimits.MaxStringVariable}; 0 lifts it)",
+        Recursive = true,
+    };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log debug messages and show .NET stack traces", Recursive = true };
 
     public void AddTo(RootCommand root)
     {
@@ -45,14 +52,14 @@ public sealed class GlobalOptions
         root.Options.Add(PluginDirs);
         root.Options.Add(CacheMegabytes);
         root.Options.Add(ModelDevice);
+        root.Options.Add(MaxStringMegabytes);
         root.Options.Add(Verbose);
     }
 
     /// <summary>Logs go to standard error so that --json output on standard output stays machine-readable.</summary>
     public ILoggerFactory CreateLoggerFactory(ParseResult parse) => LoggerFactory.Create(builder => builder
         .SetMinimumLevel(parse.GetValue(Verbose) ? LogLevel.Debug : LogLevel.Warning)
-        .AddSimpleConsole(o => o.SingleLine = true)
-        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        .AddTerseConsole(stackTraces: parse.GetValue(Verbose)));
 
     public EngineOptions EngineOptions(ParseResult parse)
     {
@@ -65,6 +72,8 @@ public sealed class GlobalOptions
             budget)
         {
             Device = parse.GetValue(ModelDevice),
+            Limits = WorkflowLimits.FromEnvironment(parse.GetValue(MaxStringMegabytes)),
+            StackTraces = parse.GetValue(Verbose),
         };
     }
 

@@ -14,6 +14,15 @@ public sealed record EngineOptions(NodePaths Paths, PluginOptions Plugins, Cache
     /// </summary>
     public Device? Device { get; init; }
 
+    /// <summary>Bounds on what one workflow may make the host hold.</summary>
+    public WorkflowLimits Limits { get; init; } = new();
+
+    /// <summary>
+    /// Whether errors that reach users (a failed node's traceback, an exception during validation) carry .NET stack
+    /// traces: only with --verbose; otherwise the message names the node, input and value, and that is all.
+    /// </summary>
+    public bool StackTraces { get; init; }
+
     /// <summary>
     /// <see cref="Device"/>, or by default the first CUDA device when libtorch has one, else the CPU (ComfyUI's
     /// default). Asking libtorch loads it (half a second, 160 MB), so this runs only where tensors are about to.

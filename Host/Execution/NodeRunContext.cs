@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Workflow.Host.Engine;
 using Workflow.NodeSdk;
 using Workflow.Torch;
 
@@ -18,6 +19,7 @@ internal sealed class NodeRunContext(
     public override NodePaths Paths => services.Paths;
     public override PromptMetadata Metadata => services.Metadata;
     public override Device Device => services.Device.Value;
+    public override int MaxStringLength => services.Options.Limits.MaxStringLength;
 
     public override void ReportProgress(long value, long max, PreviewImage? preview = null)
     {
@@ -27,4 +29,7 @@ internal sealed class NodeRunContext(
 }
 
 /// <summary>What every node of one run shares.</summary>
-internal sealed record RunServices(NodePaths Paths, Lazy<Device> Device, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit);
+internal sealed record RunServices(EngineOptions Options, Lazy<Device> Device, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit)
+{
+    public NodePaths Paths => Options.Paths;
+}
