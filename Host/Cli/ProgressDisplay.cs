@@ -68,11 +68,11 @@ public static class ProgressDisplay
             switch (e)
             {
                 case NodesCached { Nodes.Count: > 0 } cached:
-                    console.WriteLine(Echo.Visible($"cached: {string.Join(", ", cached.Nodes)}"));
+                    console.WriteLine(Echo.Text($"cached: {string.Join(", ", cached.Nodes)}", Echo.MaxMessageLength));
                     break;
                 case NodeExecuting executing:
                     _lastTenth = -1;
-                    console.WriteLine(Echo.Visible($"#{executing.NodeId} {executing.ClassType}"));
+                    console.WriteLine(Echo.Text($"#{executing.NodeId} {executing.ClassType}", Echo.MaxMessageLength));
                     break;
                 case NodeProgress { Max: > 0 } progress when progress.Value * 10 / progress.Max is var tenth && tenth != _lastTenth:
                     _lastTenth = tenth;
