@@ -11,6 +11,12 @@ namespace Workflow.Host.Graph;
 /// </summary>
 public static class WorkflowJson
 {
+    /// <summary>
+    /// Longest node id: ids are short ("3", "5.1.0"), and every error echoes them (dependent_outputs lists up to 20 ids
+    /// per node), so a 100 KB id would swell the error body far past the request.
+    /// </summary>
+    public const int MaxIdLength = 256;
+
     public static WorkflowParseResult Parse(ReadOnlySpan<byte> utf8) => FromStrict(StrictJson.Parse(utf8));
 
     public static WorkflowParseResult Parse(string json) => FromStrict(StrictJson.Parse(json));
@@ -25,13 +31,15 @@ public static class WorkflowJson
     public static WorkflowParseResult FromJson(JsonObject root)
     {
         var (prompt, extra) = Unwrap(root);
-        if (prompt is null)
+        if (prompt["nodes"] is JsonArray && prompt["links"] is JsonArray)
             return WorkflowParseResult.Fail(
                 "This looks like a UI-format workflow (\"nodes\" and \"links\"). Export it with \"Save (API Format)\" in ComfyUI.");
         var nodes = ImmutableSortedDictionary.CreateBuilder<NodeId, WorkflowNode>();
         foreach (var (id, value) in prompt)
         {
-            var problem = value is JsonObject node ? ShapeProblem(node) : $"must be an object with class_type and inputs, not {KindOf(value)}";
+            var problem = id.Length > MaxIdLength ? $"has an id of {Echo.Count(id.Length)} characters; ids are at most {MaxIdLength}"
+                : value is JsonObject node ? ShapeProblem(node)
+                : $"must be an object with class_type and inputs, not {KindOf(value)}";
             if (problem is not null)
                 return WorkflowParseResult.Fail($"Node '{Echo.Text(id)}' {problem}.");
             nodes[new NodeId(id)] = ReadNode(new NodeId(id), (JsonObject)value!);
@@ -39,12 +47,10 @@ public static class WorkflowJson
         return WorkflowParseResult.Ok(new WorkflowGraph(nodes.ToImmutable(), prompt, extra));
     }
 
-    private static (JsonObject? Prompt, JsonObject? Extra) Unwrap(JsonObject root)
+    private static (JsonObject Prompt, JsonObject? Extra) Unwrap(JsonObject root)
     {
         if (root["prompt"] is JsonObject prompt && prompt["class_type"] is null)
             return (prompt, root["extra_data"] is JsonObject extraData ? extraData["extra_pnginfo"] as JsonObject : null);
-        if (root["nodes"] is JsonArray && root["links"] is JsonArray)
-            return (null, null);
         return (root, null);
     }
 
