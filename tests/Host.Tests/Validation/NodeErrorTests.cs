@@ -1,3 +1,4 @@
+using Workflow.Host.Graph;
 using Workflow.Host.Tests.Support;
 using Workflow.Testing;
 using static Workflow.Testing.TestEngine;
@@ -191,6 +192,22 @@ public sealed class NodeErrorTests : IDisposable
                    "dependent_outputs": ["3"], "class_type": "TestAdd"}}
             """, result.ToJson()["node_errors"]);
         Assert.Equal("prompt_outputs_failed_validation", result.Error!.Type);
+    }
+
+    [Fact]
+    public void Dependent_outputs_of_a_long_failing_chain_are_the_20_lowest_ids_that_need_each_node()
+    {
+        // 60 TestAdd nodes in a chain, each with a value out of range, each saved: node i is needed by outputs i..60.
+        var nodes = Enumerable.Range(1, 60).Select(i =>
+            $"\"{i}\": {{\"class_type\": \"TestAdd\", \"inputs\": {{\"a\": {(i == 1 ? "1" : $"[\"{i - 1}\", 0]")}, \"b\": 5000}}}}, " +
+            $"\"{1000 + i}\": {{\"class_type\": \"TestOutput\", \"inputs\": {{\"value\": [\"{i}\", 0]}}}}");
+        var result = _test.Validate("{" + string.Join(",", nodes) + "}");
+
+        foreach (var i in new[] { 1, 30, 45, 60 })
+        {
+            var expected = Enumerable.Range(i, 61 - i).Take(20).Select(o => $"{1000 + o}");
+            Assert.Equal(expected, result.NodeErrors[new NodeId($"{i}")].DependentOutputs);
+        }
     }
 
     [Fact]

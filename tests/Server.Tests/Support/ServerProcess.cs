@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Workflow.Testing;
 
 namespace Workflow.Server.Tests.Support;
 
@@ -25,7 +26,10 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string LogPath { get; }
 
-    public static async Task<ServerProcess> StartAsync(string baseDirectory, string? store = null)
+    /// <summary>The process's peak resident memory so far (its high-water mark, from /proc).</summary>
+    public long PeakRssBytes => ProcessMemory.PeakRssBytes(_process.Id) ?? 0;
+
+    public static async Task<ServerProcess> StartAsync(string baseDirectory, string? store = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePorts.Next();
         var logPath = Path.Combine(baseDirectory, $"server-{port}.log");
@@ -38,8 +42,10 @@ public sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add("--store");
             start.ArgumentList.Add(store);
         }
-        foreach (var variable in new[] { "WORKFLOW_BASE_DIR", "WORKFLOW_PLUGIN_PATH", "WORKFLOW_AUTH_TOKEN" })
+        foreach (var variable in new[] { "WORKFLOW_BASE_DIR", "WORKFLOW_PLUGIN_PATH", "WORKFLOW_AUTH_TOKEN", "WORKFLOW_MAX_STRING_MB" })
             start.Environment.Remove(variable);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         var process = Process.Start(start)!;
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
