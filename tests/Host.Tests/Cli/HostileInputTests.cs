@@ -85,6 +85,19 @@ public sealed partial class HostileInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("9.filename_prefix=\"a\\ud800\"", "surrogate")]
+    [InlineData("9.value={\"a\": 1, \"a\": 2}", "\"a\" appears twice")]
+    public void Set_values_are_read_as_strictly_as_files(string assignment, string reason)
+    {
+        var file = Write("""{"9": {"class_type": "SaveText", "inputs": {"value": "x"}}}""");
+        var outcome = CliRunner.Run(_dir, new CliRunner.Settings(Limit), "run", file, "--set", assignment);
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains($"--set {assignment}", outcome.Output);
+        Assert.Contains(reason, outcome.Output);
+        AssertSafeForATerminal(outcome.Output);
+    }
+
+    [Theory]
     [InlineData("/")]
     [InlineData("deep")]
     public void Filename_prefixes_resolve_inside_the_output_folder_wherever_the_command_runs(string workingDirectory)
