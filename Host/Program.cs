@@ -12,4 +12,16 @@ var root = new RootCommand("Runs node-graph workflows (ComfyUI API format) with 
     BenchCommand.Create(global, args),
 };
 global.AddTo(root);
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (OperationCanceledException)
+{
+    return ExitCodes.Interrupted;
+}
+catch (Exception ex)
+{
+    return CrashReport.Print(ex, parse.GetValue(global.Verbose));
+}

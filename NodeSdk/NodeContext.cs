@@ -28,7 +28,11 @@ public abstract class NodeContext
     /// </summary>
     public virtual Device Device => Device.CPU;
 
-    /// <summary>What one input may cost (the pixel budget for images); nodes that decode files check against it.</summary>
+    /// <summary>
+    /// What one input may cost: the pixel budget nodes that decode images check against, and the longest string the
+    /// host keeps (a node whose output could grow far beyond its inputs, a replacement or a repetition, refuses before
+    /// building a longer one; the host checks every output as well).
+    /// </summary>
     public virtual InputLimits Limits => InputLimits.Default;
 
     /// <summary>

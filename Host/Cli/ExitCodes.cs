@@ -17,6 +17,9 @@ public static class ExitCodes
     /// <summary>Something the command needs is missing (a benchmark's reference, a port in use).</summary>
     public const int Environment = 4;
 
+    /// <summary>An error in the host itself (sysexits' EX_SOFTWARE): a bug to report, never a verdict on the workflow.</summary>
+    public const int InternalError = 70;
+
     /// <summary>Interrupted (Ctrl+C), as shells report SIGINT.</summary>
     public const int Interrupted = 130;
 }

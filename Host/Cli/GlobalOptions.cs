@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using Workflow.Host.Caching;
 using Workflow.Host.Engine;
+using Workflow.Host.Logging;
 using Workflow.Host.Plugins;
 using Workflow.NodeSdk;
 using Workflow.Torch;
@@ -46,7 +47,13 @@ public sealed class GlobalOptions
         Validators = { result => { if (result.GetValueOrDefault<long>() <= 0) result.AddError("--max-image-pixels must be a positive number of pixels"); } },
     };
 
-    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log debug messages", Recursive = true };
+    public Option<int?> MaxStringMegabytes { get; } = new("--max-string-mb")
+    {
+        Description = $"Longest string a widget may hold or a node may make, in Mi characters (default {InputLimits.DefaultMaxStringMb}, or ${InputLimits.MaxStringVariable}; 0 lifts it)",
+        Recursive = true,
+    };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log debug messages and show .NET stack traces", Recursive = true };
 
     public void AddTo(RootCommand root)
     {
@@ -55,14 +62,14 @@ public sealed class GlobalOptions
         root.Options.Add(CacheMegabytes);
         root.Options.Add(ModelDevice);
         root.Options.Add(MaxImagePixels);
+        root.Options.Add(MaxStringMegabytes);
         root.Options.Add(Verbose);
     }
 
     /// <summary>Logs go to standard error so that --json output on standard output stays machine-readable.</summary>
     public ILoggerFactory CreateLoggerFactory(ParseResult parse) => LoggerFactory.Create(builder => builder
         .SetMinimumLevel(parse.GetValue(Verbose) ? LogLevel.Debug : LogLevel.Warning)
-        .AddSimpleConsole(o => o.SingleLine = true)
-        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        .AddTerseConsole(stackTraces: parse.GetValue(Verbose)));
 
     public EngineOptions EngineOptions(ParseResult parse)
     {
@@ -75,7 +82,12 @@ public sealed class GlobalOptions
             budget)
         {
             Device = parse.GetValue(ModelDevice),
-            Limits = new InputLimits { MaxImagePixels = parse.GetValue(MaxImagePixels) },
+            Limits = InputLimits.FromEnvironment() with
+            {
+                MaxImagePixels = parse.GetValue(MaxImagePixels),
+                MaxStringLength = parse.GetValue(MaxStringMegabytes) is int megabytes ? InputLimits.StringLengthOf(megabytes) : InputLimits.FromEnvironment().MaxStringLength,
+            },
+            StackTraces = parse.GetValue(Verbose),
         };
     }
 

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using Workflow.Host.Execution;
+using Workflow.Host.Graph;
 
 namespace Workflow.Host.Cli;
 
@@ -33,7 +34,7 @@ public static class ProgressDisplay
                     break;
                 case NodeExecuting executing:
                     Finish();
-                    _current = context.AddTask(Markup.Escape($"#{executing.NodeId} {executing.ClassType}"), maxValue: 1);
+                    _current = context.AddTask(TerminalText.Escape($"#{executing.NodeId} {executing.ClassType}"), maxValue: 1);
                     _current.IsIndeterminate = true;
                     break;
                 case NodeProgress progress when _current is not null:
@@ -67,11 +68,11 @@ public static class ProgressDisplay
             switch (e)
             {
                 case NodesCached { Nodes.Count: > 0 } cached:
-                    console.WriteLine($"cached: {string.Join(", ", cached.Nodes)}");
+                    console.WriteLine(Echo.Text($"cached: {string.Join(", ", cached.Nodes)}", Echo.MaxMessageLength));
                     break;
                 case NodeExecuting executing:
                     _lastTenth = -1;
-                    console.WriteLine($"#{executing.NodeId} {executing.ClassType}");
+                    console.WriteLine(Echo.Text($"#{executing.NodeId} {executing.ClassType}", Echo.MaxMessageLength));
                     break;
                 case NodeProgress { Max: > 0 } progress when progress.Value * 10 / progress.Max is var tenth && tenth != _lastTenth:
                     _lastTenth = tenth;

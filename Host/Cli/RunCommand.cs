@@ -53,12 +53,12 @@ public static class RunCommand
         AnsiConsole.MarkupLine($"executed {result.Executed.Count} node(s), {result.Cached.Count} from cache");
         foreach (var (nodeId, ui) in result.Outputs)
             foreach (var path in OutputFiles(ui, engine))
-                AnsiConsole.MarkupLine($"[green]#{nodeId}[/] wrote {Markup.Escape(path)}");
+                AnsiConsole.MarkupLine($"[green]#{TerminalText.Escape(nodeId)}[/] wrote {TerminalText.Escape(path)}");
         switch (result.Status)
         {
             case ExecutionStatus.Failed:
                 var f = result.Failure!;
-                AnsiConsole.MarkupLine($"[red]node #{f.NodeId} ({Markup.Escape(f.ClassType)}) failed:[/] {Markup.Escape(f.ExceptionMessage)}");
+                AnsiConsole.MarkupLine($"[red]node #{TerminalText.Escape(f.NodeId)} ({TerminalText.Escape(f.ClassType)}) failed:[/] {TerminalText.Escape(f.ExceptionMessage)}");
                 return ExitCodes.ExecutionFailed;
             case ExecutionStatus.Interrupted:
                 AnsiConsole.MarkupLine("[yellow]interrupted[/]");

@@ -41,9 +41,9 @@ public static class ValidateCommand
     private static void PrintProblems(ValidationOutcome result)
     {
         if (result.Error is { } error)
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(error.Message)}[/] {Markup.Escape(error.Details)}");
+            AnsiConsole.MarkupLine($"[red]{TerminalText.Escape(error.Message)}[/] {TerminalText.Escape(error.Details)}");
         foreach (var (id, node) in result.NodeErrors)
             foreach (var e in node.Errors)
-                AnsiConsole.MarkupLine($"  [red]#{id} {Markup.Escape(node.ClassType)}[/]: {Markup.Escape(e.Message)}: {Markup.Escape(e.Details)}");
+                AnsiConsole.MarkupLine($"  [red]#{TerminalText.Escape(id)} {TerminalText.Escape(node.ClassType)}[/]: {TerminalText.Escape(e.Message)}: {TerminalText.Escape(e.Details)}");
     }
 }

@@ -19,7 +19,7 @@ public static class WorkflowFile
     {
         if (!file.Exists)
             return (null, ValidationErrors.InvalidPrompt($"No workflow file at {file.FullName}."));
-        var parsed = WorkflowJson.Parse(File.ReadAllText(file.FullName));
+        var parsed = WorkflowJson.Parse(File.ReadAllBytes(file.FullName));
         if (parsed.Graph is null)
             return (null, parsed.Line > 0
                 ? ValidationErrors.MalformedJson($"{file.Name}: {parsed.Error}", parsed.Line, parsed.Column)
@@ -37,8 +37,9 @@ public static class WorkflowFile
                 return (null, ValidationErrors.InvalidPrompt(problem));
             if (source[nodeId!] is not JsonObject node)
                 return (null, ValidationErrors.InvalidPrompt($"--set {assignment}: the workflow has no node '{nodeId}'."));
+            node["inputs"] ??= new JsonObject();
             if (node["inputs"] is not JsonObject inputs)
-                node["inputs"] = inputs = [];
+                return (null, ValidationErrors.InvalidPrompt($"--set {assignment}: node '{nodeId}' has inputs that are not an object."));
             inputs[input!] = value;
         }
         var reparsed = WorkflowJson.FromJson(source);
@@ -54,15 +55,25 @@ public static class WorkflowFile
         if (eq < 0 || dot < 0 || dot > eq || dot == 0 || eq == dot + 1)
             return (null, null, null, $"--set {assignment}: expected NODE.INPUT=VALUE, for example 3.seed=42.");
         var text = assignment[(eq + 1)..];
-        JsonNode? value;
+        if (!LooksLikeJson(text))
+            return (assignment[..dot], assignment[(dot + 1)..eq], JsonValue.Create(text), null);
+        var parsed = StrictJson.Parse(text);
+        return parsed.Error is null
+            ? (assignment[..dot], assignment[(dot + 1)..eq], parsed.Node, null)
+            : (null, null, null, $"--set {Echo.Text(assignment)}: {parsed.Error}");
+    }
+
+    /// <summary>Whether the text is JSON as far as its syntax goes (what it holds is checked by the strict reader).</summary>
+    private static bool LooksLikeJson(string text)
+    {
         try
         {
-            value = JsonNode.Parse(text);
+            JsonDocument.Parse(text).Dispose();
+            return true;
         }
         catch (JsonException)
         {
-            value = JsonValue.Create(text);
+            return false;
         }
-        return (assignment[..dot], assignment[(dot + 1)..eq], value, null);
     }
 }

@@ -14,8 +14,14 @@ public sealed record EngineOptions(NodePaths Paths, PluginOptions Plugins, Cache
     /// </summary>
     public Device? Device { get; init; }
 
-    /// <summary>What one input may cost (the CLI's --max-image-pixels, else the environment's); nodes read it from their context.</summary>
+    /// <summary>What one input may make the host spend (the CLI's options, else the environment's); nodes read it from their context.</summary>
     public InputLimits Limits { get; init; } = InputLimits.Default;
+
+    /// <summary>
+    /// Whether errors that reach users (a failed node's traceback, an exception during validation) carry .NET stack
+    /// traces: only with --verbose; otherwise the message names the node, input and value, and that is all.
+    /// </summary>
+    public bool StackTraces { get; init; }
 
     /// <summary>
     /// <see cref="Device"/>, or by default the first CUDA device when libtorch has one, else the CPU (ComfyUI's

@@ -24,8 +24,8 @@ public sealed class WorkflowEngine
         Paths = options.Paths;
         Leases = new ValueLeases();
         Cache = new OutputCache(options.CacheBudget, Leases);
-        Validator = new Validator(registry, options.Paths);
-        Executor = new Executor(Cache, Leases, options.Paths, options.Limits, new Lazy<Device>(options.ResolveDevice), loggers.CreateLogger<Executor>());
+        Validator = new Validator(registry, options);
+        Executor = new Executor(Cache, Leases, options, loggers.CreateLogger<Executor>());
     }
 
     public INodeRegistry Registry { get; }

@@ -29,14 +29,14 @@ internal static class ArgumentBinder
         return args;
     }
 
-    /// <summary>A short text per input for error reports: literals as written, links as their source.</summary>
+    /// <summary>A short text per input for error reports: literals as written (long ones cut), links as their source.</summary>
     public static IReadOnlyDictionary<string, string> Describe(BoundNode node) =>
         node.Definition.Inputs.Zip(node.Inputs).ToDictionary(
             pair => pair.First.Name,
             pair => pair.Second switch
             {
                 BoundLiteral { Value: null } => "null",
-                BoundLiteral literal => System.Convert.ToString(literal.Value, CultureInfo.InvariantCulture) ?? "",
+                BoundLiteral literal => Echo.Text(System.Convert.ToString(literal.Value, CultureInfo.InvariantCulture) ?? ""),
                 BoundLink link => $"output {link.Output} of node {link.From}",
                 _ => "",
             });

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Workflow.Host.Caching;
+using Workflow.Host.Engine;
 using Workflow.Host.Validation;
 using Workflow.NodeSdk;
 using Workflow.Torch;
@@ -13,15 +14,17 @@ public sealed record RunRequest(ValidatedPrompt Prompt, string PromptId, Action<
 /// Runs validated prompts against one output cache. Each run executes only what its outputs need and what the
 /// cache does not already hold; see <see cref="PromptRun"/> for the loop. Runs may overlap; the cache is shared.
 /// </summary>
-/// <param name="device">Where models run, found out when a node first asks: workflows without tensors never load libtorch.</param>
-public sealed partial class Executor(OutputCache cache, ValueLeases leases, NodePaths paths, InputLimits limits, Lazy<Device> device, ILogger<Executor> logger)
+public sealed partial class Executor(OutputCache cache, ValueLeases leases, EngineOptions options, ILogger<Executor> logger)
 {
+    /// <summary>Where models run, found out when a node first asks: workflows without tensors never load libtorch.</summary>
+    private readonly Lazy<Device> _device = new(options.ResolveDevice);
+
     public OutputCache Cache => cache;
 
     public ExecutionResult Run(RunRequest request, CancellationToken cancellation = default)
     {
         var metadata = new PromptMetadata(request.Prompt.Graph.Source, request.Prompt.Graph.ExtraPngInfo);
-        var services = new RunServices(paths, limits, device, metadata, logger, e => Emit(request.OnEvent, e));
+        var services = new RunServices(options, _device, metadata, logger, e => Emit(request.OnEvent, e));
         return new PromptRun(request, cache, leases, services, cancellation).Execute();
     }
 

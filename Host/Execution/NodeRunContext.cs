@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Workflow.Host.Engine;
 using Workflow.NodeSdk;
 using Workflow.Torch;
 
@@ -18,7 +19,7 @@ internal sealed class NodeRunContext(
     public override NodePaths Paths => services.Paths;
     public override PromptMetadata Metadata => services.Metadata;
     public override Device Device => services.Device.Value;
-    public override InputLimits Limits => services.Limits;
+    public override InputLimits Limits => services.Options.Limits;
 
     public override void ReportProgress(long value, long max, PreviewImage? preview = null)
     {
@@ -28,4 +29,7 @@ internal sealed class NodeRunContext(
 }
 
 /// <summary>What every node of one run shares.</summary>
-internal sealed record RunServices(NodePaths Paths, InputLimits Limits, Lazy<Device> Device, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit);
+internal sealed record RunServices(EngineOptions Options, Lazy<Device> Device, PromptMetadata Metadata, ILogger Logger, Action<ExecutionEvent> Emit)
+{
+    public NodePaths Paths => Options.Paths;
+}

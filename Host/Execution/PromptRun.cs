@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Workflow.Host.Caching;
+using Workflow.Host.Engine;
 using Workflow.Host.Graph;
 using Workflow.Host.Planning;
 using Workflow.Host.Validation;
@@ -96,6 +97,11 @@ internal sealed class PromptRun(RunRequest request, OutputCache cache, ValueLeas
             return Failed(node, ex);
         }
         leases.Retain(outputs.Values);
+        if (OutputLimits.Problem(node, outputs.Values, services.Options.Limits) is { } problem)
+        {
+            leases.Release(outputs.Values);
+            return Failed(node, new LimitExceededException(problem));
+        }
         _values[node.Id] = outputs;
         _remainingConsumers[node.Id] = _list.ConsumersOf(node.Id).Count;
         if (_keys[node.Id] is { } key)
@@ -136,8 +142,8 @@ internal sealed class PromptRun(RunRequest request, OutputCache cache, ValueLeas
     private ExecutionResult Failed(BoundNode node, Exception ex)
     {
         var failure = new ExecutionFailure(
-            node.Id.Value, node.Definition.Name, ex.Message, ex.GetType().FullName ?? ex.GetType().Name,
-            (ex.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            node.Id.Value, node.Definition.Name, Echo.Text(ex.Message, Echo.MaxMessageLength), ex.GetType().FullName ?? ex.GetType().Name,
+            services.Options.StackTraces ? (ex.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries) : [],
             ArgumentBinder.Describe(node), _executed.Select(e => e.Value).ToList());
         services.Emit(new ExecutionFailed(request.PromptId, failure));
         return Result(ExecutionStatus.Failed, failure);

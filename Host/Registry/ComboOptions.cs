@@ -24,10 +24,12 @@ internal static class ComboOptions
         return new ComboConstraints(_ => options, false, null);
     }
 
+    /// <summary>An enum's members by wire name, read once here: validation looks a value up for every node.</summary>
     public static ComboConstraints ForEnum(Type enumType)
     {
-        var names = EnumWireNames(enumType).Keys.ToArray();
-        return new ComboConstraints(_ => names, false, enumType);
+        var members = EnumWireNames(enumType);
+        var names = members.Keys.ToArray();
+        return new ComboConstraints(_ => names, false, members);
     }
 
     /// <summary>Wire name → enum value; [WireName] on a member overrides snake_case of its name.</summary>

@@ -44,4 +44,4 @@ public sealed record StringConstraints(bool Multiline, string? Placeholder) : In
 public sealed record BooleanConstraints(string? LabelOn, string? LabelOff) : InputConstraints;
 
 /// <summary>A combo; options are computed when asked because they may list files. An enum combo maps wire names to members.</summary>
-public sealed record ComboConstraints(Func<NodePaths, IReadOnlyList<string>> Options, bool ImageUpload, Type? EnumType) : InputConstraints;
+public sealed record ComboConstraints(Func<NodePaths, IReadOnlyList<string>> Options, bool ImageUpload, IReadOnlyDictionary<string, object>? EnumMembers) : InputConstraints;

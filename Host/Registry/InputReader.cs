@@ -96,7 +96,7 @@ internal static class InputReader
                 => $"default {value.Value} is outside [{c.Min}, {c.Max}]",
             FloatConstraints c when Convert.ToDouble(value.Value) is var d && (d < c.Min || d > c.Max)
                 => $"default {value.Value} is outside [{c.Min}, {c.Max}]",
-            ComboConstraints { EnumType: null } c when c.Options(ComboOptions.NoPaths) is { Count: > 0 } options
+            ComboConstraints { EnumMembers: null } c when c.Options(ComboOptions.NoPaths) is { Count: > 0 } options
                 && !options.Contains((string)value.Value!)
                 => $"default '{value.Value}' is not one of its options",
             _ => null,

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workflow.Host.Engine;
+using Workflow.Host.Logging;
 using Workflow.Host.Server.Api;
 using Workflow.Host.Server.Http;
 using Workflow.Host.Server.Queue;
@@ -29,8 +30,7 @@ public static partial class ServerApp
         builder.Logging.ClearProviders()
             .SetMinimumLevel(setup.MinimumLogLevel)
             .AddFilter("Microsoft", LogLevel.Warning)
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            .AddTerseConsole(setup.Engine.StackTraces);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxUploadBytes + (1L << 20);   // the upload plus its multipart framing

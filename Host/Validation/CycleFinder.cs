@@ -3,27 +3,34 @@ using Workflow.Host.Graph;
 namespace Workflow.Host.Validation;
 
 /// <summary>
-/// Finds dependency cycles among the needed nodes (Tarjan's strongly connected components, iterative so a deep
-/// graph cannot overflow the stack) and gives each node in a cycle ComfyUI's dependency_cycle error, with the
-/// path "a (A) -> b (B) -> a (A)".
+/// Dependency cycles among the needed nodes, from their strongly connected components. Each cycle is reported once,
+/// as ComfyUI's dependency_cycle error on its lowest node id (ComfyUI blames the first node of a cycle), with the
+/// path "a (A) -> b (B) -> a (A)" and its members, both cut to <see cref="MaxListed"/> nodes: a 50,000-node cycle
+/// gives one error of a few kilobytes, saying how many nodes were left out, found in time linear in the graph.
 /// </summary>
 internal static class CycleFinder
 {
-    public static IEnumerable<(NodeId Node, ValidationError Error)> Find(WorkflowGraph graph, IReadOnlySet<NodeId> nodes)
-    {
-        var successors = nodes.ToDictionary(id => id, id => graph[id].Links.Select(l => l.From).Where(nodes.Contains).Distinct().Order().ToArray());
-        IReadOnlyList<NodeId> Successors(NodeId id) => successors[id];
+    /// <summary>Most cycle members named in one error (ComfyUI echoes lists of up to 20 as well).</summary>
+    public const int MaxListed = 20;
 
-        foreach (var component in StronglyConnected(nodes.Order(), Successors))
+    public static IEnumerable<(NodeId Node, ValidationError Error)> Find(WorkflowGraph graph, DependencyComponents components)
+    {
+        foreach (var component in components.SourcesFirst.Where(components.IsCycle))
         {
-            if (component.Count == 1 && !Successors(component[0]).Contains(component[0]))
-                continue;
             var members = component.Order().ToList();
-            var path = CyclePath(members, Successors);
-            var text = string.Join(" -> ", path.Select(id => $"{id} ({graph[id].ClassType})"));
-            foreach (var id in members)
-                yield return (id, ValidationErrors.DependencyCycle(id, text, members));
+            var path = CyclePath(members, components.SourcesOf);
+            yield return (members[0], ValidationErrors.DependencyCycle(members[0], Describe(graph, path), members.Take(MaxListed).ToList(), members.Count));
         }
+    }
+
+    /// <summary>"a (A) -> b (B) -> a (A)", with the middle of a long path left out.</summary>
+    private static string Describe(WorkflowGraph graph, List<NodeId> path)
+    {
+        string Step(NodeId id) => $"{Echo.Text(id.Value)} ({Echo.Text(graph[id].ClassType ?? "")})";
+        if (path.Count <= MaxListed + 1)
+            return string.Join(" -> ", path.Select(Step));
+        var leftOut = path.Count - MaxListed;
+        return string.Join(" -> ", path.Take(MaxListed - 1).Select(Step)) + $" -> … {Echo.Count(leftOut)} more … -> {Step(path[^1])}";
     }
 
     /// <summary>The shortest way from the first member back to itself, inside the component (breadth first).</summary>
@@ -54,60 +61,5 @@ internal static class CycleFinder
         path.Add(start);
         path.Reverse(1, path.Count - 2);
         return path;
-    }
-
-    private static List<List<NodeId>> StronglyConnected(IEnumerable<NodeId> nodes, Func<NodeId, IReadOnlyList<NodeId>> successors)
-    {
-        var index = new Dictionary<NodeId, int>();
-        var low = new Dictionary<NodeId, int>();
-        var onStack = new HashSet<NodeId>();
-        var stack = new Stack<NodeId>();
-        var components = new List<List<NodeId>>();
-        var work = new Stack<(NodeId Node, int NextEdge)>();
-        foreach (var root in nodes)
-        {
-            if (index.ContainsKey(root))
-                continue;
-            work.Push((root, 0));
-            while (work.TryPop(out var frame))
-            {
-                var (node, edge) = frame;
-                if (edge == 0)
-                {
-                    index[node] = low[node] = index.Count;
-                    stack.Push(node);
-                    onStack.Add(node);
-                }
-                var next = successors(node);
-                if (edge < next.Count)
-                {
-                    work.Push((node, edge + 1));
-                    var target = next[edge];
-                    if (!index.ContainsKey(target))
-                        work.Push((target, 0));
-                    else if (onStack.Contains(target))
-                        low[node] = Math.Min(low[node], index[target]);
-                    continue;
-                }
-                if (low[node] == index[node])
-                    components.Add(PopComponent(stack, onStack, node));
-                if (work.TryPeek(out var parent))
-                    low[parent.Node] = Math.Min(low[parent.Node], low[node]);
-            }
-        }
-        return components;
-    }
-
-    private static List<NodeId> PopComponent(Stack<NodeId> stack, HashSet<NodeId> onStack, NodeId root)
-    {
-        var component = new List<NodeId>();
-        NodeId member;
-        do
-        {
-            member = stack.Pop();
-            onStack.Remove(member);
-            component.Add(member);
-        } while (member != root);
-        return component;
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workflow.Host.Engine;
+using Workflow.Host.Graph;
 using Workflow.Host.Registry;
 using Workflow.NodeSdk;
 
@@ -9,9 +11,10 @@ namespace Workflow.Host.Validation;
 /// <summary>
 /// Turns a literal from the workflow into the value its parameter takes, and checks range and combo membership.
 /// Conversions follow ComfyUI's (int(), float(), str()) where they are unambiguous: 512.0 is the INT 512 and "7" the INT 7,
-/// but 3.5 is not an INT and "yes" is not a BOOLEAN.
+/// but 3.5 is not an INT and "yes" is not a BOOLEAN. Numbers must be finite (1e400, "Infinity" and "NaN" mean no value a
+/// widget can take) and strings no longer than the limit (<see cref="InputLimits.MaxStringLength"/>).
 /// </summary>
-internal sealed class LiteralCoercion(NodePaths paths)
+internal sealed class LiteralCoercion(NodePaths paths, InputLimits limits)
 {
     public CoercionResult Coerce(InputDefinition input, JsonElement value, bool checkRange)
     {
@@ -22,7 +25,7 @@ internal sealed class LiteralCoercion(NodePaths paths)
             FloatConstraints c => CoerceFloat(input, c, value, config, checkRange),
             StringConstraints => value.ValueKind switch
             {
-                JsonValueKind.String => CoercionResult.Ok(value.GetString()),
+                JsonValueKind.String => CoerceString(input, value, config),
                 JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => CoercionResult.Ok(value.GetRawText()),
                 _ => Invalid(input, config, value, "expected a string"),
             },
@@ -34,11 +37,12 @@ internal sealed class LiteralCoercion(NodePaths paths)
     }
 
     /// <summary>An any-type input takes a plain literal as the natural value: text, an integer (long), a number (double) or a boolean.</summary>
-    private static CoercionResult CoerceAny(InputDefinition input, JsonElement value, LazyConfig config) => value.ValueKind switch
+    private CoercionResult CoerceAny(InputDefinition input, JsonElement value, LazyConfig config) => value.ValueKind switch
     {
-        JsonValueKind.String => CoercionResult.Ok(value.GetString()),
+        JsonValueKind.String => CoerceString(input, value, config),
         JsonValueKind.Number when value.TryGetInt64(out var n) => CoercionResult.Ok(n),
-        JsonValueKind.Number => CoercionResult.Ok(value.GetDouble()),
+        JsonValueKind.Number when double.IsFinite(value.GetDouble()) => CoercionResult.Ok(value.GetDouble()),
+        JsonValueKind.Number => Invalid(input, config, value, NotFinite),
         JsonValueKind.True or JsonValueKind.False => CoercionResult.Ok(value.GetBoolean()),
         _ => Invalid(input, config, value, "only a string, number or boolean can be written in place of a link"),
     };
@@ -78,13 +82,24 @@ internal sealed class LiteralCoercion(NodePaths paths)
             JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) => s,
             _ => null,
         };
-        if (parsed is not { } d || double.IsNaN(d))
+        if (parsed is not { } d)
             return Invalid(input, config, value, "not a number");
+        if (!double.IsFinite(d))
+            return Invalid(input, config, value, NotFinite);
         if (checkRange && d < c.Min)
             return CoercionResult.Fail(ValidationErrors.SmallerThanMin(input.Name, config.Value, value, c.Min.ToString(CultureInfo.InvariantCulture)));
         if (checkRange && d > c.Max)
             return CoercionResult.Fail(ValidationErrors.BiggerThanMax(input.Name, config.Value, value, c.Max.ToString(CultureInfo.InvariantCulture)));
         return CoercionResult.Ok(input.ClrType == typeof(float) ? (float)d : d);
+    }
+
+    private CoercionResult CoerceString(InputDefinition input, JsonElement value, LazyConfig config)
+    {
+        var text = value.GetString()!;
+        return text.Length <= limits.MaxStringLength
+            ? CoercionResult.Ok(text)
+            : Invalid(input, config, value, $"a string of {Echo.Count(text.Length)} characters is longer than the limit of " +
+                $"{Echo.Count(limits.MaxStringLength)} (--max-string-mb, {InputLimits.MaxStringVariable})");
     }
 
     private static CoercionResult CoerceBoolean(InputDefinition input, JsonElement value, LazyConfig config) => value.ValueKind switch
@@ -101,9 +116,8 @@ internal sealed class LiteralCoercion(NodePaths paths)
         if (value.ValueKind != JsonValueKind.String)
             return Invalid(input, config, value, "expected one of the options as a string");
         var text = value.GetString()!;
-        if (c.EnumType is { } enumType)
+        if (c.EnumMembers is { } byName)
         {
-            var byName = ComboOptions.EnumWireNames(enumType);
             return byName.TryGetValue(text, out var member)
                 ? CoercionResult.Ok(member)
                 : CoercionResult.Fail(ValidationErrors.NotInList(input.Name, config.Value, text, byName.Keys.ToList()));
@@ -113,6 +127,8 @@ internal sealed class LiteralCoercion(NodePaths paths)
             return CoercionResult.Fail(ValidationErrors.NotInList(input.Name, config.Value, text, options));
         return CoercionResult.Ok(text);
     }
+
+    private const string NotFinite = "not a finite number (infinity and NaN are not values a widget can take)";
 
     private static CoercionResult Invalid(InputDefinition input, LazyConfig config, JsonElement value, string reason) =>
         CoercionResult.Fail(ValidationErrors.InvalidInputType(input.Name, config.Value, input.SocketType, value, reason));

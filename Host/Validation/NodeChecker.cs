@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workflow.Host.Engine;
 using Workflow.Host.Graph;
 using Workflow.Host.Registry;
 using Workflow.NodeSdk;
@@ -10,9 +11,10 @@ namespace Workflow.Host.Validation;
 /// Checks one node's inputs against its definition: required inputs present, links well formed and of the
 /// right socket type, literals convertible and in range; then the node's own checks. Binds what passes.
 /// </summary>
-internal sealed class NodeChecker(INodeRegistry registry, NodePaths paths)
+internal sealed class NodeChecker(INodeRegistry registry, EngineOptions options)
 {
-    private readonly LiteralCoercion _coercion = new(paths);
+    private readonly NodePaths _paths = options.Paths;
+    private readonly LiteralCoercion _coercion = new(options.Paths, options.Limits);
 
     public (BoundNode? Node, List<ValidationError> Errors) Check(WorkflowGraph graph, WorkflowNode node)
     {
@@ -80,14 +82,14 @@ internal sealed class NodeChecker(INodeRegistry registry, NodePaths paths)
     {
         try
         {
-            return validator.Validate(new InputValues(literals), paths)
+            return validator.Validate(new InputValues(literals), _paths)
                 .Select(p => ValidationErrors.CustomValidationFailed(p.InputName, p.Message)).ToList();
         }
         catch (Exception ex)
         {
-            return [ValidationErrors.ExceptionDuringValidation(ex)];
+            return [ValidationErrors.ExceptionDuringValidation(ex, options.StackTraces)];
         }
     }
 
-    private JsonArray Config(InputDefinition input) => ObjectInfo.InputConfig(input, paths);
+    private JsonArray Config(InputDefinition input) => ObjectInfo.InputConfig(input, _paths);
 }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
+using Workflow.Host.Engine;
 using Workflow.Host.Graph;
 using Workflow.Host.Registry;
-using Workflow.NodeSdk;
 
 namespace Workflow.Host.Validation;
 
@@ -10,19 +10,21 @@ namespace Workflow.Host.Validation;
 /// node_errors shape. As in ComfyUI only output nodes and what they depend on are checked; outputs whose
 /// subgraph has errors are dropped, and the prompt fails only when no output is left.
 /// </summary>
-public sealed class Validator(INodeRegistry registry, NodePaths paths)
+public sealed class Validator(INodeRegistry registry, EngineOptions options)
 {
-    private readonly NodeChecker _checker = new(registry, paths);
+    private readonly NodeChecker _checker = new(registry, options);
 
     public ValidationOutcome Validate(WorkflowGraph graph, IReadOnlyCollection<NodeId>? partialTargets = null)
     {
         var structural = StructuralErrors(graph);
+        var targets = partialTargets?.ToHashSet();
         var outputs = graph.Nodes.Values
             .Where(n => n.ClassType is { } c && registry.TryGet(c, out var d) && d.IsOutputNode)
-            .Where(n => partialTargets is null || partialTargets.Contains(n.Id))
+            .Where(n => targets is null || targets.Contains(n.Id))
             .Select(n => n.Id).ToList();
         if (outputs.Count == 0)
-            return Fail(structural.FirstOrDefault().Error ?? ValidationErrors.NoOutputs(), structural.ToDictionary(s => s.Node, s => new List<ValidationError> { s.Error }), graph, []);
+            return new ValidationOutcome(null, structural.FirstOrDefault().Error ?? ValidationErrors.NoOutputs(),
+                NodeErrorsOf(structural.ToDictionary(s => s.Node, s => new List<ValidationError> { s.Error }), graph, _ => []));
 
         var needed = DependencyWalk.Ancestors(graph, outputs);
         var ownErrors = structural.ToDictionary(s => s.Node, s => new List<ValidationError> { s.Error });
@@ -33,21 +35,22 @@ public sealed class Validator(INodeRegistry registry, NodePaths paths)
             if (errors.Count > 0) ownErrors[id] = errors;
             else bound[id] = node!;
         }
-        foreach (var (id, cycleError) in CycleFinder.Find(graph, needed))
+        var components = new DependencyComponents(graph, needed);
+        foreach (var (id, cycleError) in CycleFinder.Find(graph, components))
             (ownErrors.TryGetValue(id, out var list) ? list : ownErrors[id] = []).Add(cycleError);
 
         var validity = new ValidityOracle(graph, ownErrors);
         var goodOutputs = outputs.Where(validity.IsValid).ToList();
+        var dependents = new DependentOutputs(components, outputs);
         var error = structural.FirstOrDefault().Error;
         if (error is null && goodOutputs.Count == 0)
-            error = ValidationErrors.OutputsFailed(string.Join("\n",
-                needed.Where(ownErrors.ContainsKey).Order().SelectMany(n => ownErrors[n]).Select(e => $"{e.Message}: {e.Details}")));
+            error = ValidationErrors.OutputsFailed(needed.Where(ownErrors.ContainsKey).Order().SelectMany(n => ownErrors[n]).ToList());
         if (error is not null)
-            return Fail(error, ownErrors, graph, outputs);
+            return new ValidationOutcome(null, error, NodeErrorsOf(ownErrors, graph, dependents.Of));
 
         var runnable = DependencyWalk.Ancestors(graph, goodOutputs);
         var prompt = new ValidatedPrompt(graph, runnable.ToDictionary(id => id, id => bound[id]), goodOutputs);
-        return new ValidationOutcome(prompt, null, NodeErrorsOf(ownErrors, graph, outputs));
+        return new ValidationOutcome(prompt, null, NodeErrorsOf(ownErrors, graph, dependents.Of));
     }
 
     private List<(NodeId Node, ValidationError Error)> StructuralErrors(WorkflowGraph graph) =>
@@ -58,18 +61,10 @@ public sealed class Validator(INodeRegistry registry, NodePaths paths)
             .Select(e => (e.Id, e.Error!))
             .ToList();
 
-    private static ValidationOutcome Fail(ValidationError error, Dictionary<NodeId, List<ValidationError>> ownErrors, WorkflowGraph graph, IReadOnlyList<NodeId> outputs) =>
-        new(null, error, NodeErrorsOf(ownErrors, graph, outputs));
-
     /// <summary>Each node with errors of its own, listing the outputs that depend on it (nodes invalid only through an upstream error are left out, as ComfyUI does).</summary>
-    private static ImmutableSortedDictionary<NodeId, NodeErrors> NodeErrorsOf(Dictionary<NodeId, List<ValidationError>> ownErrors, WorkflowGraph graph, IReadOnlyList<NodeId> outputs)
-    {
-        var dependents = ownErrors.Keys.ToDictionary(id => id, _ => new List<string>());
-        foreach (var output in outputs)
-            foreach (var id in DependencyWalk.Ancestors(graph, [output]).Where(dependents.ContainsKey))
-                dependents[id].Add(output.Value);
-        return ownErrors.ToImmutableSortedDictionary(
+    private static ImmutableSortedDictionary<NodeId, NodeErrors> NodeErrorsOf(
+        Dictionary<NodeId, List<ValidationError>> ownErrors, WorkflowGraph graph, Func<NodeId, IReadOnlyList<NodeId>> dependentOutputs) =>
+        ownErrors.ToImmutableSortedDictionary(
             kv => kv.Key,
-            kv => new NodeErrors(graph[kv.Key].ClassType ?? "", kv.Value, dependents[kv.Key]));
-    }
+            kv => new NodeErrors(graph[kv.Key].ClassType ?? "", kv.Value, dependentOutputs(kv.Key).Select(o => o.Value).ToList()));
 }

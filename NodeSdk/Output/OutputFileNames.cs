@@ -6,7 +6,8 @@ namespace Workflow.NodeSdk;
 /// <summary>
 /// ComfyUI's output naming (folder_paths.get_save_image_path): the prefix may hold subfolders and
 /// %width% %height% %year% %month% %day% %hour% %minute% %second%; files are "{name}_{counter:05}_.{ext}" with the
-/// counter one past the highest already in the folder for that name. A prefix that escapes the output folder is refused.
+/// counter one past the highest already in the folder for that name. The prefix is resolved against the output folder,
+/// never the current directory, and one that escapes it is refused.
 /// </summary>
 public static partial class OutputFileNames
 {
@@ -17,17 +18,32 @@ public static partial class OutputFileNames
 
     public static Target Resolve(string outputRoot, string prefix, int width = 0, int height = 0)
     {
-        var expanded = ExpandVariables(prefix, width, height, DateTime.Now);
-        var normalized = Path.GetRelativePath(".", Path.Combine(".", expanded.Replace('\\', '/'))).Replace('\\', '/');
-        var subfolder = Path.GetDirectoryName(normalized)?.Replace('\\', '/') ?? "";
-        var name = Path.GetFileName(normalized);
-        if (name.Length == 0)
+        // As ComfyUI: the prefix is normalized against the output folder, never the current directory, and must stay
+        // inside it; a trailing '/' is dropped, as os.path.normpath drops it.
+        var expanded = ExpandVariables(prefix, width, height, DateTime.Now).Replace('\\', '/').TrimEnd('/');
+        if (expanded.Contains('\0'))
+            throw new ArgumentException($"Filename prefix '{prefix.Replace("\0", "\\0")}' holds a NUL character.");
+        if (expanded.Length == 0)
             throw new ArgumentException($"Filename prefix '{prefix}' names no file.");
-        var root = Path.GetFullPath(outputRoot);
-        var folder = Path.GetFullPath(Path.Combine(root, subfolder));
-        if (Path.IsPathRooted(expanded) || !(folder + Path.DirectorySeparatorChar).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (Path.IsPathRooted(expanded) || Inside(outputRoot, expanded) is not { } full)
             throw new ArgumentException($"Filename prefix '{prefix}' leads outside the output folder.");
+        var relative = Path.GetRelativePath(outputRoot, full).Replace('\\', '/');
+        var subfolder = Path.GetDirectoryName(relative)?.Replace('\\', '/') ?? "";
+        var name = Path.GetFileName(relative);
+        var folder = Path.GetDirectoryName(full)!;
         return new Target(folder, name, subfolder, NextCounter(folder, name));
+    }
+
+    private static string? Inside(string root, string relativeName)
+    {
+        try
+        {
+            return NodePaths.ResolveInside(root, relativeName);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Creates the file exclusively, moving to the next counter if another writer took the name first.</summary>

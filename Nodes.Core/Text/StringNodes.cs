@@ -12,11 +12,30 @@ public sealed class StringConcatenate : INode
         => string.Concat(stringA, delimiter, stringB);
 }
 
+/// <summary>Replaces every occurrence; a result longer than the host's string limit is refused before it is built.</summary>
 [Node("StringReplace", DisplayName = "Replace", Category = "utils/string")]
 public sealed class StringReplace : INode
 {
-    public string Execute([String(Multiline = true)] string @string = "", [String(Multiline = true)] string find = "", [String(Multiline = true)] string replace = "")
-        => find.Length == 0 ? @string : @string.Replace(find, replace, StringComparison.Ordinal);
+    public string Execute(NodeContext context, [String(Multiline = true)] string @string = "", [String(Multiline = true)] string find = "", [String(Multiline = true)] string replace = "")
+    {
+        if (find.Length == 0)
+            return @string;
+        var length = @string.Length + (long)Occurrences(@string, find) * (replace.Length - find.Length);
+        if (length > context.Limits.MaxStringLength)
+            throw new InputException("replace", $"{replace.Length} characters",
+                $"the result would be {length.ToString("N0", CultureInfo.InvariantCulture)} characters, longer than the limit of " +
+                $"{context.Limits.MaxStringLength.ToString("N0", CultureInfo.InvariantCulture)}");
+        return @string.Replace(find, replace, StringComparison.Ordinal);
+    }
+
+    /// <summary>Non-overlapping occurrences, counted as Replace finds them.</summary>
+    private static int Occurrences(string text, string find)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(find, StringComparison.Ordinal); at >= 0; at = text.IndexOf(find, at + find.Length, StringComparison.Ordinal))
+            count++;
+        return count;
+    }
 }
 
 /// <summary>Any value as text: numbers in invariant culture, everything else by its ToString.</summary>

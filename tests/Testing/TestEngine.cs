@@ -17,13 +17,17 @@ namespace Workflow.Testing;
 /// </summary>
 public sealed class TestEngine : IDisposable
 {
-    public TestEngine(IReadOnlyList<Assembly> nodeAssemblies, CacheBudget? budget = null, IReadOnlyList<string>? pluginDirectories = null, Device? device = null)
+    /// <param name="configure">Changes to the options beyond these (limits, stack traces).</param>
+    public TestEngine(
+        IReadOnlyList<Assembly> nodeAssemblies, CacheBudget? budget = null, IReadOnlyList<string>? pluginDirectories = null, Device? device = null,
+        Func<EngineOptions, EngineOptions>? configure = null)
     {
         BaseDirectory = Directory.CreateTempSubdirectory("workflow-test-").FullName;
         var options = new EngineOptions(EngineOptions.PathsUnder(BaseDirectory), new PluginOptions(pluginDirectories ?? []), budget ?? CacheBudget.Unbounded)
         {
             Device = device ?? Device.CPU,
         };
+        options = configure?.Invoke(options) ?? options;
         Engine = WorkflowEngine.Create(options, NullLoggerFactory.Instance, [.. nodeAssemblies]);
     }
 

@@ -17,6 +17,14 @@ public static class ApiResults
         ["error"] = new JsonObject { ["type"] = type, ["message"] = message, ["details"] = details, ["extra_info"] = new JsonObject() },
     };
 
+    /// <summary>ComfyUI's answer to a prompt it will not queue: the error and (here empty) node_errors.</summary>
+    public static JsonObject PromptRejection(string type, string message, string details = "")
+    {
+        var body = ErrorBody(type, message, details);
+        body["node_errors"] = new JsonObject();
+        return body;
+    }
+
     /// <summary>ComfyUI answers queue and history edits with an empty 200.</summary>
     public static IResult Empty() => Results.Ok();
 }

@@ -1,12 +1,12 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Workflow.Host.Graph;
 
 namespace Workflow.Host.Server.Api;
 
 /// <summary>
 /// Reads a request body as JSON whatever its Content-Type, as aiohttp's request.json() does: one npm client posts
-/// JSON as text/plain. An empty body is null; malformed JSON is a <see cref="BadBodyException"/> (answered 400).
+/// JSON as text/plain. An empty body is null; malformed JSON (read strictly, <see cref="StrictJson"/>) is a <see cref="BadBodyException"/> (answered 400).
 /// </summary>
 public static class JsonBody
 {
@@ -14,16 +14,11 @@ public static class JsonBody
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellation);
-        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (bytes.Trim(" \n\r\t"u8).IsEmpty)
             return null;
-        try
-        {
-            return JsonNode.Parse(buffer.ToArray());
-        }
-        catch (JsonException ex)
-        {
-            throw new BadBodyException($"The body is not valid JSON: {ex.Message}");
-        }
+        var parsed = StrictJson.Parse(bytes);
+        return parsed.Error is null ? parsed.Node : throw new BadBodyException($"The body is not valid JSON: {parsed.Error}");
     }
 
     /// <summary>The body as an object; null when empty, an error when it is JSON of another kind.</summary>

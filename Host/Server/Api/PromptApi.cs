@@ -16,9 +16,18 @@ public static class PromptApi
         routes.MapGet("/prompt", GetPrompt);
     }
 
+    /// <summary>A body that is not JSON is refused in ComfyUI's rejection shape too, since clients read node_errors from every 400.</summary>
     private static async Task<IResult> PostPrompt(HttpRequest request, PromptIntake intake, CancellationToken cancellation)
     {
-        var body = await JsonBody.ReadObjectAsync(request, cancellation) ?? new JsonObject();
+        JsonObject body;
+        try
+        {
+            body = await JsonBody.ReadObjectAsync(request, cancellation) ?? new JsonObject();
+        }
+        catch (BadBodyException bad)
+        {
+            return ApiResults.Json(ApiResults.PromptRejection("invalid_json", bad.Message), StatusCodes.Status400BadRequest);
+        }
         var result = await intake.SubmitAsync(body, cancellation);
         return ApiResults.Json(result.Body, result.Accepted ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }

@@ -15,8 +15,8 @@ public sealed record FileTarget(string? Path, int StatusCode, string Problem)
 
 /// <summary>
 /// Names from requests (/view, /upload/image) as paths inside input/, output/ or temp/, never outside: absolute
-/// names and <c>..</c> are refused (400, as ComfyUI), and so is a path through a symbolic link (403), which could
-/// point anywhere.
+/// names, <c>..</c> and control characters (a NUL cuts a path short in the system's calls) are refused (400, as ComfyUI
+/// for the first two), and so is a path through a symbolic link (403), which could point anywhere.
 /// </summary>
 public static class SafeFiles
 {
@@ -32,6 +32,8 @@ public static class SafeFiles
     public static FileTarget Folder(string root, string? subfolder)
     {
         subfolder ??= "";
+        if (subfolder.Any(char.IsControl))
+            return FileTarget.Refused(StatusCodes.Status400BadRequest, "subfolder must not hold control characters (NUL, line breaks)");
         if (IsAbsolute(subfolder) || HasParentSegment(subfolder))
             return FileTarget.Refused(StatusCodes.Status400BadRequest, "subfolder must be relative, without '..'");
         if (subfolder.Length == 0)
@@ -57,6 +59,8 @@ public static class SafeFiles
     {
         if (string.IsNullOrEmpty(filename) || IsAbsolute(filename) || HasParentSegment(filename))
             return FileTarget.Refused(StatusCodes.Status400BadRequest, "filename must be a plain name");
+        if (filename.Any(char.IsControl))
+            return FileTarget.Refused(StatusCodes.Status400BadRequest, "filename must not hold control characters (NUL, line breaks)");
         var name = System.IO.Path.GetFileName(filename.Replace('\\', '/'));
         if (name.Length == 0 || name is "." or "..")
             return FileTarget.Refused(StatusCodes.Status400BadRequest, "filename must be a plain name");

@@ -21,7 +21,7 @@ public sealed class PromptIntake(WorkflowEngine engine, IPromptStore store, Queu
     public async Task<IntakeResult> SubmitAsync(JsonObject body, CancellationToken cancellation)
     {
         if (body["prompt"] is not JsonObject prompt)
-            return Rejected(ApiErrorBody("no_prompt", "No prompt provided", "No prompt provided"));
+            return Rejected(Api.ApiResults.PromptRejection("no_prompt", "No prompt provided", "No prompt provided"));
         var extraData = body["extra_data"] is JsonObject extra ? (JsonObject)extra.DeepClone() : new JsonObject();
         foreach (var key in SensitiveKeys)
             extraData.Remove(key);
@@ -30,7 +30,7 @@ public sealed class PromptIntake(WorkflowEngine engine, IPromptStore store, Queu
 
         var parsed = WorkflowJson.FromJson(new JsonObject { ["prompt"] = prompt.DeepClone(), ["extra_data"] = extraData.DeepClone() });
         if (parsed.Graph is null)
-            return Rejected(ApiErrorBody("invalid_prompt", "Invalid prompt", parsed.Error ?? ""));
+            return Rejected(Api.ApiResults.PromptRejection("invalid_prompt", "Invalid prompt", parsed.Error ?? ""));
         var validation = engine.Validator.Validate(parsed.Graph, Targets(body["partial_execution_targets"]));
         if (!validation.CanRun)
             return Rejected(validation.ToJson());
@@ -39,18 +39,10 @@ public sealed class PromptIntake(WorkflowEngine engine, IPromptStore store, Queu
         var outputs = validation.Prompt!.Outputs.Select(o => o.Value).ToList();
         var number = await store.EnqueueAsync(new NewPrompt(promptId, prompt, extraData, outputs), NumberOf(body["number"]), IsTrue(body["front"]), cancellation);
         if (number is null)
-            return Rejected(ApiErrorBody("prompt_id_in_use", "Prompt id already used", $"prompt_id {promptId} is already queued or in the history"));
+            return Rejected(Api.ApiResults.PromptRejection("prompt_id_in_use", "Prompt id already used", $"prompt_id {promptId} is already queued or in the history"));
         signals.Wake();
         await status.BroadcastAsync(cancellation);
         return new IntakeResult(true, new JsonObject { ["prompt_id"] = promptId, ["number"] = number, ["node_errors"] = validation.ToJson()["node_errors"]!.DeepClone() });
-    }
-
-    /// <summary>ComfyUI's rejection body: the error and (empty) node_errors.</summary>
-    private static JsonObject ApiErrorBody(string type, string message, string details)
-    {
-        var body = Api.ApiResults.ErrorBody(type, message, details);
-        body["node_errors"] = new JsonObject();
-        return body;
     }
 
     private static IntakeResult Rejected(JsonObject body) => new(false, body);
@@ -60,7 +52,8 @@ public sealed class PromptIntake(WorkflowEngine engine, IPromptStore store, Queu
 
     private static string? StringOf(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
 
-    private static double? NumberOf(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
+    /// <summary>A finite number, else none (as for text): 1e400 reads as infinity, which the store could not write back as JSON.</summary>
+    private static double? NumberOf(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null;
 
     private static bool IsTrue(JsonNode? node) => node is JsonValue v && (v.TryGetValue<bool>(out var b) ? b : v.TryGetValue<double>(out var d) && d != 0);
 }

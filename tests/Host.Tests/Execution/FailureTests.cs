@@ -28,7 +28,15 @@ public sealed class FailureTests : IDisposable
         Assert.Equal("output 0 of node 1", failure.CurrentInputs["value"]);
         Assert.Equal(["1"], failure.Executed);
         Assert.Same(failure, _test.Events.OfType<ExecutionFailed>().Single().Failure);
-        Assert.NotEmpty(failure.Traceback);
+        Assert.Empty(failure.Traceback);
+    }
+
+    [Fact]
+    public void The_traceback_is_sent_only_when_stack_traces_are_asked_for()
+    {
+        using var verbose = new TestEngine([typeof(TestNodes).Assembly], configure: o => o with { StackTraces = true });
+        var failure = verbose.Run(Failing).Failure!;
+        Assert.Contains(failure.Traceback, line => line.Contains("TestThrows.Execute", StringComparison.Ordinal));
     }
 
     [Fact]

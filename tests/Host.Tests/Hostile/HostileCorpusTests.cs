@@ -76,12 +76,12 @@ public sealed class HostileCorpusTests(ITestOutputHelper output) : IDisposable
         plant(_dir);
         var outcome = CliRunner.Run(_dir, ["run", .. args, "--base-dir", _dir]);
         var text = outcome.Stdout + outcome.Stderr;
-        output.WriteLine($"{name}: exit {outcome.ExitCode}, {outcome.Elapsed.TotalSeconds:0.0} s, peak {outcome.PeakBytes >> 20} MiB\n{text}");
+        output.WriteLine($"{name}: exit {outcome.ExitCode}, {outcome.Elapsed.TotalSeconds:0.0} s, peak {outcome.PeakRssBytes >> 20} MiB\n{text}");
         Assert.True(outcome.ExitCode == exitCode, $"exit {outcome.ExitCode}, expected {exitCode}:\n{text}");
         Assert.Contains(says.Replace(BaseFolder, _dir), text.ReplaceLineEndings(" "));
         Assert.DoesNotContain("   at ", text);   // no .NET stack trace without --verbose
         Assert.InRange(outcome.Elapsed, TimeSpan.Zero, TimeLimit);
-        Assert.InRange(outcome.PeakBytes, 1, MemoryBound);
+        Assert.InRange(outcome.PeakRssBytes, 1, MemoryBound);
     }
 
     private static JsonObject LoadAndSave(string image) => new()

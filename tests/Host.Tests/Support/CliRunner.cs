@@ -6,18 +6,21 @@ namespace Workflow.Host.Tests.Support;
 /// <summary>Runs the built host as a process, as a user would, in a working folder of the test's own.</summary>
 public static class CliRunner
 {
-    /// <summary>How it ended, with its peak resident memory (sampled while it ran) and how long it took.</summary>
-    public sealed record Outcome(int ExitCode, string Stdout, string Stderr)
+    /// <summary>
+    /// How the process ended, how long it took, and its peak resident memory, sampled from /proc every 10 ms while
+    /// it ran (the high-water mark, so only growth in its last 10 ms could be missed).
+    /// </summary>
+    public sealed record Outcome(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed, long PeakRssBytes)
     {
-        public long PeakBytes { get; init; }
-
-        public TimeSpan Elapsed { get; init; }
+        public string Output => Stdout + Stderr;
     }
 
-    public static Outcome Run(string workingDirectory, params string[] args) => Run(workingDirectory, new Dictionary<string, string>(), args);
+    public static Outcome Run(string workingDirectory, params string[] args) => Run(workingDirectory, new Settings(), args);
 
-    /// <summary>Runs with <paramref name="environment"/> added to the process's environment.</summary>
-    public static Outcome Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>The time limit (the process is killed past it) and environment variables to set.</summary>
+    public sealed record Settings(TimeSpan? Limit = null, IReadOnlyDictionary<string, string>? Environment = null);
+
+    public static Outcome Run(string workingDirectory, Settings settings, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,20 +31,25 @@ public static class CliRunner
         start.ArgumentList.Add(Path.Combine(BuildPaths.HostDirectory, "Workflow.Host.dll"));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
-        start.Environment.Remove("WORKFLOW_BASE_DIR");
-        start.Environment.Remove("WORKFLOW_PLUGIN_PATH");
-        foreach (var (name, value) in environment)
+        foreach (var variable in new[] { "WORKFLOW_BASE_DIR", "WORKFLOW_PLUGIN_PATH", "WORKFLOW_MAX_STRING_MB" })
+            start.Environment.Remove(variable);
+        foreach (var (name, value) in settings.Environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
+        var limit = settings.Limit ?? TimeSpan.FromMinutes(2);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
-        var peak = ProcessMemory.Watch(process);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        long peak = 0;
+        while (!process.WaitForExit(TimeSpan.FromMilliseconds(10)))
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"workflow {string.Join(' ', args)} did not finish");
+            peak = Math.Max(peak, ProcessMemory.Peak(process.Id));
+            if (clock.Elapsed > limit)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"workflow {string.Join(' ', args)} did not finish within {limit.TotalSeconds} s");
+            }
         }
-        return new Outcome(process.ExitCode, stdout.Result, stderr.Result) { PeakBytes = peak.Result, Elapsed = clock.Elapsed };
+        return new Outcome(process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed, peak);
     }
 }

@@ -1,3 +1,4 @@
+using Workflow.Host.Graph;
 using Workflow.Host.Tests.Support;
 using Workflow.Testing;
 using static Workflow.Testing.TestEngine;
@@ -177,21 +178,36 @@ public sealed class NodeErrorTests : IDisposable
     }
 
     [Fact]
-    public void Cycle_is_reported_on_every_node_in_it_with_its_path()
+    public void Cycle_is_reported_once_on_its_lowest_node_with_its_path()
     {
         var result = _test.Validate("""
             {"1": {"class_type": "TestAdd", "inputs": {"a": ["2", 0], "b": 1}},
              "2": {"class_type": "TestAdd", "inputs": {"a": ["1", 0], "b": 1}},
              "3": {"class_type": "TestOutput", "inputs": {"value": ["1", 0]}}}
             """);
-        string Entry(string id) => $$$"""
-            {"errors": [{"type": "dependency_cycle", "message": "Dependency cycle detected",
-                         "details": "1 (TestAdd) -> 2 (TestAdd) -> 1 (TestAdd)",
-                         "extra_info": {"node_id": "{{{id}}}", "cycle_nodes": ["1", "2"]}}],
-             "dependent_outputs": ["3"], "class_type": "TestAdd"}
-            """;
-        AssertJsonEqual($$$"""{"1": {{{Entry("1")}}}, "2": {{{Entry("2")}}}}""", result.ToJson()["node_errors"]);
+        AssertJsonEqual("""
+            {"1": {"errors": [{"type": "dependency_cycle", "message": "Dependency cycle detected",
+                               "details": "1 (TestAdd) -> 2 (TestAdd) -> 1 (TestAdd)",
+                               "extra_info": {"node_id": "1", "cycle_nodes": ["1", "2"], "cycle_nodes_left_out": 0}}],
+                   "dependent_outputs": ["3"], "class_type": "TestAdd"}}
+            """, result.ToJson()["node_errors"]);
         Assert.Equal("prompt_outputs_failed_validation", result.Error!.Type);
+    }
+
+    [Fact]
+    public void Dependent_outputs_of_a_long_failing_chain_are_the_20_lowest_ids_that_need_each_node()
+    {
+        // 60 TestAdd nodes in a chain, each with a value out of range, each saved: node i is needed by outputs i..60.
+        var nodes = Enumerable.Range(1, 60).Select(i =>
+            $"\"{i}\": {{\"class_type\": \"TestAdd\", \"inputs\": {{\"a\": {(i == 1 ? "1" : $"[\"{i - 1}\", 0]")}, \"b\": 5000}}}}, " +
+            $"\"{1000 + i}\": {{\"class_type\": \"TestOutput\", \"inputs\": {{\"value\": [\"{i}\", 0]}}}}");
+        var result = _test.Validate("{" + string.Join(",", nodes) + "}");
+
+        foreach (var i in new[] { 1, 30, 45, 60 })
+        {
+            var expected = Enumerable.Range(i, 61 - i).Take(20).Select(o => $"{1000 + o}");
+            Assert.Equal(expected, result.NodeErrors[new NodeId($"{i}")].DependentOutputs);
+        }
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string LogPath { get; }
 
+    /// <summary>The process's peak resident memory so far (its high-water mark, from /proc).</summary>
+    public long PeakRssBytes => ProcessMemory.Peak(_process.Id);
+
     public static async Task<ServerProcess> StartAsync(string baseDirectory, string? store = null, params string[] options)
     {
         var server = Launch(baseDirectory, store, options);
@@ -49,7 +52,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         foreach (var option in options)
             start.ArgumentList.Add(option);
-        foreach (var variable in new[] { "WORKFLOW_BASE_DIR", "WORKFLOW_PLUGIN_PATH", "WORKFLOW_AUTH_TOKEN" })
+        foreach (var variable in new[] { "WORKFLOW_BASE_DIR", "WORKFLOW_PLUGIN_PATH", "WORKFLOW_AUTH_TOKEN", "WORKFLOW_MAX_STRING_MB" })
             start.Environment.Remove(variable);
         var process = Process.Start(start)!;
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
