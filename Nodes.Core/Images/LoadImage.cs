@@ -8,27 +8,27 @@ using Workflow.Torch.IO;
 namespace Workflow.Nodes.Core.Images;
 
 /// <summary>
-/// Loads a PNG from the input folder as ComfyUI's LoadImage does: RGB as IMAGE [1, H, W, 3], and MASK = 1 − alpha when
-/// the image has alpha, else a 64×64 zero mask. A name may carry ComfyUI's " [output]" / " [temp]" annotation.
-/// The file's SHA-256 is the fingerprint, so replacing the file re-runs the node. Only a regular file is opened (a
-/// FIFO would block the worker), an image over the pixel budget is refused from its header, and text chunks, which
-/// nothing here reads, are skipped without being inflated.
+/// Loads an image from the input folder as ComfyUI's LoadImage does: JPEG, PNG, WebP, BMP, GIF (its first frame) or
+/// ICO, decoded by SkiaSharp (<see cref="ImageDecoder"/>) and turned upright by its EXIF orientation; RGB as IMAGE
+/// [1, H, W, 3], and MASK = 1 − alpha when the image has alpha, else a 64×64 zero mask. A name may carry ComfyUI's
+/// " [output]" / " [temp]" annotation. The file's SHA-256 is the fingerprint, so replacing the file re-runs the node.
+/// Only a regular file is opened (a FIFO would block the worker), and an image over the pixel budget is refused from
+/// its header, before anything is decoded.
 /// </summary>
-[Node("LoadImage", DisplayName = "Load Image", Category = "image", Description = "Loads an image (PNG) from the input folder.")]
+[Node("LoadImage", DisplayName = "Load Image", Category = "image",
+      Description = "Loads an image (JPEG, PNG, WebP, BMP, GIF) from the input folder, with its alpha as a mask.")]
 public sealed class LoadImage : INode, IFingerprint, IValidateInputs
 {
     public sealed record Outputs(ImageBatch Image, Mask Mask) : INodeOutputs;
 
-    private static readonly IReadOnlySet<string> NoText = new HashSet<string>();
-
     public Outputs Execute(NodeContext context, [Combo(InputFiles = true)] string image)
     {
-        var png = Read(Resolve(context.Paths, image), image, context.Limits);
+        var picture = Read(Resolve(context.Paths, image), image, context.Limits);
         using var scope = torch.NewDisposeScope();
-        var pixels = ImageConversion.FromRaster(png.Image);
-        var rgb = png.Image.Channels >= 3 ? pixels.slice(2, 0, 3) : pixels.slice(2, 0, 1).repeat(1, 1, 3);
-        var mask = png.Image.HasAlpha
-            ? pixels.select(2, png.Image.Channels - 1).rsub(1.0).unsqueeze(0)
+        var pixels = ImageConversion.FromRaster(picture);
+        var rgb = pixels.slice(2, 0, 3);
+        var mask = picture.HasAlpha
+            ? pixels.select(2, 3).rsub(1.0).unsqueeze(0)
             : torch.zeros([1, 64, 64], dtype: torch.float32);
         return new Outputs(new ImageBatch(rgb.unsqueeze(0).contiguous().DetachFromDisposeScope()), new Mask(mask.contiguous().DetachFromDisposeScope()));
     }
@@ -60,21 +60,21 @@ public sealed class LoadImage : INode, IFingerprint, IValidateInputs
         return problem is null ? [] : [new InputProblem("image", problem)];
     }
 
-    private static PngImage Read(string path, string image, InputLimits limits)
+    private static RasterImage Read(string path, string image, InputLimits limits)
     {
         try
         {
             using var file = RegularFile.OpenRead(path);
-            return Png.Decode(file, new PngReadOptions { MaxPixels = limits.MaxImagePixels, TextKeywords = NoText });
+            return ImageDecoder.Decode(file, limits.MaxImagePixels);
         }
         catch (PixelBudgetException ex)
         {
             throw new InputException("image", image,
                 $"{ex.Message} (a larger budget: --max-image-pixels N or {InputLimits.MaxImagePixelsVariable}=N)");
         }
-        catch (PngException ex)
+        catch (ImageFormatException ex)
         {
-            throw new InputException("image", image, $"not a readable PNG image: {ex.Message}");
+            throw new InputException("image", image, ex.Message);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

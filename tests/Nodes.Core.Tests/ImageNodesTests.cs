@@ -97,7 +97,7 @@ public sealed class ImageNodesTests : IDisposable
         var result = LoadAndSave("notes.png");
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal(("1", "LoadImage"), (result.Failure!.NodeId, result.Failure.ClassType));
-        Assert.StartsWith("image = 'notes.png': not a readable PNG image: ", result.Failure.ExceptionMessage);
+        Assert.Equal("image = 'notes.png': not an image in a format this host reads (JPEG, PNG, WebP, BMP, GIF, ICO)", result.Failure.ExceptionMessage);
     }
 
     [Fact]

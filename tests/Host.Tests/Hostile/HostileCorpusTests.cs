@@ -44,7 +44,7 @@ public sealed class HostileCorpusTests(ITestOutputHelper output) : IDisposable
         ["zTXt bomb, unread"] = Image("ztxt.png", () => HostilePng.TextBomb("zTXt", "comment", 4L << 30), 0, "executed 2 node(s)"),
         ["iTXt bomb, unread"] = Image("itxt.png", () => HostilePng.TextBomb("iTXt", "workflow", 4L << 30), 0, "executed 2 node(s)"),
         ["iCCP bomb, unread"] = Image("iccp.png", () => HostilePng.IccpBomb(4L << 30), 0, "executed 2 node(s)"),
-        ["truncated IDAT"] = Image("cut.png", () => HostilePng.TruncatedIdat(100), 3, "image = 'cut.png': not a readable PNG image: chunk IDAT at byte 33 claims 132 bytes, beyond the end of the file (truncated)"),
+        ["truncated IDAT"] = Image("cut.png", () => HostilePng.TruncatedIdat(100), 3, "image = 'cut.png': a PNG image that could not be decoded (the file ends before the image does)"),
         ["image FIFO"] = SpecialImage(SpecialFiles.Fifo, "image - Invalid image file: in.png is a FIFO (named pipe), not a regular file"),
         ["image link to /dev/zero"] = SpecialImage(SpecialFiles.LinkToDevZero, "image - Invalid image file: in.png is a character device, not a regular file"),
         ["image folder"] = SpecialImage(SpecialFiles.Folder, "image - Invalid image file: in.png is a directory, not a regular file"),
