@@ -1,5 +1,5 @@
 using Workflow.Host.Benchmarks;
-using Workflow.Host.Tests.Support;
+using Workflow.Testing;
 using Workflow.Torch;
 
 namespace Workflow.Host.Tests.Benchmarks;
@@ -12,7 +12,7 @@ public sealed class TensorBenchmarkTests
     {
         var cases = Enum.GetValues<TensorOp>().Select(op => new TensorBenchCase(op.ToString(), op, TinyShapes(op), Iterations: 2, Rounds: 1)).ToList();
 
-        var report = TensorBenchmark.Run(PyTorchFactAttribute.Python, threads: null, Device.CPU, cases);
+        var report = TensorBenchmark.Run(PyTorch.Python, threads: null, Device.CPU, cases);
 
         Assert.Equal(cases.Select(c => c.Name), report.Cases.Select(c => c.Name));
         Assert.All(report.Cases, c => Assert.True(c.OursSeconds > 0 && c.TorchSeconds > 0, c.ToString()));
