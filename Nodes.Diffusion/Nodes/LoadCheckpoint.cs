@@ -4,13 +4,15 @@ using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.NodeSdk;
 using Workflow.Torch.IO;
+using Workflow.Torch.Serialization;
 
 namespace Workflow.Nodes.Diffusion.Nodes;
 
 /// <summary>
-/// Loads a Stable Diffusion checkpoint from models/checkpoints: a single file in the original layout, or a diffusers
-/// folder. ComfyUI's CheckpointLoaderSimple under another name; the same input name (ckpt_name). A single file's
-/// tokenizer (which it does not contain) is read from &lt;stem&gt;.tokenizer/ beside it, else models/tokenizers/clip_l/.
+/// Loads a Stable Diffusion checkpoint from models/checkpoints: a single file in the original layout (safetensors, or a
+/// PyTorch pickle such as a .ckpt, read weights-only), or a diffusers folder. ComfyUI's CheckpointLoaderSimple under
+/// another name; the same input name (ckpt_name). A single file's tokenizer (which it does not contain) is read from
+/// &lt;stem&gt;.tokenizer/ beside it, else models/tokenizers/clip_l/.
 /// </summary>
 [Node("LoadCheckpoint", Aliases = ["CheckpointLoaderSimple"], DisplayName = "Load Checkpoint", Category = "loaders",
       Description = "Loads a diffusion model checkpoint; diffusion models denoise latents.")]
@@ -27,8 +29,8 @@ public sealed class LoadCheckpoint : INode, IFingerprint
             var loaded = CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]).To(context.Device);
             return new Outputs(loaded.Model, loaded.Clip, loaded.Vae);
         }
-        catch (Exception ex) when (ex is SafeTensorsException or InvalidDataException or NotSupportedException or FileNotFoundException
-                                       or Workflow.Torch.Modules.StateDictException)
+        catch (Exception ex) when (ex is SafeTensorsException or PyTorchFileException or InvalidDataException or NotSupportedException
+                                       or FileNotFoundException or Workflow.Torch.Modules.StateDictException)
         {
             throw new InputException("ckpt_name", ckptName, ex.Message, ex);
         }

@@ -58,3 +58,15 @@ public sealed class PyTorchTheoryAttribute : TheoryAttribute
 {
     public PyTorchTheoryAttribute() => Skip = PyTorch.SkipReason;
 }
+
+/// <summary>A theory that needs Debian's PyTorch and a golden fixture: skipped with the reason where either is absent, failing under CI.</summary>
+public sealed class GoldenPyTorchTheoryAttribute : TheoryAttribute
+{
+    public GoldenPyTorchTheoryAttribute(string fixture) => Skip = Golden.SkipReason(fixture) ?? PyTorch.SkipReason;
+}
+
+/// <summary>A fact that needs Debian's PyTorch and a golden fixture: skipped with the reason where either is absent, failing under CI.</summary>
+public sealed class GoldenPyTorchFactAttribute : FactAttribute
+{
+    public GoldenPyTorchFactAttribute(string fixture) => Skip = Golden.SkipReason(fixture) ?? PyTorch.SkipReason;
+}
