@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using Workflow.Torch.Interop;
 
 namespace Workflow.Torch.IO;
 
@@ -44,6 +45,13 @@ internal sealed unsafe class MappedFile : IDisposable
         offset >= 0 && length >= 0 && offset <= Length - length
             ? new ReadOnlySpan<byte>(Start + offset, length)
             : throw new ArgumentOutOfRangeException(nameof(offset), $"bytes [{offset}, {offset + length}) are outside {Path} ({Length} bytes)");
+
+    /// <summary>
+    /// Drops the pages of [<paramref name="offset"/>, +<paramref name="length"/>) from this process's resident memory
+    /// once a tensor's bytes are copied out of them: they stay in the page cache (and fault back in if read again),
+    /// so a loaded model counts its tensors once in RSS, not its tensors plus the file.
+    /// </summary>
+    public void DropResidentPages(long offset, long length) => Native.wt_drop_resident_pages(Start + offset, length);
 
     public void Dispose()
     {

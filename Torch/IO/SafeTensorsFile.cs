@@ -72,9 +72,12 @@ public sealed unsafe class SafeTensorsFile : ITensorFile
     {
         var entry = this[name];
         var target = device ?? Device.CPU;
+        Tensor loaded;
         fixed (long* shape = entry.Shape)
-            return Tensor.From(Native.wt_from_buffer(DataOf(entry), (int)entry.Dtype, shape, entry.Shape.Length,
+            loaded = Tensor.From(Native.wt_from_buffer(DataOf(entry), (int)entry.Dtype, shape, entry.Shape.Length,
                 (int)(dtype ?? entry.Dtype), (int)target.Type, target.Index));
+        _file.DropResidentPages(_dataOffset + entry.Begin, entry.ByteLength);
+        return loaded;
     }
 
     /// <summary>Copies <paramref name="key"/> into <paramref name="destination"/> (same shape), converting dtype and device.</summary>
@@ -88,6 +91,7 @@ public sealed unsafe class SafeTensorsFile : ITensorFile
         fixed (long* p = entry.Shape)
             TorchException.ThrowIfFailed(Native.wt_copy_from_buffer(destination.Handle, DataOf(entry), (int)entry.Dtype, p, entry.Shape.Length));
         GC.KeepAlive(destination);
+        _file.DropResidentPages(_dataOffset + entry.Begin, entry.ByteLength);
     }
 
     public void Dispose() => _file.Dispose();

@@ -68,5 +68,8 @@ internal static unsafe partial class Native
     internal static partial int wt_copy_from_strided_buffer(nint self, void* data, int sourceDtype, long* shape, long* strides, int ndim);
 
     [LibraryImport(Library)]
+    internal static partial void wt_drop_resident_pages(void* data, long length);
+
+    [LibraryImport(Library)]
     internal static partial int wt_copy_to_buffer(nint self, void* data, int dtype, long capacity);
 }

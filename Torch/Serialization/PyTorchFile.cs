@@ -74,9 +74,12 @@ public sealed unsafe class PyTorchFile : ITensorFile
     public Tensor Load(StoredTensor tensor, ScalarType? dtype = null, Device? device = null)
     {
         var target = device ?? Device.CPU;
+        Tensor loaded;
         fixed (long* shape = tensor.Shape, stride = tensor.Stride)
-            return Tensor.From(Native.wt_from_strided_buffer(DataOf(tensor), (int)tensor.Dtype, shape, stride, tensor.Shape.Length,
+            loaded = Tensor.From(Native.wt_from_strided_buffer(DataOf(tensor), (int)tensor.Dtype, shape, stride, tensor.Shape.Length,
                 (int)(dtype ?? tensor.Dtype), (int)target.Type, target.Index));
+        DropResidentPages(tensor);
+        return loaded;
     }
 
     /// <summary>Copies <paramref name="key"/> into <paramref name="destination"/> (same shape), converting dtype and device.</summary>
@@ -90,6 +93,7 @@ public sealed unsafe class PyTorchFile : ITensorFile
         fixed (long* sizes = tensor.Shape, stride = tensor.Stride)
             TorchException.ThrowIfFailed(Native.wt_copy_from_strided_buffer(destination.Handle, DataOf(tensor), (int)tensor.Dtype, sizes, stride, tensor.Shape.Length));
         GC.KeepAlive(destination);
+        DropResidentPages(tensor);
     }
 
     public void Dispose() => _file.Dispose();
@@ -97,10 +101,12 @@ public sealed unsafe class PyTorchFile : ITensorFile
     private StoredTensor Find(string name) =>
         _byName.TryGetValue(name, out var found) ? found.Tensor : throw new KeyNotFoundException($"{Path} has no tensor '{name}'");
 
-    private byte* DataOf(StoredTensor tensor)
-    {
-        if (tensor.Storage.File != (object)_file)
-            throw new ArgumentException($"{tensor} was read from another file than {Path}", nameof(tensor));
-        return _file.Start + _storageOffsets[tensor.Storage.Key] + tensor.ByteOffset;
-    }
+    private byte* DataOf(StoredTensor tensor) => _file.Start + FileOffset(tensor);
+
+    private long FileOffset(StoredTensor tensor) =>
+        tensor.Storage.File == (object)_file
+            ? _storageOffsets[tensor.Storage.Key] + tensor.ByteOffset
+            : throw new ArgumentException($"{tensor} was read from another file than {Path}", nameof(tensor));
+
+    private void DropResidentPages(StoredTensor tensor) => _file.DropResidentPages(FileOffset(tensor), tensor.ByteSpan);
 }

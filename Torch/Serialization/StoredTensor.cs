@@ -12,8 +12,8 @@ public sealed class StoredTensor
     /// <summary>Tensors of more dimensions than this are refused (PyTorch's own kernels stop at 64 too).</summary>
     public const int MaxDimensions = 64;
 
-    private StoredTensor(TypedStorage storage, ScalarType dtype, long storageOffset, long[] shape, long[] stride) =>
-        (Storage, Dtype, StorageOffset, Shape, Stride) = (storage, dtype, storageOffset, shape, stride);
+    private StoredTensor(TypedStorage storage, ScalarType dtype, long storageOffset, long[] shape, long[] stride, long byteSpan) =>
+        (Storage, Dtype, StorageOffset, Shape, Stride, ByteSpan) = (storage, dtype, storageOffset, shape, stride, byteSpan);
 
     public TypedStorage Storage { get; }
 
@@ -28,6 +28,9 @@ public sealed class StoredTensor
 
     /// <summary>Where the first element lies within the bytes stored under the storage's key.</summary>
     internal long ByteOffset => Storage.ByteOffset + StorageOffset * Dtype.ElementSize();
+
+    /// <summary>The bytes from the first element to one past the last the view touches.</summary>
+    internal long ByteSpan { get; }
 
     public override string ToString() => $"{Dtype.ToTorchString()} [{string.Join(", ", Shape)}] on storage '{Storage.Key}'";
 
@@ -47,7 +50,7 @@ public sealed class StoredTensor
         if (end > capacity)
             throw new PickleError(
                 $"{described} reaches element {end} of storage '{storage.Key}', which holds {capacity} {dtype.ToTorchString()} elements");
-        return new StoredTensor(storage, dtype, storageOffset, shape, stride);
+        return new StoredTensor(storage, dtype, storageOffset, shape, stride, (end - storageOffset) * dtype.ElementSize());
     }
 
     /// <summary>One past the last element the view touches (the offset itself for an empty tensor), or null on overflow.</summary>
