@@ -90,7 +90,8 @@ internal static class PickleText
             if (hex.Length != width || !int.TryParse(Ascii(hex), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code)
                 || code is < 0 or > 0x10ffff)
                 throw new PickleError($"a truncated or invalid \\{(char)text[i + 1]} escape in a UNICODE argument");
-            result.Append(char.ConvertFromUtf32(code));
+            // Python strings may hold lone surrogates; .NET's do too, as single chars.
+            result.Append(code <= char.MaxValue ? ((char)code).ToString() : char.ConvertFromUtf32(code));
             i += 1 + width;
         }
         return result.ToString();

@@ -65,25 +65,25 @@ internal sealed partial class WeightsOnlyUnpickler
         switch (opcode)
         {
             case PickleOpcode.Mark: Mark(); break;
-            case PickleOpcode.Pop: if (_stack.Count > Base) Pop(); else PopMark(); break;
+            case PickleOpcode.Pop: Discard(); break;
             case PickleOpcode.PopMark: PopMark(); break;
             case PickleOpcode.Dup: Push(Peek()); break;
             case PickleOpcode.EmptyTuple: Push(PickleTuple.Empty); break;
             case PickleOpcode.Tuple: Push(Tuple(PopMark())); break;
-            case PickleOpcode.Tuple1: Push(Tuple([Pop()])); break;
-            case PickleOpcode.Tuple2: var b = Pop(); Push(Tuple([Pop(), b])); break;
-            case PickleOpcode.Tuple3: var c = Pop(); var b3 = Pop(); Push(Tuple([Pop(), b3, c])); break;
+            case PickleOpcode.Tuple1: Push(Tuple(PopValues(1))); break;
+            case PickleOpcode.Tuple2: Push(Tuple(PopValues(2))); break;
+            case PickleOpcode.Tuple3: Push(Tuple(PopValues(3))); break;
             case PickleOpcode.EmptyList: Push(new List<object?>()); break;
             case PickleOpcode.List: Push(new List<object?>(PopMark())); break;
-            case PickleOpcode.Append: var item = Pop(); ListOnTop().Add(item); break;
-            case PickleOpcode.Appends: var items = PopMark(); ListOnTop().AddRange(items); break;
+            case PickleOpcode.Append: AppendTo(PopValues(1)); break;
+            case PickleOpcode.Appends: AppendTo(PopMark()); break;
             case PickleOpcode.EmptyDict: Push(new PickleDict(isOrderedDict: false)); break;
-            case PickleOpcode.Dict: var dict = new PickleDict(isOrderedDict: false); SetPairs(dict, PopMark()); Push(dict); break;
-            case PickleOpcode.SetItem: var value = Pop(); var key = Pop(); DictOnTop().Set(key, value); break;
-            case PickleOpcode.SetItems: var pairs = PopMark(); SetPairs(DictOnTop(), pairs); break;
+            case PickleOpcode.Dict: Push(SetPairs(new PickleDict(isOrderedDict: false), PopMark())); break;
+            case PickleOpcode.SetItem: SetPairs(PopValues(2)); break;
+            case PickleOpcode.SetItems: SetPairs(PopMark()); break;
             case PickleOpcode.EmptySet: Push(new PickleSet(isFrozen: false, [])); break;
             case PickleOpcode.FrozenSet: Push(FrozenSet(PopMark())); break;
-            case PickleOpcode.AddItems: var added = PopMark(); AddTo(Peek(), added); break;
+            case PickleOpcode.AddItems: AddTo(PopMark()); break;
             default: return false;
         }
         return true;
@@ -111,14 +111,14 @@ internal sealed partial class WeightsOnlyUnpickler
     {
         switch (opcode)
         {
-            case PickleOpcode.Global: var module = PickleText.Utf8(Line()); Push(AllowedGlobals.Resolve(module, PickleText.Utf8(Line()))); break;
-            case PickleOpcode.StackGlobal: var name = Pop(); Push(AllowedGlobals.Resolve(Text(Pop(), "module"), Text(name, "name"))); break;
-            case PickleOpcode.Reduce: var args = Arguments(Pop()); ReplaceTop(GlobalCalls.Call(Peek(), args)); break;
-            case PickleOpcode.Inst: PushInstance(); break;
-            case PickleOpcode.Obj: var objItems = PopMark(); Push(objItems.Length > 0 ? GlobalCalls.Call(objItems[0], Tuple(objItems[1..])) : throw new PickleError("needs a class after the MARK")); break;
-            case PickleOpcode.NewObj: var newArgs = Arguments(Pop()); Push(GlobalCalls.New(Pop(), newArgs)); break;
-            case PickleOpcode.NewObjEx: PushNewObjEx(); break;
-            case PickleOpcode.Build: var state = Pop(); GlobalCalls.Build(Peek(), state); break;
+            case PickleOpcode.Global: Push(GlobalFromLines()); break;
+            case PickleOpcode.StackGlobal: Push(GlobalFromStack()); break;
+            case PickleOpcode.Reduce: Reduce(); break;
+            case PickleOpcode.Inst: Push(GlobalCalls.Call(GlobalFromLines(), Tuple(PopMark()))); break;
+            case PickleOpcode.Obj: Push(CallFromMark(PopMark())); break;
+            case PickleOpcode.NewObj: PushNewObject(keywords: false); break;
+            case PickleOpcode.NewObjEx: PushNewObject(keywords: true); break;
+            case PickleOpcode.Build: Build(); break;
             case PickleOpcode.PersId: Push(_persistentLoad(PickleText.Ascii(Line()))); break;
             case PickleOpcode.BinPersId: Push(_persistentLoad(Pop())); break;
             case PickleOpcode.Ext1 or PickleOpcode.Ext2 or PickleOpcode.Ext4: throw new PickleError(
@@ -139,21 +139,63 @@ internal sealed partial class WeightsOnlyUnpickler
             Push(PickleText.Integer(text, Limits.MaxIntegerBytes));
     }
 
-    /// <summary>INST: the class from two text lines, called with the values since the MARK (pickle.py's _instantiate).</summary>
-    private void PushInstance()
+    /// <summary>POP: the top value, or the MARK itself when nothing is above it (pickle.py's load_pop).</summary>
+    private void Discard()
     {
-        var module = PickleText.Utf8(Line());
-        var cls = AllowedGlobals.Resolve(module, PickleText.Utf8(Line()));
-        Push(GlobalCalls.Call(cls, Tuple(PopMark())));
+        if (_stack.Count > Base)
+            Pop();
+        else
+            PopMark();
     }
 
-    private void PushNewObjEx()
+    /// <summary>The top <paramref name="count"/> values, in stack order (deepest first), popped.</summary>
+    private object?[] PopValues(int count)
     {
-        var keywords = Pop();
+        var values = new object?[count];
+        for (var i = count - 1; i >= 0; i--)
+            values[i] = Pop();
+        return values;
+    }
+
+    /// <summary>GLOBAL and INST name their global on two text lines, module then name.</summary>
+    private PickleGlobal GlobalFromLines()
+    {
+        var module = PickleText.Utf8(Line());
+        return AllowedGlobals.Resolve(module, PickleText.Utf8(Line()));
+    }
+
+    /// <summary>STACK_GLOBAL takes the module and the name from the stack.</summary>
+    private PickleGlobal GlobalFromStack()
+    {
+        var parts = PopValues(2);
+        return AllowedGlobals.Resolve(Text(parts[0], "module"), Text(parts[1], "name"));
+    }
+
+    /// <summary>REDUCE: the callable under the arguments tuple is replaced by what calling it builds.</summary>
+    private void Reduce()
+    {
         var args = Arguments(Pop());
-        if (keywords is not PickleDict { Count: 0 })
-            throw new PickleError($"passes keyword arguments ({PickleValues.TypeName(keywords)}), which no allowed class takes");
+        ReplaceTop(GlobalCalls.Call(Peek(), args));
+    }
+
+    /// <summary>OBJ: the class and its arguments after a MARK.</summary>
+    private object? CallFromMark(object?[] items) =>
+        items.Length > 0 ? GlobalCalls.Call(items[0], Tuple(items[1..])) : throw new PickleError("needs a class after the MARK");
+
+    /// <summary>NEWOBJ (class, args) and NEWOBJ_EX (class, args, kwargs): no allowed class takes keyword arguments.</summary>
+    private void PushNewObject(bool keywords)
+    {
+        if (keywords && Pop() is not PickleDict { Count: 0 })
+            throw new PickleError("passes keyword arguments, which no allowed class takes");
+        var args = Arguments(Pop());
         Push(GlobalCalls.New(Pop(), args));
+    }
+
+    /// <summary>BUILD: the state on top sets the attributes of the object under it.</summary>
+    private void Build()
+    {
+        var state = Pop();
+        GlobalCalls.Build(Peek(), state);
     }
 
     private long ExtensionCode(PickleOpcode opcode) => opcode switch
@@ -163,23 +205,33 @@ internal sealed partial class WeightsOnlyUnpickler
         _ => BinaryPrimitives.ReadInt32LittleEndian(_reader.Read(4)),
     };
 
-    private List<object?> ListOnTop() =>
-        Peek() as List<object?> ?? throw new PickleError($"appends to a {PickleValues.TypeName(Peek())}; only lists are appended to");
+    /// <summary>APPEND and APPENDS: only a list under the values takes them.</summary>
+    private void AppendTo(object?[] items)
+    {
+        var list = Peek() as List<object?> ?? throw new PickleError($"appends to a {PickleValues.TypeName(Peek())}; only lists are appended to");
+        list.AddRange(items);
+    }
 
-    private PickleDict DictOnTop() =>
-        Peek() as PickleDict ?? throw new PickleError($"sets items on a {PickleValues.TypeName(Peek())}; only dicts and OrderedDicts take items");
+    /// <summary>SETITEM and SETITEMS: key-value pairs into the dict or OrderedDict under them.</summary>
+    private void SetPairs(object?[] items)
+    {
+        var dict = Peek() as PickleDict ?? throw new PickleError($"sets items on a {PickleValues.TypeName(Peek())}; only dicts and OrderedDicts take items");
+        SetPairs(dict, items);
+    }
 
-    private static void SetPairs(PickleDict dict, object?[] items)
+    private static PickleDict SetPairs(PickleDict dict, object?[] items)
     {
         if (items.Length % 2 != 0)
             throw new PickleError($"gives {items.Length} values, not key-value pairs");
         for (var i = 0; i < items.Length; i += 2)
             dict.Set(items[i], items[i + 1]);
+        return dict;
     }
 
-    private static void AddTo(object? target, object?[] items)
+    /// <summary>ADDITEMS: items into the set under them.</summary>
+    private void AddTo(object?[] items)
     {
-        var set = target is PickleSet { IsFrozen: false } s ? s : throw new PickleError($"adds items to a {PickleValues.TypeName(target)}; only sets take them");
+        var set = Peek() is PickleSet { IsFrozen: false } s ? s : throw new PickleError($"adds items to a {PickleValues.TypeName(Peek())}; only sets take them");
         foreach (var item in items)
             set.Add(item);
     }

@@ -308,6 +308,62 @@ public sealed class HostilePickleTests : IDisposable
     }
 
     [Fact]
+    public void Zip64_sizes_and_offsets_are_read_from_their_extra_fields()
+    {
+        var path = _directory.File("zip64.pt");
+        var values = new float[] { 1, 2, 3, 4 };
+        var bytes = new byte[16];
+        Buffer.BlockCopy(values, 0, bytes, 0, 16);
+        Zip64Archive.Write(path, [
+            ("big/data.pkl", PickleBuilder.StateDict("w", p => p.Tensor("0", numel: 4, offset: 1, shape: [3], stride: [1]))),
+            ("big/data/0", bytes),
+            ("big/version", "3\n"u8.ToArray()),
+        ]);
+        using var file = PyTorchFile.Open(path);
+        using var w = file.Load("w");
+        Expect.Equal([2f, 3f, 4f], w);
+    }
+
+    /// <summary>Random byte changes to a valid archive and a valid legacy file: each mutant opens and loads, or is refused cleanly.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Mutated_files_load_or_are_refused_never_anything_else(bool legacy)
+    {
+        var pickle = new PickleBuilder().Proto().Op('}').Mark()
+            .Str("a").Tensor("0", numel: 12, offset: 2, shape: [2, 3], stride: [1, 2], legacy: legacy)
+            .Str("b").Tensor("1", numel: 4, offset: 0, shape: [4], stride: [1], legacy: legacy)
+            .Op('u').Stop().ToArray();
+        var path = _directory.File("valid.pt");
+        if (legacy)
+            LegacyTorchFile.Write(path, pickle, ("0", 12, Floats(12)), ("1", 4, Floats(4)));
+        else
+            TorchArchive.Write(path, pickle, new Dictionary<string, byte[]> { ["0"] = Floats(12), ["1"] = Floats(4) });
+        var valid = File.ReadAllBytes(path);
+        var random = new Random(1234);
+        var (loaded, refused) = (0, 0);
+        for (var i = 0; i < 2000; i++)
+        {
+            var mutant = (byte[])valid.Clone();
+            for (var changes = random.Next(1, 4); changes > 0; changes--)
+                mutant[random.Next(mutant.Length)] = (byte)random.Next(256);
+            File.WriteAllBytes(path, mutant);
+            try
+            {
+                using var file = PyTorchFile.Open(path);
+                foreach (var entry in file.Entries)
+                    file.Load(entry.Name).Dispose();
+                loaded++;
+            }
+            catch (PyTorchFileException)
+            {
+                refused++;
+            }
+        }
+        Assert.True(loaded > 0 && refused > 0, $"{loaded} mutants loaded, {refused} refused");
+    }
+
+    [Fact]
     public void Protocol_0_text_opcodes_read_as_python_reads_them()
     {
         // pickle.dumps({'s': 'va\x6c\n', 'u': 'caf\xe9 \u2713', 'i': 42, 'b': True, 'f': 0.5, 'l': [123456789012345678901234567890, None]}, protocol=0)
