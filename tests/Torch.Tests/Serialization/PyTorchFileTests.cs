@@ -56,19 +56,24 @@ public sealed class PyTorchFileTests(PyTorchMadeFiles files) : IClassFixture<PyT
         }
     }
 
-    [PyTorchTheory]
-    [InlineData("views.pt")]
-    [InlineData("views.legacy.pt")]
-    public void Copies_strided_views_into_existing_tensors_converting_dtype(string checkpoint)
+    [PyTorchTheory, OnCpu, OnCuda]
+    public void Views_load_and_copy_onto_a_device_converting_dtype(string device)
     {
-        using var pickle = TensorFile.Open(files.File(checkpoint));
+        var target = torch.device(device);
         using var twin = TensorFile.Open(files.File("views.twin.safetensors"));
-        foreach (var entry in twin.Entries)
+        foreach (var checkpoint in new[] { "views.pt", "views.legacy.pt" })
         {
-            using var expected = twin.Load(entry.Name, ScalarType.Float64);
-            using var destination = torch.empty(entry.Shape, ScalarType.Float64);
-            pickle.CopyTo(entry.Name, destination);
-            Assert.True(expected.equal(destination), $"{checkpoint}: {entry.Name} copied differs from its twin");
+            using var pickle = TensorFile.Open(files.File(checkpoint));
+            foreach (var entry in twin.Entries)
+            {
+                using var expected = twin.Load(entry.Name, ScalarType.Float64, target);
+                using var loaded = pickle.Load(entry.Name, ScalarType.Float64, target);
+                using var copied = torch.empty(entry.Shape, ScalarType.Float16, target);
+                pickle.CopyTo(entry.Name, copied);
+                using var expectedHalf = twin.Load(entry.Name, ScalarType.Float16, target);
+                Assert.Equal((target, target), (loaded.device, copied.device));
+                Assert.True(expected.equal(loaded) && expectedHalf.equal(copied), $"{checkpoint}: {entry.Name} on {device} differs from its twin");
+            }
         }
     }
 
