@@ -42,7 +42,8 @@ internal static class ComboOptions
 /// <summary>Lists files the way combos show them: relative paths with '/' separators, sorted, hidden files skipped.</summary>
 public static class FileListing
 {
-    private static readonly string[] ModelExtensions = [".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".sft"];
+    /// <summary>ComfyUI's folder_paths.supported_pt_extensions.</summary>
+    private static readonly string[] ModelExtensions = [".ckpt", ".pt", ".pt2", ".bin", ".pth", ".safetensors", ".pkl", ".sft"];
 
     public static IReadOnlyList<string> Files(string folder)
     {

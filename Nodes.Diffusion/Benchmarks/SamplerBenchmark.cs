@@ -63,7 +63,7 @@ public sealed class SamplerBenchmark : IBenchmark
             ["device"] = device.ToString(),
             ["unet_step_s"] = stepSeconds,
             ["total_s"] = totalSeconds,
-            ["peak_rss_mb"] = PeakRssMegabytes(),
+            ["peak_rss_mb"] = ProcessMemory.PeakResident(),
         };
         if (run.Value("python") is { Length: > 0 } python)
             report["reference"] = UnetReference.Compare(python, model, new UnetReference.Inputs(batch, context, noise, positive, negative, steps, rounds, device),
@@ -103,12 +103,5 @@ public sealed class SamplerBenchmark : IBenchmark
             seconds.Add(clock.Elapsed.TotalSeconds);
         }
         return (seconds.Order().ElementAt(seconds.Count / 2), output);
-    }
-
-    /// <summary>The process's peak resident memory (VmHWM), in MiB.</summary>
-    private static double PeakRssMegabytes()
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
     }
 }

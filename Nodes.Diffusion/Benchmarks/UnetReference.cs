@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workflow.Nodes.Diffusion.Components;
@@ -34,7 +33,8 @@ public static class UnetReference
                 ["positive"] = inputs.Positive.Entries[0].Embeddings, ["negative"] = inputs.Negative.Entries[0].Embeddings,
             });
             log("running the PyTorch reference");
-            var result = RunScript(python, folder, inputs, torch.get_num_threads());
+            var result = ReferenceScript.Run(python, "unet_reference.py", folder, inputs.Steps.ToString(), inputs.Rounds.ToString(),
+                torch.get_num_threads().ToString(), inputs.Device.ToString());
             using var outputs = SafeTensorsFile.Open(Path.Combine(folder, "outputs.safetensors"));
             using var theirUnet = outputs.Load("unet_output");
             using var theirLatents = outputs.Load("latents");
@@ -52,23 +52,6 @@ public static class UnetReference
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static JsonObject RunScript(string python, string folder, Inputs inputs, int threads)
-    {
-        var script = Path.Combine(Path.GetDirectoryName(typeof(UnetReference).Assembly.Location)!, "Benchmarks", "unet_reference.py");
-        var start = new ProcessStartInfo(python, [script, folder, inputs.Steps.ToString(), inputs.Rounds.ToString(), threads.ToString(), inputs.Device.ToString()])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{python} {Path.GetFileName(script)} failed ({process.ExitCode}): {stderr.Result.Trim()}");
-        return JsonNode.Parse(stdout.Trim().Split('\n')[^1])!.AsObject();
     }
 
     private static double MaxAbsDiff(Tensor ours, Tensor theirs)

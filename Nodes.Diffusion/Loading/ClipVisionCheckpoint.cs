@@ -8,8 +8,9 @@ using Workflow.Torch.Modules;
 namespace Workflow.Nodes.Diffusion.Loading;
 
 /// <summary>
-/// Loads a CLIP vision tower with its projection from ComfyUI's models/clip_vision/: a file (with a same-stem .json or
-/// a config.json beside it, if any), or a folder holding config.json and model.safetensors (IP-Adapter's image_encoder/). Two key layouts are read: transformers'
+/// Loads a CLIP vision tower with its projection from ComfyUI's models/clip_vision/: a file, safetensors or a PyTorch
+/// pickle (with a same-stem .json or a config.json beside it, if any), or a folder holding config.json and
+/// model.safetensors or pytorch_model.bin (IP-Adapter's image_encoder/). Two key layouts are read: transformers'
 /// CLIPVisionModelWithProjection (vision_model.*, visual_projection.weight) and OpenCLIP's ViT (…visual.conv1,
 /// transformer.resblocks.N with fused in_proj, ln_post, proj), which checkpoints such as ImageDream's embed under a
 /// prefix; the latter is renamed on load. Without a config.json beside the weights the configuration is read from
@@ -19,16 +20,18 @@ public static partial class ClipVisionCheckpoint
 {
     public static ClipVisionModel Load(string path)
     {
-        var weightsPath = Directory.Exists(path) ? Path.Combine(path, "model.safetensors") : path;
+        var weightsPath = Directory.Exists(path)
+            ? new[] { "model.safetensors", "pytorch_model.bin" }.Select(f => Path.Combine(path, f)).FirstOrDefault(File.Exists) ?? Path.Combine(path, "model.safetensors")
+            : path;
         // A same-stem .json, else transformers' config.json in the same folder (IP-Adapter's image_encoder/).
         var configPath = new[] { Path.ChangeExtension(weightsPath, ".json"), Path.Combine(Path.GetDirectoryName(weightsPath)!, "config.json") }
             .FirstOrDefault(File.Exists);
         if (!File.Exists(weightsPath))
             throw new FileNotFoundException($"{path} holds no CLIP vision weights (looked for {weightsPath}).", weightsPath);
-        using var file = SafeTensorsFile.Open(weightsPath);
+        using var file = TensorFile.Open(weightsPath);
         var (source, shapes) = OpenClipPrefix(file) is { } prefix
             ? ((ITensorSource)new OpenClipVisionSource(file, prefix), (Func<string, long[]?>)(k => OpenClipVisionSource.ShapeOf(file, prefix, k)))
-            : (file, k => file.Contains(k) ? [.. file[k].Shape] : null);
+            : (file, k => file.TryGetShape(k, out var shape) ? shape : null);
         var config = configPath is not null ? ClipVisionConfig.FromJson(File.ReadAllText(configPath)) : ConfigFromShapes(shapes, source.Keys, weightsPath);
         var model = new ClipVisionModel(config);
         try
@@ -44,7 +47,7 @@ public static partial class ClipVisionCheckpoint
     }
 
     /// <summary>The prefix under which an OpenCLIP visual tower sits ("visual.", "cond_stage_model.model.visual.", ...), or null.</summary>
-    private static string? OpenClipPrefix(SafeTensorsFile file) =>
+    private static string? OpenClipPrefix(ITensorFile file) =>
         file.Keys.FirstOrDefault(k => k.EndsWith("visual.conv1.weight", StringComparison.Ordinal)) is { } key ? key[..^"conv1.weight".Length] : null;
 
     private static ClipVisionConfig ConfigFromShapes(Func<string, long[]?> shapeOf, IEnumerable<string> keys, string path)
@@ -80,7 +83,7 @@ public static partial class ClipVisionCheckpoint
     /// An OpenCLIP visual tower seen by transformers' names: in_proj split into q, k and v, the projection transposed,
     /// each tensor read from the file only when it is copied.
     /// </summary>
-    private sealed partial class OpenClipVisionSource(SafeTensorsFile file, string prefix) : ITensorSource
+    private sealed partial class OpenClipVisionSource(ITensorFile file, string prefix) : ITensorSource
     {
         public IEnumerable<string> Keys => file.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .SelectMany(k => Names(k[prefix.Length..]));
@@ -97,11 +100,11 @@ public static partial class ClipVisionCheckpoint
             destination.copy_(transpose ? tensor.t() : tensor);
         }
 
-        public static long[]? ShapeOf(SafeTensorsFile file, string prefix, string key)
+        public static long[]? ShapeOf(ITensorFile file, string prefix, string key)
         {
             if (Locate(key) is not var (fileKey, part, transpose) || !file.Contains(prefix + fileKey))
                 return null;
-            long[] shape = [.. file[prefix + fileKey].Shape];
+            long[] shape = [.. file.Shape(prefix + fileKey)];
             if (part is not null)
                 shape[0] /= 3;
             return transpose ? [.. shape.Reverse()] : shape;

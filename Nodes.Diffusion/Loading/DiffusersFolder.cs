@@ -8,8 +8,8 @@ namespace Workflow.Nodes.Diffusion.Loading;
 
 /// <summary>
 /// A model in diffusers' folder layout: model_index.json and one folder per component (unet/, vae/, text_encoder/,
-/// tokenizer/, scheduler/) holding config.json and its weights. Each component is built from its config and loaded
-/// strictly by key name.
+/// tokenizer/, scheduler/) holding config.json and its weights (safetensors, or the older pickled .bin). Each component
+/// is built from its config and loaded strictly by key name.
 /// </summary>
 public sealed class DiffusersFolder(string root)
 {
@@ -42,15 +42,17 @@ public sealed class DiffusersFolder(string root)
 
     private T Load<T>(T module, string component, string weightsStem) where T : Module
     {
-        var path = Path.Combine(Root, component, weightsStem + ".safetensors");
-        if (!File.Exists(path))
+        // diffusers saves safetensors; older downloads have the same weights pickled (pytorch_model.bin for transformers' models).
+        string[] names = [weightsStem + ".safetensors", weightsStem == "model" ? "pytorch_model.bin" : weightsStem + ".bin"];
+        var path = names.Select(n => Path.Combine(Root, component, n)).FirstOrDefault(File.Exists);
+        if (path is null)
         {
             module.Dispose();
-            throw new FileNotFoundException($"{Root} has no {component} weights at {path} (only .safetensors is read).", path);
+            throw new FileNotFoundException($"{Root} has no {component} weights ({string.Join(" or ", names)} in {Path.Combine(Root, component)}).", Path.Combine(Root, component, names[0]));
         }
         try
         {
-            using var weights = SafeTensorsFile.Open(path);
+            using var weights = TensorFile.Open(path);
             module.load_state_dict(weights);
             return module;
         }

@@ -12,11 +12,11 @@ namespace Workflow.Nodes.Diffusion.Loading;
 /// </summary>
 public sealed class RenamedTensorSource : ITensorSource
 {
-    private readonly SafeTensorsFile _file;
+    private readonly ITensorFile _file;
     private readonly Dictionary<string, string> _fileKeyByName = new(StringComparer.Ordinal);
     private readonly Func<string, bool> _dropsUnitDimensions;
 
-    public RenamedTensorSource(SafeTensorsFile file, string prefix, Func<string, string?> rename, Func<string, bool>? dropsUnitDimensions = null)
+    public RenamedTensorSource(ITensorFile file, string prefix, Func<string, string?> rename, Func<string, bool>? dropsUnitDimensions = null)
     {
         _file = file;
         _dropsUnitDimensions = dropsUnitDimensions ?? (_ => false);
@@ -32,19 +32,19 @@ public sealed class RenamedTensorSource : ITensorSource
 
     public bool TryGetShape(string key, [NotNullWhen(true)] out long[]? shape)
     {
-        shape = _fileKeyByName.TryGetValue(key, out var fileKey) ? Reshaped(key, _file[fileKey].Shape) : null;
+        shape = _fileKeyByName.TryGetValue(key, out var fileKey) && _file.TryGetShape(fileKey, out var fileShape) ? Reshaped(key, fileShape) : null;
         return shape is not null;
     }
 
     public void CopyTo(string key, Tensor destination)
     {
         var fileKey = _fileKeyByName[key];
-        if (!_dropsUnitDimensions(key))
+        if (!_dropsUnitDimensions(key) || !_file.TryGetShape(fileKey, out var fileShape))
         {
             _file.CopyTo(fileKey, destination);
             return;
         }
-        using var view = destination.view(_file[fileKey].Shape);
+        using var view = destination.view(fileShape);
         _file.CopyTo(fileKey, view);
     }
 

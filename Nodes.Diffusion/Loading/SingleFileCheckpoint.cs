@@ -23,7 +23,7 @@ public static class SingleFileCheckpoint
 
     public static LoadedCheckpoint Load(string path, IReadOnlyList<string> tokenizerFolders)
     {
-        using var file = SafeTensorsFile.Open(path);
+        using var file = TensorFile.Open(path);
         RequireLayout(file);
         var yamlPath = Path.ChangeExtension(path, ".yaml");
         var yaml = File.Exists(yamlPath) ? OriginalConfigYaml.Load(yamlPath) : null;
@@ -42,7 +42,7 @@ public static class SingleFileCheckpoint
         return new LoadedCheckpoint(new DiffusionModel(unet, schedule, format), new ClipModel(clip, tokenizer), new VaeModel(vae));
     }
 
-    private static void RequireLayout(SafeTensorsFile file)
+    private static void RequireLayout(ITensorFile file)
     {
         var missing = new[] { UnetPrefix, VaePrefix, ClipPrefix }.Where(p => !file.Keys.Any(k => k.StartsWith(p, StringComparison.Ordinal))).ToList();
         if (missing.Count == 0)

@@ -5,9 +5,10 @@ using Workflow.NodeSdk;
 namespace Workflow.Nodes.Diffusion.Nodes;
 
 /// <summary>
-/// Loads a Stable Diffusion checkpoint from models/checkpoints: a single file in the original layout, or a diffusers
-/// folder. ComfyUI's CheckpointLoaderSimple under another name; the same input name (ckpt_name). A single file's
-/// tokenizer (which it does not contain) is read from &lt;stem&gt;.tokenizer/ beside it, else models/tokenizers/clip_l/.
+/// Loads a Stable Diffusion checkpoint from models/checkpoints: a single file in the original layout (safetensors, or a
+/// PyTorch pickle such as a .ckpt, read weights-only), or a diffusers folder. ComfyUI's CheckpointLoaderSimple under
+/// another name; the same input name (ckpt_name). A single file's tokenizer (which it does not contain) is read from
+/// &lt;stem&gt;.tokenizer/ beside it, else models/tokenizers/clip_l/.
 /// </summary>
 [Node("LoadCheckpoint", Aliases = ["CheckpointLoaderSimple"], DisplayName = "Load Checkpoint", Category = "loaders",
       Description = "Loads a diffusion model checkpoint; diffusion models denoise latents.")]

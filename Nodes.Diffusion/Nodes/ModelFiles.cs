@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Workflow.NodeSdk;
 using Workflow.Torch.IO;
+using Workflow.Torch.Serialization;
 using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Nodes;
@@ -39,8 +40,8 @@ internal static class ModelFiles
         {
             return load();
         }
-        catch (Exception ex) when (ex is SafeTensorsException or InvalidDataException or NotSupportedException or IOException
-                                       or UnauthorizedAccessException or StateDictException)
+        catch (Exception ex) when (ex is SafeTensorsException or PyTorchFileException or InvalidDataException or NotSupportedException
+                                       or IOException or UnauthorizedAccessException or StateDictException)
         {
             throw new InputException(input, name, ex.Message, ex);
         }

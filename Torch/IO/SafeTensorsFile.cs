@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
-using System.IO.MemoryMappedFiles;
 using Workflow.Torch.Interop;
-using Workflow.Torch.Modules;
 
 namespace Workflow.Torch.IO;
 
@@ -11,28 +9,29 @@ namespace Workflow.Torch.IO;
 /// the mapped bytes into their destination (converting dtype and device on the way), so loading a model never
 /// holds the file's contents twice. Dispose to unmap.
 /// </summary>
-public sealed unsafe class SafeTensorsFile : ITensorSource, IDisposable
+public sealed unsafe class SafeTensorsFile : ITensorFile
 {
     private const int LengthFieldSize = 8;
 
-    private readonly MemoryMappedFile _map;
-    private readonly MemoryMappedViewAccessor _view;
+    private readonly MappedFile _file;
     private readonly Dictionary<string, SafeTensorsEntry> _byName;
-    private byte* _data;
+    private readonly long _dataOffset;
 
-    private SafeTensorsFile(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* start, SafeTensorsHeader header)
+    private SafeTensorsFile(MappedFile file, SafeTensorsHeader header)
     {
-        (Path, _map, _view) = (path, map, view);
+        _file = file;
         Entries = header.Entries;
         Metadata = header.Metadata;
         _byName = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
-        _data = start + LengthFieldSize + HeaderLength(start);
+        _dataOffset = LengthFieldSize + HeaderLength(file.Start);
     }
 
-    public string Path { get; }
+    public string Path => _file.Path;
 
     /// <summary>Every tensor, in the order of their bytes in the file.</summary>
     public IReadOnlyList<SafeTensorsEntry> Entries { get; }
+
+    IReadOnlyList<TensorEntry> ITensorFile.Entries => Entries;
 
     /// <summary>The header's "__metadata__" (empty when absent).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
@@ -45,26 +44,18 @@ public sealed unsafe class SafeTensorsFile : ITensorSource, IDisposable
     /// </summary>
     public static SafeTensorsFile Open(string path)
     {
-        using var stream = RegularFile.OpenRead(path);
-        var length = stream.Length;
-        RefuseForeignFormat(path, stream);
-        if (length < LengthFieldSize)
-            throw new SafeTensorsException(path, null,
-                $"the file is {length} bytes; a safetensors file starts with an {LengthFieldSize}-byte header length");
-        var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-        var view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        var file = MappedFile.Open(path);
         try
         {
-            byte* start = null;
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
-            start += view.PointerOffset;
-            var header = ReadHeader(path, start, length);
-            return new SafeTensorsFile(path, map, view, start, header);
+            RefuseForeignFormat(path, file);
+            if (file.Length < LengthFieldSize)
+                throw new SafeTensorsException(path, null,
+                    $"the file is {file.Length} bytes; a safetensors file starts with an {LengthFieldSize}-byte header length");
+            return new SafeTensorsFile(file, ReadHeader(path, file.Start, file.Length));
         }
         catch
         {
-            view.Dispose();
-            map.Dispose();
+            file.Dispose();
             throw;
         }
     }
@@ -85,9 +76,12 @@ public sealed unsafe class SafeTensorsFile : ITensorSource, IDisposable
     {
         var entry = this[name];
         var target = device ?? Device.CPU;
+        Tensor loaded;
         fixed (long* shape = entry.Shape)
-            return Tensor.From(Native.wt_from_buffer(DataOf(entry), (int)entry.Dtype, shape, entry.Shape.Length,
+            loaded = Tensor.From(Native.wt_from_buffer(DataOf(entry), (int)entry.Dtype, shape, entry.Shape.Length,
                 (int)(dtype ?? entry.Dtype), (int)target.Type, target.Index));
+        _file.DropResidentPages(_dataOffset + entry.Begin, entry.ByteLength);
+        return loaded;
     }
 
     /// <summary>Copies <paramref name="key"/> into <paramref name="destination"/> (same shape), converting dtype and device.</summary>
@@ -101,27 +95,17 @@ public sealed unsafe class SafeTensorsFile : ITensorSource, IDisposable
         fixed (long* p = entry.Shape)
             TorchException.ThrowIfFailed(Native.wt_copy_from_buffer(destination.Handle, DataOf(entry), (int)entry.Dtype, p, entry.Shape.Length));
         GC.KeepAlive(destination);
+        _file.DropResidentPages(_dataOffset + entry.Begin, entry.ByteLength);
     }
 
-    public void Dispose()
-    {
-        if (_data == null)
-            return;
-        _data = null;
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _map.Dispose();
-    }
+    public void Dispose() => _file.Dispose();
 
-    private byte* DataOf(SafeTensorsEntry entry) =>
-        _data != null ? _data + entry.Begin : throw new ObjectDisposedException(nameof(SafeTensorsFile), Path);
+    private byte* DataOf(SafeTensorsEntry entry) => _file.Start + _dataOffset + entry.Begin;
 
-    private static void RefuseForeignFormat(string path, FileStream stream)
+    private static void RefuseForeignFormat(string path, MappedFile file)
     {
-        Span<byte> head = stackalloc byte[ForeignFormats.HeadLength];
-        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        stream.Position = 0;
-        if (ForeignFormats.Identify(head[..read]) is { } format)
+        var head = file.Span(0, (int)Math.Min(file.Length, ForeignFormats.HeadLength));
+        if (ForeignFormats.Identify(head) is { } format)
             throw new SafeTensorsException(path, null, $"this is {format}, not a safetensors file");
     }
 

@@ -9,6 +9,9 @@ internal static unsafe partial class Native
     internal static partial nint wt_view(nint self, long* values, int count);
 
     [LibraryImport(Library)]
+    internal static partial nint wt_view_dtype(nint self, int dtype);
+
+    [LibraryImport(Library)]
     internal static partial nint wt_reshape(nint self, long* values, int count);
 
     [LibraryImport(Library)]

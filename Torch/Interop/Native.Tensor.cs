@@ -61,5 +61,15 @@ internal static unsafe partial class Native
     internal static partial int wt_copy_from_buffer(nint self, void* data, int sourceDtype, long* shape, int ndim);
 
     [LibraryImport(Library)]
+    internal static partial nint wt_from_strided_buffer(
+        void* data, int sourceDtype, long* shape, long* strides, int ndim, int dtype, int deviceType, int deviceIndex);
+
+    [LibraryImport(Library)]
+    internal static partial int wt_copy_from_strided_buffer(nint self, void* data, int sourceDtype, long* shape, long* strides, int ndim);
+
+    [LibraryImport(Library)]
+    internal static partial void wt_drop_resident_pages(void* data, long length);
+
+    [LibraryImport(Library)]
     internal static partial int wt_copy_to_buffer(nint self, void* data, int dtype, long capacity);
 }

@@ -6,6 +6,15 @@ namespace Workflow.Torch;
 public sealed unsafe partial class Tensor
 {
     public Tensor view(params ReadOnlySpan<long> shape) => Apply(&Native.wt_view, shape);
+
+    /// <summary>The same bytes read as <paramref name="dtype"/>; with another element size the last dimension (stride 1) rescales.</summary>
+    public Tensor view(ScalarType dtype)
+    {
+        var result = Native.wt_view_dtype(Handle, (int)dtype);
+        GC.KeepAlive(this);
+        return From(result);
+    }
+
     public Tensor reshape(params ReadOnlySpan<long> shape) => Apply(&Native.wt_reshape, shape);
     public Tensor permute(params ReadOnlySpan<long> dims) => Apply(&Native.wt_permute, dims);
     public Tensor expand(params ReadOnlySpan<long> shape) => Apply(&Native.wt_expand, shape);

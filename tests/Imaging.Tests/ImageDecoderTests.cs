@@ -18,7 +18,7 @@ public sealed class ImageDecoderTests : IDisposable
     /// <summary>file name → (Pillow's upright RGB or RGBA pixels, the largest difference allowed).</summary>
     private Dictionary<string, (RasterImage Expected, int Tolerance)> Samples()
     {
-        var manifest = JsonNode.Parse(ReferencePython.Run("""
+        var manifest = JsonNode.Parse(ReferencePython.Run("-c", """
             import base64, json, os, sys
             from PIL import Image, ImageOps
             out = sys.argv[1]

@@ -24,7 +24,7 @@ public sealed class PilResampleTests
         var ours = PilResample.Bicubic(image, newWidth, newHeight);
 
         // Pillow resamples RGBA premultiplied; each band on its own is what PilResample does, so compare band by band.
-        var expected = JsonSerializer.Deserialize<byte[][]>(ReferencePython.Run("""
+        var expected = JsonSerializer.Deserialize<byte[][]>(ReferencePython.Run("-c", """
             import base64, json, sys
             from PIL import Image
             w, h, nw, nh, c = map(int, sys.argv[1:6])

@@ -27,15 +27,15 @@ public static class ReferencePython
         }
     });
 
-    /// <summary>Runs <paramref name="script"/> with <paramref name="arguments"/>; fails with its stderr when it fails.</summary>
-    public static string Run(string script, params string[] arguments)
+    /// <summary>Runs python with <paramref name="arguments"/> (a script's path, or "-c" and code, then its arguments); returns its output, fails with its stderr.</summary>
+    public static string Run(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Executable, ["-c", script, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Executable, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"the reference script failed ({process.ExitCode}): {error}");
+        Assert.True(process.ExitCode == 0, $"{Executable} {string.Join(' ', arguments.Select(a => a.Length > 200 ? a[..200] + "…" : a))} exited with {process.ExitCode}:\n{error}");
         return output.Result;
     }
 }
@@ -50,4 +50,28 @@ public sealed class PythonFactAttribute : FactAttribute
 public sealed class PythonTheoryAttribute : TheoryAttribute
 {
     public PythonTheoryAttribute(string module, string package) => Skip = Golden.IsCi ? null : ReferencePython.MissingModule(module, package);
+}
+
+/// <summary>A fact that needs Debian's PyTorch (python3-torch), as <see cref="PythonFactAttribute"/>.</summary>
+public sealed class PyTorchFactAttribute : FactAttribute
+{
+    public PyTorchFactAttribute() => Skip = Golden.IsCi ? null : ReferencePython.MissingModule("torch", "python3-torch");
+}
+
+/// <summary>A theory that needs Debian's PyTorch (python3-torch), as <see cref="PythonFactAttribute"/>.</summary>
+public sealed class PyTorchTheoryAttribute : TheoryAttribute
+{
+    public PyTorchTheoryAttribute() => Skip = Golden.IsCi ? null : ReferencePython.MissingModule("torch", "python3-torch");
+}
+
+/// <summary>A theory that needs Debian's PyTorch and a golden fixture: skipped with the reason where either is absent, failing under CI.</summary>
+public sealed class GoldenPyTorchTheoryAttribute : TheoryAttribute
+{
+    public GoldenPyTorchTheoryAttribute(string fixture) => Skip = Golden.SkipReason(fixture) ?? (Golden.IsCi ? null : ReferencePython.MissingModule("torch", "python3-torch"));
+}
+
+/// <summary>A fact that needs Debian's PyTorch and a golden fixture: skipped with the reason where either is absent, failing under CI.</summary>
+public sealed class GoldenPyTorchFactAttribute : FactAttribute
+{
+    public GoldenPyTorchFactAttribute(string fixture) => Skip = Golden.SkipReason(fixture) ?? (Golden.IsCi ? null : ReferencePython.MissingModule("torch", "python3-torch"));
 }

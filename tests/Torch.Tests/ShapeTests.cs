@@ -20,6 +20,17 @@ public class ShapeTests
     }
 
     [Fact]
+    public void A_dtype_view_reads_the_same_bytes()
+    {
+        using var scope = torch.NewDisposeScope();
+        // torch.tensor([1.0, -2.0]).view(torch.uint8): IEEE 754 little-endian bytes of 1.0f and -2.0f.
+        var x = torch.tensor([1f, -2f]);
+        Expect.Equal<byte>([0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0], x.view(ScalarType.UInt8));
+        Expect.Equal([1f, -2f], x.view(ScalarType.UInt8).view(ScalarType.Float32));
+        Assert.Throws<TorchException>(() => x.view(ScalarType.UInt8).view(2, 4).t().view(ScalarType.Float32));
+    }
+
+    [Fact]
     public void Permute_and_transpose_reorder_dimensions()
     {
         using var scope = torch.NewDisposeScope();

@@ -16,6 +16,11 @@ WT_DIMS_OP(expand)
 WT_DIMS_OP(repeat)
 WT_DIMS_OP(flip)
 
+// self.view(dtype): the same bytes read as another dtype (the last dimension rescales when sizes differ).
+WT_API wt_tensor wt_view_dtype(wt_tensor self, int32_t dtype) {
+  return wt::tensor_call([&] { return self->view(static_cast<at::ScalarType>(dtype)); });
+}
+
 WT_API wt_tensor wt_transpose(wt_tensor self, int64_t dim0, int64_t dim1) {
   return wt::tensor_call([&] { return self->transpose(dim0, dim1); });
 }

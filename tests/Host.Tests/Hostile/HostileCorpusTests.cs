@@ -49,8 +49,10 @@ public sealed class HostileCorpusTests(ITestOutputHelper output) : IDisposable
         ["image link to /dev/zero"] = SpecialImage(SpecialFiles.LinkToDevZero, "image - Invalid image file: in.png is a character device, not a regular file"),
         ["image folder"] = SpecialImage(SpecialFiles.Folder, "image - Invalid image file: in.png is a directory, not a regular file"),
         ["a million empty entries"] = Checkpoint("million.safetensors", () => HostileCheckpoints.EmptyEntries(1_000_000, i => $"t{i}"), "the header lists more than 100,000 entries"),
-        ["torch zip as safetensors"] = Checkpoint("zip.safetensors", HostileCheckpoints.TorchZip, "this is a pickled PyTorch checkpoint (torch.save's zip archive"),
-        ["legacy pickle as safetensors"] = Checkpoint("legacy.safetensors", HostileCheckpoints.LegacyTorchPickle, "this is a pickled PyTorch checkpoint (torch.save's legacy format"),
+        // Files are read by content: a torch.save archive named .safetensors is read as one (here an empty state dict).
+        ["torch zip named .safetensors"] = new(dir => Write(dir, "models/checkpoints/zip.safetensors", HostileCheckpoints.TorchZip()), Sd15("zip.safetensors"), 3,
+            $"ckpt_name = 'zip.safetensors': {BaseFolder}/models/checkpoints/zip.safetensors is not an SD1.x checkpoint in the original layout"),
+        ["legacy pickle named .safetensors, cut short"] = Checkpoint("legacy.safetensors", HostileCheckpoints.LegacyTorchPickle, "sys_info pickle byte 21 (opcode 0x00): unknown opcode 0x00"),
         ["deep header"] = Checkpoint("deep.safetensors", () => HostileCheckpoints.DeepHeader(100_000), "the header is not valid JSON"),
         ["checkpoint FIFO"] = new(dir => SpecialFiles.Fifo(Path.Combine(dir, "models/checkpoints/model.safetensors")), Sd15("model.safetensors"), 3,
             "model.safetensors is a FIFO (named pipe), not a regular file"),

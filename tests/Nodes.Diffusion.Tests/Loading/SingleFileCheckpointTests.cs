@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.Nodes.Diffusion.Tests.Models;
 using Workflow.Testing;
-using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Tests.Loading;
 
@@ -22,20 +21,11 @@ public sealed class SingleFileCheckpointTests
         var folder = DiffusersCheckpoint.Load(Golden.File(Sd15Fixture.Name, "model"));
         try
         {
-            AssertSameWeights("unet", folder.Model.Unet, single.Model.Unet);
-            AssertSameWeights("vae", folder.Vae.Autoencoder, single.Vae.Autoencoder);
-            AssertSameWeights("text_encoder", folder.Clip.Encoder, single.Clip.Encoder);
-            Assert.Equal(folder.Model.LatentFormat, single.Model.LatentFormat);
-            Assert.Equal(folder.Model.Schedule.PredictionType, single.Model.Schedule.PredictionType);
+            SameWeights.Assert(folder, single);
         }
         finally
         {
-            foreach (var loaded in new[] { single, folder })
-            {
-                loaded.Model.Dispose();
-                loaded.Clip.Dispose();
-                loaded.Vae.Dispose();
-            }
+            SameWeights.Dispose(single, folder);
         }
     }
 
@@ -64,14 +54,5 @@ public sealed class SingleFileCheckpointTests
         var error = Assert.Throws<FileNotFoundException>(() =>
             SingleFileCheckpoint.Load(Golden.File(Sd15Fixture.Name, "sd15-tiny.safetensors"), ["/nonexistent/tokenizers/clip_l"]));
         Assert.Contains("sd15-tiny.tokenizer, /nonexistent/tokenizers/clip_l", error.Message);
-    }
-
-    private static void AssertSameWeights(string component, Module expected, Module actual)
-    {
-        var expectedState = expected.state_dict();
-        var actualState = actual.state_dict();
-        Assert.Equal(expectedState.Keys.Order(), actualState.Keys.Order());
-        foreach (var (key, tensor) in expectedState)
-            Assert.True(tensor.equal(actualState[key]), $"{component}: {key} differs between the single file and the diffusers folder");
     }
 }

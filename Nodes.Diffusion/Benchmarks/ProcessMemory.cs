@@ -1,0 +1,22 @@
+using System.Globalization;
+
+namespace Workflow.Nodes.Diffusion.Benchmarks;
+
+/// <summary>This process's memory as Linux reports it in /proc/self/status, in MiB (0 where it is not reported).</summary>
+internal static class ProcessMemory
+{
+    /// <summary>Peak resident memory (VmHWM): anonymous memory plus the mapped file pages that were resident at the peak.</summary>
+    public static double PeakResident() => Field("VmHWM:");
+
+    /// <summary>Resident anonymous memory (RssAnon): the process's own allocations, tensors included.</summary>
+    public static double Anonymous() => Field("RssAnon:");
+
+    /// <summary>Resident file-backed memory (RssFile): mapped files' pages, shared with the page cache and reclaimable.</summary>
+    public static double FileBacked() => Field("RssFile:");
+
+    private static double Field(string name)
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+}
