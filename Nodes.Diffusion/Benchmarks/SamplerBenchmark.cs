@@ -45,7 +45,7 @@ public sealed class SamplerBenchmark : IBenchmark
         using var context = cpuContext.to(device);
         using var batch = torch.cat([noise, noise], dim: 0);
         run.Log($"{label}: UNet on [{string.Join(", ", batch.shape)}] on {device}, {rounds} timed calls after one warm-up");
-        var (stepSeconds, unetOutput) = TimeUnet(model.Unet, batch, context, rounds);
+        var (stepSeconds, unetOutput) = TimeUnet(UnetReference.UnetOf(model), batch, context, rounds);
         using var _ = unetOutput;
         run.Log($"full run: {steps} DDIM steps with guidance 7.5");
         var clock = Stopwatch.StartNew();
@@ -84,7 +84,7 @@ public sealed class SamplerBenchmark : IBenchmark
             throw new FileNotFoundException($"No checkpoint {name} (run ./setup.sh to link the sd15-tiny fixture, or pass --checkpoint or --random-sd15).");
         run.Log($"loading {path}");
         var checkpoint = CheckpointLoader.Load(path, [Path.Combine(run.Paths.Models, "tokenizers", "clip_l")]);
-        return (checkpoint, Path.GetFileName(path), checkpoint.Model.Unet.Config.SampleSize ?? 64);
+        return (checkpoint, Path.GetFileName(path), UnetReference.UnetOf(checkpoint.Model).Config.SampleSize ?? 64);
     }
 
     /// <summary>Median seconds of <paramref name="rounds"/> UNet calls at t = 981 after one warm-up, and the last output.</summary>

@@ -18,14 +18,19 @@ public static class UnetReference
 
     public sealed record Ours(double UnetStepSeconds, double TotalSeconds, Tensor UnetOutput, Tensor Latents);
 
+    /// <summary>The model's network as the diffusers UNet this reference ports (the benchmark measures SD1.x/2.x UNets).</summary>
+    public static Models.Unet.UNet2DConditionModel UnetOf(DiffusionModel model) =>
+        model.Network as Models.Unet.UNet2DConditionModel
+        ?? throw new NotSupportedException($"bench sampler measures diffusers UNets; this model's network is a {model.Network.GetType().Name}");
+
     public static JsonObject Compare(string python, DiffusionModel model, Inputs inputs, Ours ours, Action<string> log)
     {
         var folder = Directory.CreateTempSubdirectory("bench-sampler-").FullName;
         try
         {
             log($"writing the weights and inputs for the PyTorch reference to {folder}");
-            SafeTensors.Save(Path.Combine(folder, "unet.safetensors"), model.Unet.state_dict());
-            File.WriteAllText(Path.Combine(folder, "unet_config.json"), JsonSerializer.Serialize(model.Unet.Config));
+            SafeTensors.Save(Path.Combine(folder, "unet.safetensors"), UnetOf(model).state_dict());
+            File.WriteAllText(Path.Combine(folder, "unet_config.json"), JsonSerializer.Serialize(UnetOf(model).Config));
             File.WriteAllText(Path.Combine(folder, "scheduler_config.json"), JsonSerializer.Serialize(model.Schedule));
             SafeTensors.Save(Path.Combine(folder, "inputs.safetensors"), new Dictionary<string, Tensor>
             {

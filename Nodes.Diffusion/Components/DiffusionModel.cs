@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
-using Workflow.Nodes.Diffusion.Models.Common;
-using Workflow.Nodes.Diffusion.Models.Unet;
+using Workflow.Nodes.Diffusion.Models;
 using Workflow.Nodes.Diffusion.Patching;
 using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.NodeSdk;
@@ -17,18 +16,18 @@ namespace Workflow.Nodes.Diffusion.Components;
 [SocketType("MODEL")]
 public sealed class DiffusionModel : IDisposable, IMemoryFootprint
 {
-    private readonly SharedDisposable<Network> _network;
+    private readonly SharedDisposable<IDenoisingNetwork> _network;
     private readonly ImmutableArray<SharedDisposable<IModelPatch>> _patches;
     private int _disposed;
 
-    public DiffusionModel(UNet2DConditionModel unet, DdimSchedulerConfig schedule, LatentFormat latentFormat)
-        : this(new SharedDisposable<Network>(new Network(unet)), schedule, latentFormat, [])
+    public DiffusionModel(IDenoisingNetwork network, DdimSchedulerConfig schedule, LatentFormat latentFormat)
+        : this(new SharedDisposable<IDenoisingNetwork>(network), schedule, latentFormat, [])
     {
     }
 
     /// <param name="network">A lease this MODEL holds (and releases).</param>
     /// <param name="patches">Leases this MODEL holds (and releases).</param>
-    private DiffusionModel(SharedDisposable<Network> network, DdimSchedulerConfig schedule, LatentFormat latentFormat, ImmutableArray<SharedDisposable<IModelPatch>> patches)
+    private DiffusionModel(SharedDisposable<IDenoisingNetwork> network, DdimSchedulerConfig schedule, LatentFormat latentFormat, ImmutableArray<SharedDisposable<IModelPatch>> patches)
     {
         _network = network;
         Schedule = schedule;
@@ -37,7 +36,7 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
         Patches = [.. patches.Select(p => p.Value)];
     }
 
-    public UNet2DConditionModel Unet => _network.Value.Unet;
+    public IDenoisingNetwork Network => _network.Value;
 
     /// <summary>The training noise schedule (betas, prediction type) from the checkpoint's scheduler config.</summary>
     public DdimSchedulerConfig Schedule { get; }
@@ -47,11 +46,11 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
     /// <summary>The patches in the order they were applied.</summary>
     public ImmutableArray<IModelPatch> Patches { get; }
 
-    public Device Device => ModuleMemory.DeviceOf(Unet);
+    public Device Device => ModuleMemory.DeviceOf(Network.Module);
 
-    public long HostBytes => Patches.IsEmpty ? ModuleMemory.HostBytes(Unet) : Patches.Sum(p => p.HostBytes);
+    public long HostBytes => Patches.IsEmpty ? ModuleMemory.HostBytes(Network.Module) : Patches.Sum(p => p.HostBytes);
 
-    public long DeviceBytes => Patches.IsEmpty ? ModuleMemory.DeviceBytes(Unet) : Patches.Sum(p => p.DeviceBytes);
+    public long DeviceBytes => Patches.IsEmpty ? ModuleMemory.DeviceBytes(Network.Module) : Patches.Sum(p => p.DeviceBytes);
 
     /// <summary>A MODEL with <paramref name="patch"/> (which it then owns) added, sharing this one's network and patches; this one is unchanged.</summary>
     public DiffusionModel WithPatch(IModelPatch patch) =>
@@ -62,9 +61,7 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
 
     /// <summary>One network evaluation with the patches applied for <paramref name="call"/> (none apply without one).</summary>
     public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, UNetCall? call = null) =>
-        call is null || Patches.IsEmpty
-            ? Unet.Forward(sample, timestep, context)
-            : Unet.Forward(sample, timestep, context, patch: new PatchedCall(_network.Value.CrossAttentionLayers, Patches, call));
+        Network.Forward(sample, timestep, context, call is null || Patches.IsEmpty ? null : new PatchedCall(Network.CrossAttentionLayers, Patches, call));
 
     public void Dispose()
     {
@@ -73,16 +70,5 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
         foreach (var patch in _patches)
             patch.Release();
         _network.Release();
-    }
-
-    /// <summary>The shared part: the UNet, and its cross-attention layers by index.</summary>
-    private sealed class Network(UNet2DConditionModel unet) : IDisposable
-    {
-        public UNet2DConditionModel Unet { get; } = unet;
-
-        public IReadOnlyDictionary<Attention, int> CrossAttentionLayers { get; } =
-            unet.CrossAttentionLayers.Select((layer, index) => (layer, index)).ToDictionary(p => p.layer, p => p.index);
-
-        public void Dispose() => Unet.Dispose();
     }
 }

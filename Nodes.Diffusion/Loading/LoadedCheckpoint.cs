@@ -10,7 +10,7 @@ public sealed record LoadedCheckpoint(DiffusionModel Model, ClipModel Clip, VaeM
     /// <summary>Moves every weight to <paramref name="device"/> (in place; the CPU copies are freed).</summary>
     public LoadedCheckpoint To(Device device)
     {
-        Model.Unet.to(device);
+        Model.Network.Module.to(device);
         Clip.Encoder.to(device);
         Vae.Autoencoder.to(device);
         return this;

@@ -62,7 +62,7 @@ public sealed class IpAdapterApply : INode
     /// <summary>An adapter made for another UNet (layer count or widths) is refused before it can fail inside sampling.</summary>
     private static void CheckFits(IpAdapterModel adapter, DiffusionModel model)
     {
-        var layers = model.Unet.CrossAttentionLayers;
+        var layers = model.Network.CrossAttentionLayers;
         if (adapter.Layers.Count != layers.Count)
             throw new InputException("ipadapter", $"{adapter.Layers.Count} layers", $"the model has {layers.Count} cross-attention layers: this IP-Adapter is made for another UNet");
         for (var i = 0; i < layers.Count; i++)

@@ -1,4 +1,5 @@
 using Workflow.Nodes.Diffusion.Models.Common;
+using Workflow.Nodes.Diffusion.Patching;
 using Workflow.Torch;
 using Workflow.Torch.Modules;
 
@@ -8,7 +9,7 @@ namespace Workflow.Nodes.Diffusion.Models.Unet;
 /// diffusers UNet2DConditionModel (v0.27.2 models/unets/unet_2d_condition.py) for SD1.x/SD2.x: the module tree and
 /// keys are upstream's (time_embedding, conv_in, down_blocks.N, mid_block, up_blocks.N, conv_norm_out, conv_out).
 /// </summary>
-public sealed class UNet2DConditionModel : Module
+public sealed class UNet2DConditionModel : Module, IDenoisingNetwork
 {
     private readonly Timesteps _timeProj;
     private readonly TimestepEmbedding _timeEmbedding;
@@ -54,6 +55,11 @@ public sealed class UNet2DConditionModel : Module
     }
 
     public UNet2DConditionConfig Config { get; }
+
+    Module IDenoisingNetwork.Module => this;
+
+    Tensor IDenoisingNetwork.Forward(Tensor sample, Tensor timestep, Tensor context, PatchedCall? patches) =>
+        Forward(sample, timestep, context, patch: patches);
 
     /// <summary>
     /// Every transformer block's cross-attention (attn2) in upstream's registration order (down, up, then mid), as

@@ -8,7 +8,7 @@ internal static class SameWeights
 {
     public static void Assert(LoadedCheckpoint expected, LoadedCheckpoint actual)
     {
-        Component("unet", expected.Model.Unet, actual.Model.Unet);
+        Component("unet", expected.Model.Network.Module, actual.Model.Network.Module);
         Component("vae", expected.Vae.Autoencoder, actual.Vae.Autoencoder);
         Component("text_encoder", expected.Clip.Encoder, actual.Clip.Encoder);
         Xunit.Assert.Equal(expected.Model.LatentFormat, actual.Model.LatentFormat);

@@ -45,7 +45,7 @@ public sealed class SingleFileCheckpointTests
         var heads = unetConfig["attention_head_dim"] is JsonArray perBlock
             ? perBlock.Select(h => (int)h!).ToArray()
             : Enumerable.Repeat((int)unetConfig["attention_head_dim"]!, blocks).ToArray();
-        Assert.Equal(heads, unet.Unet.Config.HeadsPerBlock);
+        Assert.Equal(heads, ((Workflow.Nodes.Diffusion.Models.Unet.UNet2DConditionModel)unet.Network).Config.HeadsPerBlock);
     }
 
     [GoldenFact(Sd15Fixture.Name)]
