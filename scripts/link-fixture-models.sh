@@ -2,7 +2,9 @@
 # Puts the fixture models (../shared/golden, read in place, never copied) where the example workflows look for them,
 # under BASE (default: the repository root): sd15-tiny as a checkpoint and as the CLIP tokenizer single-file
 # checkpoints look for, multiview-tiny's image encoder as a CLIP vision model, a random-weight IP-Adapter that fits
-# them (scripts/make-tiny-ipadapter.py: no trained one exists at this size) and a reference picture in input/.
+# them (scripts/make-tiny-ipadapter.py: no trained one exists at this size), MVDream and ImageDream checkpoints
+# completed with a VAE and OpenCLIP towers (scripts/make-tiny-multiview.py; ImageDream's visual tower also serves as
+# its CLIP vision model) and a reference picture in input/.
 # Prints the workflow the default run should use: the fixture's, or, where the fixtures are absent (a clone
 # elsewhere), one on a model with random weights.
 set -euo pipefail
@@ -21,5 +23,9 @@ encoder="$golden/multiview-tiny/ip_adapter/models/image_encoder"
 [[ -e "$base/models/clip_vision/tiny-image-encoder" ]] || ln -s "$encoder" "$base/models/clip_vision/tiny-image-encoder"
 adapter="$base/models/ipadapter/ip-adapter_sd15-tiny.safetensors"
 [[ -e "$adapter" ]] || python3 "$repo/scripts/make-tiny-ipadapter.py" "$golden/sd15-tiny/model/unet/config.json" "$encoder/config.json" "$adapter"
+if [[ ! -e "$base/models/checkpoints/imagedream-tiny.safetensors" ]]; then
+  /usr/bin/python3 "$repo/scripts/make-tiny-multiview.py" "$golden" "$base/models/checkpoints"
+fi
+[[ -e "$base/models/clip_vision/imagedream-tiny.safetensors" ]] || ln -s ../checkpoints/imagedream-tiny.safetensors "$base/models/clip_vision/imagedream-tiny.safetensors"
 [[ -e "$base/input/reference.png" ]] || cp "$golden/multiview-tiny/clip_vision/test_image.png" "$base/input/reference.png"
 echo "workflows/sd15_txt2img.json"
