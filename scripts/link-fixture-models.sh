@@ -2,7 +2,8 @@
 # Puts the fixture models (../shared/golden, read in place, never copied) where the example workflows look for them,
 # under BASE (default: the repository root): sd15-tiny as a checkpoint and as the CLIP tokenizer single-file
 # checkpoints look for, multiview-tiny's image encoder as a CLIP vision model, a random-weight IP-Adapter that fits
-# them (scripts/make-tiny-ipadapter.py: no trained one exists at this size) and a reference picture in input/.
+# them (scripts/make-tiny-ipadapter.py: no trained one exists at this size), multiview-tiny's sd-x2-latent-upscaler as
+# a latent upscale model, and a reference picture in input/.
 # Prints the workflow the default run should use: the fixture's, or, where the fixtures are absent (a clone
 # elsewhere), one on a model with random weights.
 set -euo pipefail
@@ -14,12 +15,15 @@ if [[ -z "$golden" || ! -f "$golden/sd15-tiny/model/model_index.json" ]]; then
   echo "workflows/sd15_txt2img_random.json"
   exit 0
 fi
-mkdir -p "$base/models/checkpoints" "$base/models/tokenizers" "$base/models/clip_vision" "$base/models/ipadapter" "$base/input"
+mkdir -p "$base/models/checkpoints" "$base/models/tokenizers" "$base/models/clip_vision" "$base/models/ipadapter" \
+  "$base/models/latent_upscale_models" "$base/input"
 [[ -e "$base/models/checkpoints/sd15-tiny" ]] || ln -s "$golden/sd15-tiny/model" "$base/models/checkpoints/sd15-tiny"
 [[ -e "$base/models/tokenizers/clip_l" ]] || ln -s "$golden/sd15-tiny/model/tokenizer" "$base/models/tokenizers/clip_l"
 encoder="$golden/multiview-tiny/ip_adapter/models/image_encoder"
 [[ -e "$base/models/clip_vision/tiny-image-encoder" ]] || ln -s "$encoder" "$base/models/clip_vision/tiny-image-encoder"
 adapter="$base/models/ipadapter/ip-adapter_sd15-tiny.safetensors"
 [[ -e "$adapter" ]] || python3 "$repo/scripts/make-tiny-ipadapter.py" "$golden/sd15-tiny/model/unet/config.json" "$encoder/config.json" "$adapter"
+upscaler="$base/models/latent_upscale_models/sd-x2-latent-upscaler-tiny"
+[[ -e "$upscaler" ]] || ln -s "$golden/multiview-tiny/latent_upscaler/pipeline" "$upscaler"
 [[ -e "$base/input/reference.png" ]] || cp "$golden/multiview-tiny/clip_vision/test_image.png" "$base/input/reference.png"
 echo "workflows/sd15_txt2img.json"
