@@ -12,10 +12,8 @@ namespace Workflow.Nodes.Diffusion.Tests.LatentUpscaling;
 /// </summary>
 public sealed class EulerDiscreteSchedulerTests
 {
-    public static TheoryData<string> Runs => LatentUpscalerFixture.RunNames;
-
     [GoldenTheory(MultiviewFixture.Name)]
-    [MemberData(nameof(Runs))]
+    [MemberData(nameof(LatentUpscalerFixture.RunNames), MemberType = typeof(LatentUpscalerFixture))]
     public void Sigmas_timesteps_and_noise_scale_match_the_run(string name)
     {
         var run = LatentUpscalerFixture.Run(name);

@@ -15,8 +15,8 @@ public sealed class LatentUpscaleMemoryTests
     public void Memory_returns_to_where_it_was_after_a_run_and_after_an_interrupted_one()
     {
         var run = LatentUpscalerFixture.Run((string)LatentUpscalerFixture.Manifest["runs"]![0]!["name"]!);
-        var root = Directory.CreateTempSubdirectory("latent-upscale-memory-").FullName;
-        var paths = new NodePaths(Path.Combine(root, "models"), Path.Combine(root, "input"), Path.Combine(root, "output"), Path.Combine(root, "temp"));
+        using var folder = new TemporaryBase("latent-upscale-memory-");
+        var paths = folder.Paths;
         using var golden = LatentUpscalerFixture.Tensors();
         using var model = LatentUpscalerFixture.LoadModel();
         using var samples = new Latent(golden.Load($"{run.Name}.low_res_latents"));
@@ -29,7 +29,6 @@ public sealed class LatentUpscaleMemoryTests
         using var interrupted = new InterruptingContext(paths, afterSteps: 2);
         Assert.Throws<OperationCanceledException>(() => new LatentUpscale().Execute(interrupted, samples, upscaleModel: model, steps: run.Steps, guidance: run.Guidance));
         Assert.Equal(before, LiveBytes());
-        Directory.Delete(root, recursive: true);
     }
 
     private static long LiveBytes()

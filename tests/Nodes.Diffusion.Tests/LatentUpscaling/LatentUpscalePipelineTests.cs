@@ -18,16 +18,14 @@ namespace Workflow.Nodes.Diffusion.Tests.LatentUpscaling;
 /// </summary>
 public sealed class LatentUpscalePipelineTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("latent-upscale-").FullName;
+    private readonly TemporaryBase _base = new("latent-upscale-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    public static TheoryData<string> Runs => LatentUpscalerFixture.RunNames;
+    public void Dispose() => _base.Dispose();
 
     private static readonly string[] PerStep = ["unet_sample", "unet_timestep", "unet_out", "denoised", "latents"];
 
     [GoldenTheory(MultiviewFixture.Name)]
-    [MemberData(nameof(Runs))]
+    [MemberData(nameof(LatentUpscalerFixture.RunNames), MemberType = typeof(LatentUpscalerFixture))]
     public void Every_step_matches_the_pipeline(string name)
     {
         var run = LatentUpscalerFixture.Run(name);
@@ -56,11 +54,11 @@ public sealed class LatentUpscalePipelineTests : IDisposable
     }
 
     [GoldenTheory(MultiviewFixture.Name)]
-    [MemberData(nameof(Runs))]
+    [MemberData(nameof(LatentUpscalerFixture.RunNames), MemberType = typeof(LatentUpscalerFixture))]
     public void LatentUpscale_node_with_the_loaded_model_reproduces_the_run(string name)
     {
         var run = LatentUpscalerFixture.Run(name);
-        var context = new TestNodeContext(Paths());
+        var context = new TestNodeContext(_base.Paths);
         using var golden = LatentUpscalerFixture.Tensors();
         using var model = new LatentUpscaleModelLoader().Execute(context, Install(context.Paths));
         using var scope = torch.NewDisposeScope();
@@ -79,7 +77,7 @@ public sealed class LatentUpscalePipelineTests : IDisposable
     public void Interrupting_stops_the_upscale_at_the_next_step()
     {
         var run = LatentUpscalerFixture.Run((string)LatentUpscalerFixture.Manifest["runs"]![0]!["name"]!);
-        using var context = new InterruptingContext(Paths(), afterSteps: 2);
+        using var context = new InterruptingContext(_base.Paths, afterSteps: 2);
         using var golden = LatentUpscalerFixture.Tensors();
         using var model = LatentUpscalerFixture.LoadModel();
         using var samples = new Latent(golden.Load($"{run.Name}.low_res_latents"));
@@ -91,7 +89,7 @@ public sealed class LatentUpscalePipelineTests : IDisposable
     [GoldenFact(MultiviewFixture.Name)]
     public void A_latent_the_upscaler_cannot_take_is_refused_naming_samples()
     {
-        var context = new TestNodeContext(Paths());
+        var context = new TestNodeContext(_base.Paths);
         using var model = LatentUpscalerFixture.LoadModel();
         using var sixteenChannels = new Latent(torch.zeros([1, 16, 8, 8]));
         using var oddSize = new Latent(torch.zeros([1, 4, 6, 8]));
@@ -103,8 +101,6 @@ public sealed class LatentUpscalePipelineTests : IDisposable
         Assert.Contains("4-channel latents", channels.Message);
         Assert.Contains("multiples of 4", size.Message);
     }
-
-    private NodePaths Paths() => new(Path.Combine(_root, "models"), Path.Combine(_root, "input"), Path.Combine(_root, "output"), Path.Combine(_root, "temp"));
 
     /// <summary>Links the fixture's pipeline folder into models/latent_upscale_models/ and returns its model_name.</summary>
     private static string Install(NodePaths paths)

@@ -16,11 +16,11 @@ namespace Workflow.Nodes.Diffusion.Tests.LatentUpscaling;
 /// </summary>
 public sealed class LatentUpscalerSingleFileTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("latent-upscaler-file-").FullName;
+    private readonly TemporaryBase _base = new("latent-upscaler-file-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _base.Dispose();
 
-    private NodePaths Paths => new(Path.Combine(_root, "models"), Path.Combine(_root, "input"), Path.Combine(_root, "output"), Path.Combine(_root, "temp"));
+    private NodePaths Paths => _base.Paths;
 
     [GoldenFact(MultiviewFixture.Name)]
     public void A_single_file_gives_the_folders_model()

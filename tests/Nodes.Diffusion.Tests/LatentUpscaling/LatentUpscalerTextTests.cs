@@ -13,10 +13,8 @@ namespace Workflow.Nodes.Diffusion.Tests.LatentUpscaling;
 /// </summary>
 public sealed class LatentUpscalerTextTests
 {
-    public static TheoryData<string> Runs => LatentUpscalerFixture.RunNames;
-
     [GoldenTheory(MultiviewFixture.Name)]
-    [MemberData(nameof(Runs))]
+    [MemberData(nameof(LatentUpscalerFixture.RunNames), MemberType = typeof(LatentUpscalerFixture))]
     public void Ids_context_pooled_output_and_time_condition_match_the_pipeline(string name)
     {
         var run = LatentUpscalerFixture.Run(name);

@@ -16,9 +16,9 @@ namespace Workflow.Nodes.Diffusion.Tests.Nodes;
 /// </summary>
 public sealed class LatentUpscaleComfyUiTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("latent-upscale-comfyui-").FullName;
+    private readonly TemporaryBase _base = new("latent-upscale-comfyui-");
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _base.Dispose();
 
     /// <summary>
     /// (width, height, crop, method) → the region of the 8×6 input and the latent size ComfyUI gives, worked from its definitions:
@@ -47,7 +47,7 @@ public sealed class LatentUpscaleComfyUiTests : IDisposable
         using var scope = torch.NewDisposeScope();
         using var input = new Latent(Samples([2, 4, 6, 8]));
 
-        using var output = new LatentUpscale().Execute(new TestNodeContext(Paths()), input, method, width, height, crop);
+        using var output = new LatentUpscale().Execute(new TestNodeContext(_base.Paths), input, method, width, height, crop);
 
         AssertClose(CaseReferences.Value[Region(method, expected)], output.Samples);
     }
@@ -62,7 +62,7 @@ public sealed class LatentUpscaleComfyUiTests : IDisposable
         using var output = new LatentUpscaleBy().Execute(input, UpscaleMethod.Bilinear, 1.25);
 
         Assert.Equal([1L, 4, 12, 8], output.Samples.shape);
-        AssertClose(References(_folder, input.Samples, ["bilinear:12:8:0:10:0:6"])["bilinear:12:8:0:10:0:6"], output.Samples);
+        AssertClose(References(_base.Root, input.Samples, ["bilinear:12:8:0:10:0:6"])["bilinear:12:8:0:10:0:6"], output.Samples);
     }
 
     [Fact]
@@ -71,8 +71,8 @@ public sealed class LatentUpscaleComfyUiTests : IDisposable
         using var scope = torch.NewDisposeScope();
         using var input = new Latent(Samples([2, 4, 6, 8]), torch.ones([2, 1, 48, 64]), [3, 5]);
 
-        using var same = new LatentUpscale().Execute(new TestNodeContext(Paths()), input, UpscaleMethod.Bilinear, 0, 0);
-        using var resized = new LatentUpscale().Execute(new TestNodeContext(Paths()), input, UpscaleMethod.Bilinear, 128, 96);
+        using var same = new LatentUpscale().Execute(new TestNodeContext(_base.Paths), input, UpscaleMethod.Bilinear, 0, 0);
+        using var resized = new LatentUpscale().Execute(new TestNodeContext(_base.Paths), input, UpscaleMethod.Bilinear, 128, 96);
 
         Assert.True(same.Samples.equal(input.Samples));
         Assert.NotSame(input.Samples, same.Samples);
@@ -121,24 +121,15 @@ public sealed class LatentUpscaleComfyUiTests : IDisposable
     /// <summary>PyTorch's results for every case, computed in one run of the reference Python on the cases' input.</summary>
     private static readonly Lazy<IReadOnlyDictionary<string, Tensor>> CaseReferences = new(() =>
     {
-        var folder = Directory.CreateTempSubdirectory("latent-upscale-reference-").FullName;
-        try
-        {
-            var regions = Cases.Select(row => Region((UpscaleMethod)row[3], (int[])row[4])).Distinct().ToArray();
-            using var samples = Samples([2, 4, 6, 8]);
-            return References(folder, samples, regions);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var folder = new TemporaryBase("latent-upscale-reference-");
+        var regions = Cases.Select(row => Region((UpscaleMethod)row[3], (int[])row[4])).Distinct().ToArray();
+        using var samples = Samples([2, 4, 6, 8]);
+        return References(folder.Root, samples, regions);
     });
 
     /// <summary>A case's region for the reference script: "mode:height:width:top:bottom:left:right".</summary>
     private static string Region(UpscaleMethod method, int[] expected) =>
         $"{Mode(method)}:{expected[4]}:{expected[5]}:{expected[0]}:{expected[1]}:{expected[2]}:{expected[3]}";
-
-    private NodePaths Paths() => new(Path.Combine(_folder, "models"), Path.Combine(_folder, "input"), Path.Combine(_folder, "output"), Path.Combine(_folder, "temp"));
 
     private static Tensor Samples(long[] shape)
     {
