@@ -66,16 +66,7 @@ public sealed class LatentUpscaleWorkflowTests : IDisposable
         Assert.Contains("ignored with an upscale_model", (string)info["input"]!["required"]!["width"]![1]!["tooltip"]!, StringComparison.OrdinalIgnoreCase);
     }
 
-    private ExecutionResult Run(string workflow)
-    {
-        var result = _test.Run(workflow);
-        Assert.True(result.Status == ExecutionStatus.Succeeded, result.Failure?.ExceptionMessage);
-        return result;
-    }
+    private ExecutionResult Run(string workflow) => _test.RunSucceeded(workflow);
 
-    private RasterImage Picture(ExecutionResult result)
-    {
-        var file = result.Outputs[new("9")]["images"]![0]!;
-        return Png.Read(Path.Combine(_test.Engine.Paths.Output, (string)file["subfolder"]!, (string)file["filename"]!)).Image;
-    }
+    private RasterImage Picture(ExecutionResult result) => _test.SavedImage(result, "9");
 }
