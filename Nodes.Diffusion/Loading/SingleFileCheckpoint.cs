@@ -64,7 +64,7 @@ public static class SingleFileCheckpoint
         PredictionTypeName = yaml?.Text("model.params.parameterization") == "v" ? "v_prediction" : "epsilon",
     }).Checked(yaml?.Source ?? path);
 
-    private static string FindTokenizer(string checkpoint, IReadOnlyList<string> folders)
+    internal static string FindTokenizer(string checkpoint, IReadOnlyList<string> folders)
     {
         var candidates = folders.Prepend(Path.ChangeExtension(checkpoint, ".tokenizer")).ToList();
         return candidates.FirstOrDefault(f => File.Exists(Path.Combine(f, "vocab.json")) && File.Exists(Path.Combine(f, "merges.txt")))
@@ -72,7 +72,7 @@ public static class SingleFileCheckpoint
                 $"{checkpoint} carries no tokenizer; put CLIP's vocab.json and merges.txt in one of: {string.Join(", ", candidates)}.");
     }
 
-    private static T LoadInto<T>(T module, ITensorSource source, IReadOnlyCollection<string>? ignore = null) where T : Module
+    internal static T LoadInto<T>(T module, ITensorSource source, IReadOnlyCollection<string>? ignore = null) where T : Module
     {
         try
         {
