@@ -67,6 +67,16 @@ public sealed class Ltx2VaeLoadingTests : IDisposable
         Assert.IsType<ImageVae>(image);
     }
 
+    [GoldenFact(Ltx2VaeFixture.Name)]
+    public void The_vae_setup_links_loads_by_its_name()
+    {
+        FixtureModels.Install(_root);
+
+        using var vae = new VaeLoader().Execute(new TestNodeContext(Paths), "ltx2-vae-tiny");
+
+        Assert.Equal((int)Ltx2VaeFixture.Manifest["model"]!["init_kwargs"]!["latent_channels"]!, Assert.IsType<VideoVae>(vae).LatentChannels);
+    }
+
     [Fact]
     public void VAELoader_refuses_a_file_that_is_no_vae_naming_the_input()
     {
