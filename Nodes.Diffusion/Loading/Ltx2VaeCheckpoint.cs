@@ -24,7 +24,7 @@ public static class Ltx2VaeCheckpoint
         var configPath = new[] { Path.ChangeExtension(path, ".json"), Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "config.json") }
             .FirstOrDefault(File.Exists);
         var config = configPath is null ? ConfigFromShapes(file, path) : ReadConfig(configPath);
-        return LoadInto(new AutoencoderKLLTX2Video(config), file);
+        return ModuleLoading.LoadInto(new AutoencoderKLLTX2Video(config), file);
     }
 
     /// <summary>True where <paramref name="source"/> holds this VAE's weights in diffusers' names.</summary>
@@ -37,27 +37,12 @@ public static class Ltx2VaeCheckpoint
             throw new FileNotFoundException($"{folder} has no config.json, so it is not a diffusers model folder.", configPath);
         var weightsPath = new[] { "diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.bin" }.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists)
             ?? throw new FileNotFoundException($"{folder} has no diffusion_pytorch_model.safetensors (or .bin).", Path.Combine(folder, "diffusion_pytorch_model.safetensors"));
-        var model = new AutoencoderKLLTX2Video(ReadConfig(configPath));
         using var file = TensorFile.Open(weightsPath);
-        return LoadInto(model, file);
+        return ModuleLoading.LoadInto(new AutoencoderKLLTX2Video(ReadConfig(configPath)), file);
     }
 
     private static AutoencoderKLLTX2VideoConfig ReadConfig(string path) =>
         AutoencoderKLLTX2VideoConfig.FromJson(RegularFile.ReadAllText(path, DiffusersFolder.MaxConfigBytes), path);
-
-    private static AutoencoderKLLTX2Video LoadInto(AutoencoderKLLTX2Video model, ITensorFile file)
-    {
-        try
-        {
-            model.load_state_dict(file);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>
     /// The configuration the weights imply: widths, depths, latent channels, patch size, timestep conditioning, and each

@@ -60,16 +60,7 @@ public static class VaeCheckpoint
     private static AutoencoderKL LoadOriginalLayout(ITensorFile file, string path)
     {
         var config = LdmConfigs.Vae(new CheckpointShapes(file, "", path), yaml: null);
-        var model = new AutoencoderKL(config);
-        try
-        {
-            model.load_state_dict(new RenamedTensorSource(file, "", k => LdmKeyMap.Vae(k, config.BlockOutChannels.Length), LdmKeyMap.IsVaeAttentionConv));
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return ModuleLoading.LoadInto(new AutoencoderKL(config),
+            new RenamedTensorSource(file, "", k => LdmKeyMap.Vae(k, config.BlockOutChannels.Length), LdmKeyMap.IsVaeAttentionConv));
     }
 }

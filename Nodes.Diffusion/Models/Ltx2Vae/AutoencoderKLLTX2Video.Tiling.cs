@@ -19,7 +19,7 @@ public sealed partial class AutoencoderKLLTX2Video
         var (height, width) = (x.shape[3], x.shape[4]);
         var (latentHeight, latentWidth) = (height / SpatialCompressionRatio, width / SpatialCompressionRatio);
         var (strideHeight, strideWidth) = (t.TileSampleStrideHeight / SpatialCompressionRatio, t.TileSampleStrideWidth / SpatialCompressionRatio);
-        var blend = (Height: t.TileSampleMinHeight / SpatialCompressionRatio - strideHeight, Width: t.TileSampleMinWidth / SpatialCompressionRatio - strideWidth);
+        var blend = ((long)t.TileSampleMinHeight / SpatialCompressionRatio - strideHeight, (long)t.TileSampleMinWidth / SpatialCompressionRatio - strideWidth);
         var rows = new List<List<Tensor>>();
         for (long i = 0; i < height; i += t.TileSampleStrideHeight)
         {
@@ -28,22 +28,7 @@ public sealed partial class AutoencoderKLLTX2Video
                 row.Add(_encoder.Forward(x.slice(3, i, i + t.TileSampleMinHeight).slice(4, j, j + t.TileSampleMinWidth), call.Causal, call.Capture));
             rows.Add(row);
         }
-        var resultRows = new List<Tensor>();
-        for (int i = 0; i < rows.Count; i++)
-        {
-            var resultRow = new List<Tensor>();
-            for (int j = 0; j < rows[i].Count; j++)
-            {
-                var tile = rows[i][j];
-                if (i > 0)
-                    Blend(rows[i - 1][j], tile, blend.Height, dim: 3);
-                if (j > 0)
-                    Blend(rows[i][j - 1], tile, blend.Width, dim: 4);
-                resultRow.Add(tile.slice(3, 0, strideHeight).slice(4, 0, strideWidth));
-            }
-            resultRows.Add(torch.cat([.. resultRow], dim: 4));
-        }
-        var encoded = torch.cat([.. resultRows], dim: 3).slice(3, 0, latentHeight).slice(4, 0, latentWidth);
+        var encoded = Stitch(rows, blend, (strideHeight, strideWidth), keepLastWhole: false).slice(3, 0, latentHeight).slice(4, 0, latentWidth);
         return encoded.MoveToOuterDisposeScope();
     }
 
@@ -59,7 +44,7 @@ public sealed partial class AutoencoderKLLTX2Video
         var (height, width) = (z.shape[3], z.shape[4]);
         var (minHeight, minWidth) = (t.TileSampleMinHeight / SpatialCompressionRatio, t.TileSampleMinWidth / SpatialCompressionRatio);
         var (strideHeight, strideWidth) = (t.TileSampleStrideHeight / SpatialCompressionRatio, t.TileSampleStrideWidth / SpatialCompressionRatio);
-        var blend = (Height: t.TileSampleMinHeight - t.TileSampleStrideHeight, Width: t.TileSampleMinWidth - t.TileSampleStrideWidth);
+        var blend = ((long)t.TileSampleMinHeight - t.TileSampleStrideHeight, (long)t.TileSampleMinWidth - t.TileSampleStrideWidth);
         long rowStop = Math.Max(height - (minHeight - strideHeight), 1), columnStop = Math.Max(width - (minWidth - strideWidth), 1);
         var rows = new List<List<Tensor>>();
         for (long i = 0; i < rowStop; i += strideHeight)
@@ -69,24 +54,8 @@ public sealed partial class AutoencoderKLLTX2Video
                 row.Add(_decoder.Forward(z.slice(3, i, i + minHeight).slice(4, j, j + minWidth), temb, call.Causal, call.Capture));
             rows.Add(row);
         }
-        var resultRows = new List<Tensor>();
-        for (int i = 0; i < rows.Count; i++)
-        {
-            var resultRow = new List<Tensor>();
-            for (int j = 0; j < rows[i].Count; j++)
-            {
-                var tile = rows[i][j];
-                if (i > 0)
-                    Blend(rows[i - 1][j], tile, blend.Height, dim: 3);
-                if (j > 0)
-                    Blend(rows[i][j - 1], tile, blend.Width, dim: 4);
-                long? rowEnd = i < rows.Count - 1 ? t.TileSampleStrideHeight : null;
-                long? columnEnd = j < rows[i].Count - 1 ? t.TileSampleStrideWidth : null;
-                resultRow.Add(tile.slice(3, 0, rowEnd).slice(4, 0, columnEnd));
-            }
-            resultRows.Add(torch.cat([.. resultRow], dim: 4));
-        }
-        var decoded = torch.cat([.. resultRows], dim: 3).slice(3, 0, height * SpatialCompressionRatio).slice(4, 0, width * SpatialCompressionRatio);
+        var decoded = Stitch(rows, blend, (t.TileSampleStrideHeight, t.TileSampleStrideWidth), keepLastWhole: true)
+            .slice(3, 0, height * SpatialCompressionRatio).slice(4, 0, width * SpatialCompressionRatio);
         return decoded.MoveToOuterDisposeScope();
     }
 
@@ -145,6 +114,34 @@ public sealed partial class AutoencoderKLLTX2Video
             result.Add(row[i].slice(2, 0, t.TileSampleStrideNumFrames));
         }
         return torch.cat([.. result], dim: 2).slice(2, 0, sampleFrames).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Blends each tile with the tile above and the tile to its left over their overlaps (in place, row by row, so later
+    /// blends see earlier ones, as upstream's loops do) and joins the tiles cropped to the stride; with
+    /// <paramref name="keepLastWhole"/> the last row and column keep their full size (tiled_decode), else every tile is
+    /// cropped (tiled_encode).
+    /// </summary>
+    private static Tensor Stitch(List<List<Tensor>> rows, (long Height, long Width) blend, (long Height, long Width) stride, bool keepLastWhole)
+    {
+        var resultRows = new List<Tensor>();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var resultRow = new List<Tensor>();
+            for (int j = 0; j < rows[i].Count; j++)
+            {
+                var tile = rows[i][j];
+                if (i > 0)
+                    Blend(rows[i - 1][j], tile, blend.Height, dim: 3);
+                if (j > 0)
+                    Blend(rows[i][j - 1], tile, blend.Width, dim: 4);
+                long? rowEnd = keepLastWhole && i == rows.Count - 1 ? null : stride.Height;
+                long? columnEnd = keepLastWhole && j == rows[i].Count - 1 ? null : stride.Width;
+                resultRow.Add(tile.slice(3, 0, rowEnd).slice(4, 0, columnEnd));
+            }
+            resultRows.Add(torch.cat([.. resultRow], dim: 4));
+        }
+        return torch.cat([.. resultRows], dim: 3);
     }
 
     /// <summary>

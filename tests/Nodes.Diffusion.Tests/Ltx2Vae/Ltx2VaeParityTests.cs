@@ -61,8 +61,9 @@ public sealed class Ltx2VaeParityTests
 
         golden.AssertAllRecorded("first_frame_tiled.", Ltx2VaeFixture.Produced(new Dictionary<string, Tensor>(), ("input.pixel_values", pixels),
             ("latent_dist.mean", posterior.Mean), ("latent_dist.logvar", posterior.LogVar), ("latent_dist.mode", posterior.Mean), ("output.latents", latents)));
-        // conv_in keeps frames and works on 4 × 4 patches: its output's [T, H/4, W/4] names each encoder call's tile.
-        Assert.Equal(Ltx2VaeFixture.ObservedCalls("first_frame_tiled_encoder_calls").Select(c => PatchGrid(c, 4)), encoderCalls.Shapes);
+        // conv_in keeps frames and works on p × p patches: its output's [T, H/p, W/p] names each encoder call's tile.
+        var patch = (int)Ltx2VaeFixture.Manifest["model"]!["init_kwargs"]!["patch_size"]!;
+        Assert.Equal(Ltx2VaeFixture.ObservedCalls("first_frame_tiled_encoder_calls").Select(c => PatchGrid(c, patch)), encoderCalls.Shapes);
     }
 
     [GoldenFact(Fixture)]
