@@ -77,6 +77,29 @@ public sealed class Ltx2VaeLoadingTests : IDisposable
         Assert.Equal((int)Ltx2VaeFixture.Manifest["model"]!["init_kwargs"]!["latent_channels"]!, Assert.IsType<VideoVae>(vae).LatentChannels);
     }
 
+    /// <summary>ComfyUI's models/vae/ files are in the original names; mvdream-tiny's checkpoint (setup completes it with sd15-tiny's VAE) has one under first_stage_model.</summary>
+    [GoldenFact("multiview-tiny")]
+    public void VAELoader_reads_a_stable_diffusion_vae_file_in_the_original_names()
+    {
+        FixtureModels.Install(_root);
+        var vaeFolder = Directory.CreateDirectory(Paths.ModelFolder("vae")).FullName;
+        using (var scope = torch.NewDisposeScope())
+        {
+            var checkpoint = SafeTensors.LoadAll(Path.Combine(Paths.ModelFolder("checkpoints"), "mvdream-tiny.safetensors"));
+            const string prefix = "first_stage_model.";
+            SafeTensors.Save(Path.Combine(vaeFolder, "sd-vae.safetensors"),
+                checkpoint.Where(t => t.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(t => t.Key[prefix.Length..], t => t.Value));
+        }
+        using var expected = Sd15Fixture.Folder.LoadVae();
+
+        using var vae = new VaeLoader().Execute(new TestNodeContext(Paths), "sd-vae.safetensors");
+
+        var loaded = Assert.IsType<ImageVae>(vae).Autoencoder.state_dict();
+        Assert.Equal(expected.state_dict().Keys.Order(), loaded.Keys.Order());
+        foreach (var (key, tensor) in expected.state_dict())
+            Assert.True(tensor.equal(loaded[key]), $"{key} differs");
+    }
+
     [Fact]
     public void VAELoader_refuses_a_file_that_is_no_vae_naming_the_input()
     {
