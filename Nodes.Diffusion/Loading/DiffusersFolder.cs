@@ -27,8 +27,8 @@ public sealed class DiffusersFolder(string root)
     public KUNet2DConditionModel LoadKUnet() =>
         Load(new KUNet2DConditionModel(KUNet2DConditionConfig.FromJson(Config("unet"), ConfigPath("unet"))), "unet", "diffusion_pytorch_model");
 
-    public AutoencoderKL LoadVae() =>
-        Load(new AutoencoderKL(AutoencoderKLConfig.FromJson(Config("vae"), ConfigPath("vae"))), "vae", "diffusion_pytorch_model");
+    public AutoencoderKL LoadVae(string component = "vae") =>
+        Load(new AutoencoderKL(AutoencoderKLConfig.FromJson(Config(component), ConfigPath(component))), component, "diffusion_pytorch_model");
 
     public ClipTextModel LoadTextEncoder(string component = "text_encoder") =>
         Load(new ClipTextModel(ClipTextConfig.FromJson(Config(component), ConfigPath(component))), component, "model");

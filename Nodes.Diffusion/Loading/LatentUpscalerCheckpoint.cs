@@ -68,10 +68,10 @@ public static class LatentUpscalerCheckpoint
             ? ClipTextConfig.FromJson(textJson.ToJsonString(), $"{Path.ChangeExtension(path, ".json")}: text_encoder")
             : LdmConfigs.Clip(new CheckpointShapes(textSource, "", path), yaml: null);
         var tokenizer = ClipTokenizer.Load(SingleFileCheckpoint.FindTokenizer(path, tokenizerFolders));
-        var unet = SingleFileCheckpoint.LoadInto(new KUNet2DConditionModel(unetConfig), unetSource);
+        var unet = ModuleLoading.LoadInto(new KUNet2DConditionModel(unetConfig), unetSource);
         try
         {
-            var text = SingleFileCheckpoint.LoadInto(new ClipTextModel(textConfig), textSource, ignore: ["position_ids$"]);
+            var text = ModuleLoading.LoadInto(new ClipTextModel(textConfig), textSource, ignore: ["position_ids$"]);
             return Assemble(unet, new ClipModel(text, tokenizer), EulerDiscreteSchedulerConfig.LatentUpscaler, LatentFormat.StableDiffusion1);
         }
         catch
