@@ -113,7 +113,7 @@ public sealed class LatentUpscalePipelineTests : IDisposable
     /// <summary>vae.decode(final_latents / scale) → (x/2 + 0.5).clamp(0, 1), NHWC: what VAEDecode gives for the LATENT.</summary>
     private static void AssertDecodedImage(GoldenTensors golden, string name, Latent latent)
     {
-        using var vae = new VaeModel(new DiffusersFolder(LatentUpscalerFixture.PipelineFolder).LoadVae());
+        using var vae = new ImageVae(new DiffusersFolder(LatentUpscalerFixture.PipelineFolder).LoadVae());
         using var image = new VaeDecode().Execute(latent, vae);
         golden.AssertMatches($"{name}.image", image.Pixels);
     }
