@@ -102,10 +102,18 @@ public sealed unsafe class SafeTensorsFile : ITensorFile
 
     private byte* DataOf(SafeTensorsEntry entry) => _file.Start + _dataOffset + entry.Begin;
 
+    /// <summary>
+    /// Whether <paramref name="head"/> opens a safetensors file of <paramref name="length"/> bytes: its header starts with
+    /// '{' at byte 8 and fits in the file. The length itself may start with any byte (a header of 896 bytes begins with
+    /// 0x80 0x03, pickle protocol 3's opening), so this is asked before naming another format.
+    /// </summary>
+    internal static bool HasHeaderShape(ReadOnlySpan<byte> head, long length) =>
+        head.Length > LengthFieldSize && head[LengthFieldSize] == '{' && BinaryPrimitives.ReadUInt64LittleEndian(head) <= (ulong)length - LengthFieldSize;
+
     private static void RefuseForeignFormat(string path, MappedFile file)
     {
         var head = file.Span(0, (int)Math.Min(file.Length, ForeignFormats.HeadLength));
-        if (ForeignFormats.Identify(head) is { } format)
+        if (!HasHeaderShape(head, file.Length) && ForeignFormats.Identify(head) is { } format)
             throw new SafeTensorsException(path, null, $"this is {format}, not a safetensors file");
     }
 

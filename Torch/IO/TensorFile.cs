@@ -42,7 +42,7 @@ public static class TensorFile
     /// </summary>
     private static TensorFileFormat Detect(byte[] head, long length, string path)
     {
-        if (head.Length > 8 && head[8] == '{' && BinaryPrimitives.ReadUInt64LittleEndian(head) <= (ulong)length - 8)
+        if (SafeTensorsFile.HasHeaderShape(head, length))
             return TensorFileFormat.SafeTensors;
         if (PyTorchFile.LooksLikeOne(head))
             return TensorFileFormat.PyTorch;

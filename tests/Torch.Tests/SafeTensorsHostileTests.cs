@@ -30,6 +30,20 @@ public sealed class SafeTensorsHostileTests : IDisposable
         Assert.Equal($"{path}: {reason}", Assert.Throws<SafeTensorsException>(() => SafeTensorsFile.Open(path)).Message);
     }
 
+    /// <summary>A header of 896 bytes is stored as 80 03 00 …: pickle protocol 3's opening, but a safetensors file all the same.</summary>
+    [Fact]
+    public void A_header_length_that_starts_like_a_pickle_still_opens()
+    {
+        var json = """{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""".PadRight(0x380);
+        var path = _directory.File("pickle_like_length.safetensors");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. System.Text.Encoding.ASCII.GetBytes(json), .. BitConverter.GetBytes(2.5f)]);
+        Assert.Equal([0x80, 0x03], File.ReadAllBytes(path)[..2]);
+        using var file = SafeTensorsFile.Open(path);
+        using var x = file.Load("x");
+        Assert.Equal(2.5f, x.item<float>());
+        Assert.Equal(TensorFileFormat.SafeTensors, TensorFile.Detect(path));
+    }
+
     [Fact]
     public void A_million_empty_entries_are_refused_before_they_are_parsed()
     {
