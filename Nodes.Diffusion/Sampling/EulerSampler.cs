@@ -1,4 +1,5 @@
 using Workflow.Nodes.Diffusion.Models.Common;
+using Workflow.Nodes.Diffusion.Sampling.KDiffusion;
 using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Sampling;
@@ -10,9 +11,13 @@ namespace Workflow.Nodes.Diffusion.Sampling;
 /// </summary>
 public static class EulerSampler
 {
+    /// <summary>ComfyUI's "euler" as a <see cref="SamplerFunction"/>.</summary>
+    public static Tensor Sample(Denoiser model, Tensor x, float[] sigmas, SamplerRun run) => Sample(x, sigmas, model, run.Step);
+
     /// <param name="denoise">x̂₀ for (x, σ): the model wrapped as ComfyUI's CFGGuider does.</param>
+    /// <param name="onStep">k-diffusion's callback: step i of n, x before the step and its x̂₀.</param>
     /// <param name="capture">Receives each step's x̂₀ ("denoised") and new x ("latents").</param>
-    public static Tensor Sample(Tensor x, float[] sigmas, Func<Tensor, float, Tensor> denoise, Action<int, int> onStep, IIntermediateCapture? capture = null)
+    public static Tensor Sample(Tensor x, float[] sigmas, Denoiser denoise, Action<int, int, Tensor, Tensor> onStep, IIntermediateCapture? capture = null)
     {
         x = x.clone().DetachFromDisposeScope();
         try
@@ -22,10 +27,10 @@ public static class EulerSampler
                 using var scope = torch.NewDisposeScope();
                 var denoised = capture.Recorded("denoised", denoise(x, sigmas[i]));
                 var d = (x - denoised) / sigmas[i];
+                onStep(i, sigmas.Length - 1, x, denoised);
                 var next = capture.Recorded("latents", x + d * (sigmas[i + 1] - sigmas[i])).DetachFromDisposeScope();
                 x.Dispose();
                 x = next;
-                onStep(i + 1, sigmas.Length - 1);
             }
             return x;
         }

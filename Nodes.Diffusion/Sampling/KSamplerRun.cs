@@ -1,25 +1,24 @@
 using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Patching;
+using Workflow.Nodes.Diffusion.Sampling.KDiffusion;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Sampling;
 
-public enum SamplerName
-{
-    Euler,
-    Ddim,
-}
-
-/// <summary>What one ComfyUI-style run takes: unit noise, the scaled start latents (both on the model's device), the prompts and the knobs.</summary>
+/// <summary>
+/// What one ComfyUI-style run takes: unit noise, the scaled start latents (both on the model's device), the prompts and
+/// the knobs. <see cref="StartStep"/>, <see cref="LastStep"/> and <see cref="ForceFullDenoise"/> are KSamplerAdvanced's.
+/// </summary>
 public sealed record KSamplerRequest(Tensor Noise, Tensor LatentImage, Conditioning Positive, Conditioning Negative,
-    int Steps, double Cfg, SamplerName Sampler, SchedulerName Scheduler, double Denoise);
+    int Steps, double Cfg, SamplerName Sampler, SchedulerName Scheduler, double Denoise, ulong Seed = 0,
+    int? StartStep = null, int? LastStep = null, bool ForceFullDenoise = false);
 
 /// <summary>
-/// ComfyUI's sampling of an ε-prediction model (comfy/samplers.py KSAMPLER.sample, CFGGuider, model_base.apply_model):
-/// σ from the scheduler; x = noise·σ₀ + latent (noise·√(1+σ₀²) at full denoise); each step the model sees x/√(σ²+1)
-/// at the nearest training timestep, its ε becomes x̂₀ = x − σ·ε, guidance mixes the x̂₀ of both prompts, Euler steps.
-/// Works on scaled latents.
+/// ComfyUI's sampling of an ε-prediction model (comfy/samplers.py KSampler.sample, KSAMPLER.sample, CFGGuider,
+/// model_base.apply_model): σ from the scheduler, cut to the requested steps; x = latent + noise·σ₀ (noise·√(1+σ₀²) at
+/// full denoise); the sampler calls the model, which sees x/√(σ²+1) at the nearest training timestep, its ε becomes
+/// x̂₀ = x − σ·ε, and guidance mixes the x̂₀ of both prompts. Works on scaled latents.
 /// </summary>
 public static class KSamplerRun
 {
@@ -28,22 +27,32 @@ public static class KSamplerRun
         if (model.Schedule.PredictionType != PredictionType.Epsilon)
             throw new NotSupportedException($"KSampler supports ε-prediction models; this one predicts {model.Schedule.PredictionTypeName}.");
         var sampling = new ModelSamplingDiscrete(model.Schedule);
-        var sigmas = SigmaSchedule.ForDenoise(sampling, request.Scheduler, request.Steps, request.Denoise);
+        var sigmas = Sigmas(sampling, request);
         if (sigmas.Length == 0)
             return request.LatentImage.clone();
         using var guidance = ClassifierFreeGuidance.ComfyUi(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0], request.Noise.device);
-        using var start = StartingPoint(sampling, sigmas[0], request);
-        // "ddim" in ComfyUI is Euler (samplers.py sampler_object); both take the same path here.
-        return EulerSampler.Sample(start, sigmas, (x, sigma) => guidance.Predict(x, (input, context, unconditional) => Denoise(model, sampling, input, context, new UNetCall(unconditional, sigma))), onStep);
+        using var start = NoiseScaling.Eps(sigmas[0], request.Noise, request.LatentImage, NoiseScaling.IsMaxDenoise(sampling.SigmaMax, sigmas[0]));
+        Denoiser denoiser = (x, sigma) => guidance.Predict(x, (input, context, unconditional) => Denoise(model, sampling, input, context, new UNetCall(unconditional, sigma)));
+        var run = new SamplerRun(request.Seed, step => onStep(step.Index + 1, step.Total));
+        return Samplers.Function(request.Sampler)(denoiser, start, sigmas, run);
     }
 
-    /// <summary>EPS.noise_scaling: the latent plus noise at σ₀ (√(1+σ₀²) when σ₀ is the model's largest σ).</summary>
-    private static Tensor StartingPoint(ModelSamplingDiscrete sampling, float sigma0, KSamplerRequest request)
+    /// <summary>
+    /// KSampler.set_steps then KSampler.sample's slicing: end at <see cref="KSamplerRequest.LastStep"/> (with σ = 0 there
+    /// when forced), start at <see cref="KSamplerRequest.StartStep"/>; a start at or past the end leaves nothing to run.
+    /// </summary>
+    public static float[] Sigmas(ModelSamplingDiscrete sampling, KSamplerRequest request)
     {
-        bool maxDenoise = Math.Abs(sampling.SigmaMax - sigma0) <= 1e-5 * Math.Max(Math.Abs(sampling.SigmaMax), Math.Abs(sigma0)) || sigma0 > sampling.SigmaMax;
-        double scale = maxDenoise ? Math.Sqrt(1.0 + sigma0 * sigma0) : sigma0;
-        using var scaledNoise = request.Noise * scale;
-        return scaledNoise + request.LatentImage;
+        var sigmas = SigmaSchedule.ForDenoise(sampling, request.Scheduler, request.Steps, request.Denoise, Samplers.DiscardsPenultimateSigma(request.Sampler));
+        if (request.LastStep is int last && last < sigmas.Length - 1)
+        {
+            sigmas = sigmas[..(last + 1)];
+            if (request.ForceFullDenoise)
+                sigmas[^1] = 0;
+        }
+        if (request.StartStep is int first)
+            sigmas = first < sigmas.Length - 1 ? sigmas[first..] : [];
+        return sigmas;
     }
 
     /// <summary>BaseModel.apply_model for ε: the UNet sees x/√(σ²+1) at timestep(σ); x̂₀ = x − ε·σ.</summary>

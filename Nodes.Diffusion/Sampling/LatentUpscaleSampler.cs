@@ -34,7 +34,7 @@ public static class LatentUpscaleSampler
         {
             var rows = torch.cat([.. unconditional.Select(u => u ? timeConditions.Negative : timeConditions.Positive)], dim: 0);
             return Denoise(model, input, sigma, context, rows, imageCondition, capture);
-        }), onStep, capture);
+        }), (i, total, _, _) => onStep(i + 1, total), capture);
     }
 
     /// <summary>The preconditioned estimate D for each row of <paramref name="x"/> (the batch, doubled under guidance).</summary>

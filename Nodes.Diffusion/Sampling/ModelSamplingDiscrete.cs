@@ -32,7 +32,7 @@ public sealed class ModelSamplingDiscrete
     /// <summary>The training timestep whose σ is nearest in log space (ComfyUI's timestep: argmin of |log σ − log σ_t|).</summary>
     public int Timestep(float sigma)
     {
-        float logSigma = MathF.Log(sigma);
+        float logSigma = KDiffusion.StepMath.Log(sigma);
         int best = 0;
         for (int t = 1; t < LogSigmas.Length; t++)
             if (MathF.Abs(logSigma - LogSigmas[t]) < MathF.Abs(logSigma - LogSigmas[best]))
@@ -50,6 +50,6 @@ public sealed class ModelSamplingDiscrete
         float t = Math.Clamp(timestep, 0, Sigmas.Length - 1);
         int low = (int)MathF.Floor(t), high = (int)MathF.Ceiling(t);
         float w = t - MathF.Floor(t);
-        return MathF.Exp((1 - w) * LogSigmas[low] + w * LogSigmas[high]);
+        return KDiffusion.StepMath.Exp((1 - w) * LogSigmas[low] + w * LogSigmas[high]);
     }
 }

@@ -3,15 +3,16 @@ using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Sampling;
 
-/// <summary>ComfyUI's scheduler names (comfy/samplers.py SCHEDULER_NAMES), the ones ported here.</summary>
+/// <summary>ComfyUI's scheduler names in its order (comfy/samplers.py SCHEDULER_NAMES; the first, simple, is the default).</summary>
 public enum SchedulerName
 {
-    Normal,
-    Karras,
-    Exponential,
+    [WireName("simple")] Simple,
     [WireName("sgm_uniform")] SgmUniform,
-    Simple,
+    [WireName("karras")] Karras,
+    [WireName("exponential")] Exponential,
     [WireName("ddim_uniform")] DdimUniform,
+    [WireName("beta")] Beta,
+    [WireName("normal")] Normal,
 }
 
 /// <summary>
@@ -27,18 +28,31 @@ public static class SigmaSchedule
         SchedulerName.Karras => Karras(steps, sampling.SigmaMin, sampling.SigmaMax),
         SchedulerName.Exponential => Exponential(steps, sampling.SigmaMin, sampling.SigmaMax),
         SchedulerName.Simple => Simple(sampling, steps),
+        SchedulerName.Beta => Beta(sampling, steps),
         _ => DdimUniform(sampling, steps),
     };
 
-    /// <summary>KSampler.set_steps: with denoise &lt; 1, compute int(steps/denoise) steps and keep the last steps+1 σ.</summary>
-    public static float[] ForDenoise(ModelSamplingDiscrete sampling, SchedulerName scheduler, int steps, double denoise)
+    /// <summary>
+    /// KSampler.set_steps: with denoise &lt; 1, compute int(steps/denoise) steps and keep the last steps+1 σ. With
+    /// <paramref name="discardPenultimate"/> (KSampler.calculate_sigmas for dpm_2, dpm_2_ancestral, uni_pc, uni_pc_bh2)
+    /// each schedule is made one step longer and its penultimate σ dropped.
+    /// </summary>
+    public static float[] ForDenoise(ModelSamplingDiscrete sampling, SchedulerName scheduler, int steps, double denoise, bool discardPenultimate = false)
     {
         if (denoise > 0.9999)
-            return Calculate(sampling, scheduler, steps);
+            return ForSteps(sampling, scheduler, steps, discardPenultimate);
         if (denoise <= 0)
             return [];
-        var all = Calculate(sampling, scheduler, (int)(steps / denoise));
-        return all[^(steps + 1)..];
+        var all = ForSteps(sampling, scheduler, (int)(steps / denoise), discardPenultimate);
+        return all[^Math.Min(steps + 1, all.Length)..];
+    }
+
+    private static float[] ForSteps(ModelSamplingDiscrete sampling, SchedulerName scheduler, int steps, bool discardPenultimate)
+    {
+        if (!discardPenultimate)
+            return Calculate(sampling, scheduler, steps);
+        var longer = Calculate(sampling, scheduler, steps + 1);
+        return [.. longer[..^2], longer[^1]];
     }
 
     /// <summary>Linear in timestep from σ_max's to σ_min's (sgm: steps+1 points without the last), σ at each.</summary>
@@ -69,6 +83,25 @@ public static class SigmaSchedule
     {
         double stride = (double)s.Sigmas.Length / steps;
         return [.. Enumerable.Range(0, steps).Select(x => s.Sigmas[^(1 + (int)(x * stride))]), 0f];
+    }
+
+    /// <summary>
+    /// Beta sampling (Lee et al. 2024, arXiv:2407.12173) with α = β = 0.6: timesteps at the Beta quantiles of 1, 1 − 1/steps,
+    /// …, rounded half to even (numpy.rint), repeats dropped, then 0.
+    /// </summary>
+    private static float[] Beta(ModelSamplingDiscrete s, int steps, double alpha = 0.6, double beta = 0.6)
+    {
+        int last = s.Sigmas.Length - 1;
+        var picked = new List<float>();
+        double previous = -1;
+        for (int i = 0; i < steps; i++)
+        {
+            double t = Math.Round(BetaDistribution.Quantile(1 - i * (1.0 / steps), alpha, beta) * last, MidpointRounding.ToEven);
+            if (t != previous)
+                picked.Add(s.Sigmas[(int)t]);
+            previous = t;
+        }
+        return [.. picked, 0f];
     }
 
     /// <summary>σ at timesteps 1, 1+⌊len/steps⌋, ... (DDIM's leading spacing with offset 1), highest first, then 0.</summary>

@@ -89,7 +89,7 @@ public sealed class KSamplerTests
         var original = torch.randn([1, 4, 2, 2], new Generator(5));
         var sigmas = SigmaSchedule.Calculate(Sampling, SchedulerName.Karras, 6);
         var start = original + torch.randn([1, 4, 2, 2], new Generator(6)) * sigmas[0];
-        var result = EulerSampler.Sample(start, sigmas, (_, _) => original.clone(), (_, _) => { });
+        var result = EulerSampler.Sample(start, sigmas, (_, _) => original.clone(), (_, _, _, _) => { });
         Assert.True(result.allclose(original, rtol: 0, atol: 1e-5));
     }
 
