@@ -2,15 +2,14 @@ using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
-using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Nodes;
 
 /// <summary>
-/// ComfyUI's KSampler with ComfyUI's semantics (../shared/notes/comfyui.md §7): sampler_name euler or ddim (ComfyUI's
-/// ddim is Euler), scheduler normal, karras, exponential, sgm_uniform, simple or ddim_uniform, denoise &lt; 1 keeping the
-/// tail of a longer schedule, noise from the seed as torch.manual_seed. ε-prediction models. The widgets keep
-/// ComfyUI's order; the sockets come first.
+/// ComfyUI's KSampler with ComfyUI's semantics (../shared/notes/comfyui.md §7): its sampler and scheduler names (those
+/// ported: <see cref="SamplerName"/>, <see cref="SchedulerName"/>), denoise &lt; 1 keeping the tail of a longer schedule,
+/// noise from the seed as torch.manual_seed, ancestral and SDE noise seeded as ComfyUI's. ε-prediction models. The
+/// widgets keep ComfyUI's order and defaults; the sockets come first.
 /// </summary>
 [Node("KSampler", Category = "sampling",
       Description = "Uses the provided model, positive and negative conditioning to denoise the latent image.")]
@@ -25,20 +24,7 @@ public sealed class KSampler : INode
         [Int(Min = 1, Max = 10000), Input(Tooltip = "The number of steps used in the denoising process.")] int steps = 20,
         [Float(Min = 0, Max = 100, Step = 0.1, Round = 0.01), Input(Tooltip = "The Classifier-Free Guidance scale.")] double cfg = 8.0,
         [Input(Tooltip = "The algorithm used when sampling.")] SamplerName samplerName = SamplerName.Euler,
-        [Input(Tooltip = "The scheduler controls how noise is gradually removed to form the image.")] SchedulerName scheduler = SchedulerName.Normal,
-        [Float(Min = 0, Max = 1, Step = 0.01), Input(Tooltip = "The amount of denoising applied.")] double denoise = 1.0)
-    {
-        if (latentImage.NoiseMask is not null)
-            throw new InputException("latent_image", "a latent with a noise mask", "inpainting with a noise mask is not supported by this KSampler");
-        using var scope = torch.NewDisposeScope();
-        var format = model.LatentFormat;
-        var samples = LatentChannels.Fit(latentImage.Samples, format.Channels).to(model.Device);
-        using var generator = SeededNoise.Generator(seed);
-        var noise = SeededNoise.Draw(generator, samples.shape, latentImage.BatchIndex).to(model.Device);
-        var scaled = (samples - format.ShiftFactor) * format.ScaleFactor;
-        var request = new KSamplerRequest(noise, scaled, positive, negative, steps, cfg, samplerName, scheduler, denoise);
-        using var result = KSamplerRun.Sample(model, request, (step, total) => context.ReportProgress(step, total));
-        var unscaled = (result / format.ScaleFactor + format.ShiftFactor).cpu();
-        return new Latent(unscaled.DetachFromDisposeScope(), null, latentImage.BatchIndex);
-    }
+        [Input(Tooltip = "The scheduler controls how noise is gradually removed to form the image.")] SchedulerName scheduler = SchedulerName.Simple,
+        [Float(Min = 0, Max = 1, Step = 0.01), Input(Tooltip = "The amount of denoising applied.")] double denoise = 1.0) =>
+        CommonKSampler.Sample(context, model, positive, negative, latentImage, seed, steps, cfg, samplerName, scheduler, denoise);
 }
