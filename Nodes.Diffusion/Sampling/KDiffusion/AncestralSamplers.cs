@@ -10,52 +10,33 @@ public static class AncestralSamplers
 {
     public static Tensor EulerAncestral(Denoiser model, Tensor x, float[] sigmas, SamplerRun run)
     {
-        using var scope = torch.NewDisposeScope();
         using var noise = NoiseSource.Generator(x, run);
-        x = x.alias();
-        for (int i = 0; i < sigmas.Length - 1; i++)
+        return StepLoop.Run(model, x, sigmas, run, (i, x, denoised) =>
         {
-            using var step = torch.NewDisposeScope();
             float sigma = sigmas[i], next = sigmas[i + 1];
-            var denoised = model(x, sigma);
             var (down, up) = StepMath.Ancestral(sigma, next);
-            run.Step(i, sigmas.Length - 1, x, denoised);
             if (down == 0)
-                x = denoised.MoveToOuterDisposeScope();
-            else
-            {
-                var d = (x - denoised) / sigma;
-                x = (x + d * (down - sigma) + noise.Draw(sigma, next) * up).MoveToOuterDisposeScope();
-            }
-        }
-        return x.MoveToOuterDisposeScope();
+                return denoised;
+            var d = (x - denoised) / sigma;
+            return x + d * (down - sigma) + noise.Draw(sigma, next) * up;
+        });
     }
 
     /// <summary>DPM-Solver-2's midpoint step (in log σ) down to σ_down, then the ancestral noise.</summary>
     public static Tensor Dpm2Ancestral(Denoiser model, Tensor x, float[] sigmas, SamplerRun run)
     {
-        using var scope = torch.NewDisposeScope();
         using var noise = NoiseSource.Generator(x, run);
-        x = x.alias();
-        for (int i = 0; i < sigmas.Length - 1; i++)
+        return StepLoop.Run(model, x, sigmas, run, (i, x, denoised) =>
         {
-            using var step = torch.NewDisposeScope();
             float sigma = sigmas[i], next = sigmas[i + 1];
-            var denoised = model(x, sigma);
             var (down, up) = StepMath.Ancestral(sigma, next);
-            run.Step(i, sigmas.Length - 1, x, denoised);
             var d = (x - denoised) / sigma;
             if (down == 0)
-                x = (x + d * (down - sigma)).MoveToOuterDisposeScope();
-            else
-            {
-                float middle = StepMath.Exp(StepMath.Lerp(StepMath.Log(sigma), StepMath.Log(down), 0.5f));
-                var halfway = x + d * (middle - sigma);
-                var dMiddle = (halfway - model(halfway, middle)) / middle;
-                var stepped = x + dMiddle * (down - sigma);
-                x = (stepped + noise.Draw(sigma, next) * up).MoveToOuterDisposeScope();
-            }
-        }
-        return x.MoveToOuterDisposeScope();
+                return x + d * (down - sigma);
+            float middle = StepMath.Exp(StepMath.Lerp(StepMath.Log(sigma), StepMath.Log(down), 0.5f));
+            var halfway = x + d * (middle - sigma);
+            var dMiddle = (halfway - model(halfway, middle)) / middle;
+            return x + dMiddle * (down - sigma) + noise.Draw(sigma, next) * up;
+        });
     }
 }

@@ -13,14 +13,9 @@ public static class DpmSolverPlusPlus
 
     public static Tensor TwoM(Denoiser model, Tensor x, float[] sigmas, SamplerRun run)
     {
-        using var scope = torch.NewDisposeScope();
-        x = x.alias();
         Tensor? previous = null;
-        for (int i = 0; i < sigmas.Length - 1; i++)
+        return StepLoop.Run(model, x, sigmas, run, (i, x, denoised) =>
         {
-            using var step = torch.NewDisposeScope();
-            var denoised = model(x, sigmas[i]);
-            run.Step(i, sigmas.Length - 1, x, denoised);
             float t = -StepMath.Log(sigmas[i]), tNext = -StepMath.Log(sigmas[i + 1]);
             float h = tNext - t, ratio = StepMath.Exp(-tNext) / StepMath.Exp(-t);
             var target = denoised;
@@ -29,10 +24,9 @@ public static class DpmSolverPlusPlus
                 float r = (t - -StepMath.Log(sigmas[i - 1])) / h;
                 target = denoised * (1 + 1 / (2 * r)) - previous * (1 / (2 * r));
             }
-            x = (x * ratio - target * StepMath.Expm1(-h)).MoveToOuterDisposeScope();
             previous = denoised.MoveToOuterDisposeScope();
-        }
-        return x.MoveToOuterDisposeScope();
+            return x * ratio - target * StepMath.Expm1(-h);
+        });
     }
 
     /// <summary>DPM-Solver++(2M) SDE, midpoint form.</summary>
@@ -40,33 +34,25 @@ public static class DpmSolverPlusPlus
     {
         if (sigmas.Length <= 1)
             return x.alias();
-        using var scope = torch.NewDisposeScope();
         using var noise = NoiseSource.BrownianTree(x, sigmas, run);
-        x = x.alias();
         Tensor? previous = null;
         float? h = null, hLast = null;
-        for (int i = 0; i < sigmas.Length - 1; i++)
+        return StepLoop.Run(model, x, sigmas, run, (i, x, denoised) =>
         {
-            using var step = torch.NewDisposeScope();
-            float sigma = sigmas[i], next = sigmas[i + 1];
-            var denoised = model(x, sigma);
-            run.Step(i, sigmas.Length - 1, x, denoised);
-            if (next == 0)
-                x = denoised.MoveToOuterDisposeScope();
-            else
+            var stepped = denoised;
+            if (sigmas[i + 1] != 0)
             {
-                float lambdaS = -StepMath.Log(sigma), lambdaT = -StepMath.Log(next);
-                h = lambdaT - lambdaS;
-                float hEta = h.Value * (Eta + 1), alphaT = next * StepMath.Exp(lambdaT), phi1 = -StepMath.Expm1(-hEta);
-                var stepped = x * (next / sigma * StepMath.Exp(-h.Value * Eta)) + denoised * (alphaT * phi1);
+                var step = new SdeStep(sigmas[i], sigmas[i + 1]);
+                h = step.H;
+                stepped = step.FirstOrder(x, denoised);
                 if (previous is not null)
-                    stepped = stepped + (denoised - previous) * (0.5f * alphaT * phi1 * (1 / (hLast!.Value / h.Value)));
-                x = (stepped + noise.Draw(sigma, next) * next * MathF.Sqrt(-StepMath.Expm1(-2 * h.Value * Eta))).MoveToOuterDisposeScope();
+                    stepped = stepped + (denoised - previous) * (0.5f * step.AlphaT * step.Phi1 * (1 / (hLast!.Value / step.H)));
+                stepped = stepped + step.Noise(noise);
             }
             previous = denoised.MoveToOuterDisposeScope();
             hLast = h;
-        }
-        return x.MoveToOuterDisposeScope();
+            return stepped;
+        });
     }
 
     /// <summary>DPM-Solver++(3M) SDE: second and third differences of the last three x̂₀.</summary>
@@ -74,44 +60,36 @@ public static class DpmSolverPlusPlus
     {
         if (sigmas.Length <= 1)
             return x.alias();
-        using var scope = torch.NewDisposeScope();
         using var noise = NoiseSource.BrownianTree(x, sigmas, run);
-        x = x.alias();
         Tensor? denoised1 = null, denoised2 = null;
         float? h = null, h1 = null, h2 = null;
-        for (int i = 0; i < sigmas.Length - 1; i++)
+        return StepLoop.Run(model, x, sigmas, run, (i, x, denoised) =>
         {
-            using var step = torch.NewDisposeScope();
-            float sigma = sigmas[i], next = sigmas[i + 1];
-            var denoised = model(x, sigma);
-            run.Step(i, sigmas.Length - 1, x, denoised);
-            if (next == 0)
-                x = denoised.MoveToOuterDisposeScope();
-            else
+            var stepped = denoised;
+            if (sigmas[i + 1] != 0)
             {
-                float lambdaS = -StepMath.Log(sigma), lambdaT = -StepMath.Log(next);
-                h = lambdaT - lambdaS;
-                float hEta = h.Value * (Eta + 1), alphaT = next * StepMath.Exp(lambdaT);
-                var stepped = x * (next / sigma * StepMath.Exp(-h.Value * Eta)) + denoised * (alphaT * -StepMath.Expm1(-hEta));
-                float phi2 = StepMath.Expm1(-hEta) / hEta + 1;
+                var step = new SdeStep(sigmas[i], sigmas[i + 1]);
+                h = step.H;
+                stepped = step.FirstOrder(x, denoised);
+                float phi2 = StepMath.Expm1(-step.HEta) / step.HEta + 1;
                 if (h2 is not null)
                 {
-                    float r0 = h1!.Value / h.Value, r1 = h2.Value / h.Value;
+                    float r0 = h1!.Value / step.H, r1 = h2.Value / step.H;
                     var d10 = (denoised - denoised1!) / r0;
                     var d11 = (denoised1! - denoised2!) / r1;
                     var d1 = d10 + (d10 - d11) * r0 / (r0 + r1);
                     var d2 = (d10 - d11) / (r0 + r1);
-                    float phi3 = phi2 / hEta - 0.5f;
-                    stepped = stepped + d1 * (alphaT * phi2) - d2 * (alphaT * phi3);
+                    float phi3 = phi2 / step.HEta - 0.5f;
+                    stepped = stepped + d1 * (step.AlphaT * phi2) - d2 * (step.AlphaT * phi3);
                 }
                 else if (h1 is not null)
-                    stepped = stepped + (denoised - denoised1!) / (h1.Value / h.Value) * (alphaT * phi2);
-                x = (stepped + noise.Draw(sigma, next) * next * MathF.Sqrt(-StepMath.Expm1(-2 * h.Value * Eta))).MoveToOuterDisposeScope();
+                    stepped = stepped + (denoised - denoised1!) / (h1.Value / step.H) * (step.AlphaT * phi2);
+                stepped = stepped + step.Noise(noise);
             }
             (denoised1, denoised2) = (denoised.MoveToOuterDisposeScope(), denoised1);
             (h1, h2) = (h, h1);
-        }
-        return x.MoveToOuterDisposeScope();
+            return stepped;
+        });
     }
 
     /// <summary>DPM-Solver++ (stochastic), r = ½: an SDE stage to the λ-midpoint with its own noise, then the full step.</summary>
@@ -120,20 +98,12 @@ public static class DpmSolverPlusPlus
         if (sigmas.Length <= 1)
             return x.alias();
         const float r = 0.5f, fac = 1 / (2 * r);
-        using var scope = torch.NewDisposeScope();
         using var noise = NoiseSource.BrownianTree(x, sigmas, run);
-        x = x.alias();
-        for (int i = 0; i < sigmas.Length - 1; i++)
+        return StepLoop.Run(model, x, sigmas, run, (i, x, denoised) =>
         {
-            using var step = torch.NewDisposeScope();
             float sigma = sigmas[i], next = sigmas[i + 1];
-            var denoised = model(x, sigma);
-            run.Step(i, sigmas.Length - 1, x, denoised);
             if (next == 0)
-            {
-                x = denoised.MoveToOuterDisposeScope();
-                continue;
-            }
+                return denoised;
             float lambdaS = -StepMath.Log(sigma), lambdaT = -StepMath.Log(next);
             float h = lambdaT - lambdaS, lambdaS1 = lambdaS + r * h;
             float sigmaS1 = StepMath.Exp(-lambdaS1);
@@ -149,8 +119,39 @@ public static class DpmSolverPlusPlus
             float hStep = -StepMath.Log(down) - lambdaS;
             var target = denoised * (1 - fac) + denoisedS1 * fac;
             var stepped = x * (alphaT / alphaS * StepMath.Exp(-hStep)) - target * (alphaT * StepMath.Expm1(-hStep));
-            x = (stepped + noise.Draw(sigma, next) * alphaT * up).MoveToOuterDisposeScope();
+            return stepped + noise.Draw(sigma, next) * alphaT * up;
+        });
+    }
+
+    /// <summary>What the multistep SDE samplers share for one step σ → σ_next (λ = −log σ, η = 1).</summary>
+    private readonly struct SdeStep
+    {
+        private readonly float _sigma, _next;
+
+        public SdeStep(float sigma, float next)
+        {
+            (_sigma, _next) = (sigma, next);
+            float lambdaS = -StepMath.Log(sigma), lambdaT = -StepMath.Log(next);
+            H = lambdaT - lambdaS;
+            HEta = H * (Eta + 1);
+            AlphaT = next * StepMath.Exp(lambdaT);
+            Phi1 = -StepMath.Expm1(-HEta);
         }
-        return x.MoveToOuterDisposeScope();
+
+        public float H { get; }
+
+        public float HEta { get; }
+
+        public float AlphaT { get; }
+
+        public float Phi1 { get; }
+
+        /// <summary>The first-order (2M SDE) part: σ_next/σ·e^(−hη)·x + α_t·(1 − e^(−h(η+1)))·x̂₀.</summary>
+        public Tensor FirstOrder(Tensor x, Tensor denoised) =>
+            x * (_next / _sigma * StepMath.Exp(-H * Eta)) + denoised * (AlphaT * Phi1);
+
+        /// <summary>The step's Brownian noise, scaled by σ_next·√(1 − e^(−2hη)).</summary>
+        public Tensor Noise(NoiseSource noise) =>
+            noise.Draw(_sigma, _next) * _next * MathF.Sqrt(-StepMath.Expm1(-2 * H * Eta));
     }
 }

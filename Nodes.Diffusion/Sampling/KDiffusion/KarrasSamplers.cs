@@ -9,52 +9,29 @@ namespace Workflow.Nodes.Diffusion.Sampling.KDiffusion;
 public static class KarrasSamplers
 {
     /// <summary>Heun's method (Algorithm 2): average the slopes at σ and at the Euler guess at σ_next.</summary>
-    public static Tensor Heun(Denoiser model, Tensor x, float[] sigmas, SamplerRun run)
-    {
-        using var scope = torch.NewDisposeScope();
-        x = x.alias();
-        for (int i = 0; i < sigmas.Length - 1; i++)
+    public static Tensor Heun(Denoiser model, Tensor x, float[] sigmas, SamplerRun run) =>
+        StepLoop.Run(model, x, sigmas, run, (i, x, denoised) =>
         {
-            using var step = torch.NewDisposeScope();
-            float sigma = sigmas[i], next = sigmas[i + 1];
-            var denoised = model(x, sigma);
+            float sigma = sigmas[i], next = sigmas[i + 1], dt = next - sigma;
             var d = (x - denoised) / sigma;
-            run.Step(i, sigmas.Length - 1, x, denoised);
-            float dt = next - sigma;
             if (next == 0)
-                x = (x + d * dt).MoveToOuterDisposeScope();
-            else
-            {
-                var guess = x + d * dt;
-                var dNext = (guess - model(guess, next)) / next;
-                x = (x + (d + dNext) / 2 * dt).MoveToOuterDisposeScope();
-            }
-        }
-        return x.MoveToOuterDisposeScope();
-    }
+                return x + d * dt;
+            var guess = x + d * dt;
+            var dNext = (guess - model(guess, next)) / next;
+            return x + (d + dNext) / 2 * dt;
+        });
 
     /// <summary>DPM-Solver-2: the slope at the log-σ midpoint carries x the whole step.</summary>
-    public static Tensor Dpm2(Denoiser model, Tensor x, float[] sigmas, SamplerRun run)
-    {
-        using var scope = torch.NewDisposeScope();
-        x = x.alias();
-        for (int i = 0; i < sigmas.Length - 1; i++)
+    public static Tensor Dpm2(Denoiser model, Tensor x, float[] sigmas, SamplerRun run) =>
+        StepLoop.Run(model, x, sigmas, run, (i, x, denoised) =>
         {
-            using var step = torch.NewDisposeScope();
             float sigma = sigmas[i], next = sigmas[i + 1];
-            var denoised = model(x, sigma);
             var d = (x - denoised) / sigma;
-            run.Step(i, sigmas.Length - 1, x, denoised);
             if (next == 0)
-                x = (x + d * (next - sigma)).MoveToOuterDisposeScope();
-            else
-            {
-                float middle = StepMath.Exp(StepMath.Lerp(StepMath.Log(sigma), StepMath.Log(next), 0.5f));
-                var halfway = x + d * (middle - sigma);
-                var dMiddle = (halfway - model(halfway, middle)) / middle;
-                x = (x + dMiddle * (next - sigma)).MoveToOuterDisposeScope();
-            }
-        }
-        return x.MoveToOuterDisposeScope();
-    }
+                return x + d * (next - sigma);
+            float middle = StepMath.Exp(StepMath.Lerp(StepMath.Log(sigma), StepMath.Log(next), 0.5f));
+            var halfway = x + d * (middle - sigma);
+            var dMiddle = (halfway - model(halfway, middle)) / middle;
+            return x + dMiddle * (next - sigma);
+        });
 }

@@ -10,16 +10,8 @@ public static class Lcm
 {
     public static Tensor Sample(Denoiser model, Tensor x, float[] sigmas, SamplerRun run)
     {
-        using var scope = torch.NewDisposeScope();
         using var noise = NoiseSource.Generator(x, run);
-        x = x.alias();
-        for (int i = 0; i < sigmas.Length - 1; i++)
-        {
-            using var step = torch.NewDisposeScope();
-            var denoised = model(x, sigmas[i]);
-            run.Step(i, sigmas.Length - 1, x, denoised);
-            x = (sigmas[i + 1] > 0 ? NoiseScaling.Eps(sigmas[i + 1], noise.Draw(sigmas[i], sigmas[i + 1]), denoised) : denoised).MoveToOuterDisposeScope();
-        }
-        return x.MoveToOuterDisposeScope();
+        return StepLoop.Run(model, x, sigmas, run, (i, _, denoised) =>
+            sigmas[i + 1] > 0 ? NoiseScaling.Eps(sigmas[i + 1], noise.Draw(sigmas[i], sigmas[i + 1]), denoised) : denoised);
     }
 }

@@ -13,29 +13,20 @@ public static class LinearMultistep
 
     public static Tensor Sample(Denoiser model, Tensor x, float[] sigmas, SamplerRun run)
     {
-        using var scope = torch.NewDisposeScope();
-        x = x.alias();
         var slopes = new List<Tensor>();
-        for (int i = 0; i < sigmas.Length - 1; i++)
+        return StepLoop.Run(model, x, sigmas, run, (i, x, denoised) =>
         {
-            using var step = torch.NewDisposeScope();
-            var denoised = model(x, sigmas[i]);
             slopes.Add(((x - denoised) / sigmas[i]).MoveToOuterDisposeScope());
             if (slopes.Count > Order)
                 slopes.RemoveAt(0);
-            run.Step(i, sigmas.Length - 1, x, denoised);
             if (sigmas[i + 1] == 0)
-            {
-                x = denoised.MoveToOuterDisposeScope();
-                continue;
-            }
+                return denoised;
             int order = Math.Min(i + 1, Order);
             var update = slopes[^1] * Coefficient(order, sigmas, i, 0);
             for (int j = 1; j < order; j++)
                 update = update + slopes[^(j + 1)] * Coefficient(order, sigmas, i, j);
-            x = (x + update).MoveToOuterDisposeScope();
-        }
-        return x.MoveToOuterDisposeScope();
+            return x + update;
+        });
     }
 
     /// <summary>linear_multistep_coeff: ∫ over [σ_i, σ_{i+1}] of the basis polynomial that is 1 at σ_{i−j} and 0 at the other nodes.</summary>
