@@ -32,6 +32,7 @@ public sealed class SamplerBenchmark : IBenchmark
         var device = run.Device;
         var (checkpoint, label, latentSize) = LoadModel(run);
         checkpoint.To(device);
+        LogMemory(run, "model ready");
         using var model = checkpoint.Model;
         using var clip = checkpoint.Clip;
         using var vae = checkpoint.Vae;
@@ -47,12 +48,14 @@ public sealed class SamplerBenchmark : IBenchmark
         run.Log($"{label}: UNet on [{string.Join(", ", batch.shape)}] on {device}, {rounds} timed calls after one warm-up");
         var (stepSeconds, unetOutput) = TimeUnet(UnetReference.UnetOf(model), batch, context, rounds);
         using var _ = unetOutput;
+        LogMemory(run, "UNet timed");
         run.Log($"full run: {steps} DDIM steps with guidance 7.5");
         var clock = Stopwatch.StartNew();
         using var generator = new Generator(0);
         using var latents = DdimSampler.Sample(model, new DdimRequest(noise, null, positive, negative, steps, 7.5, 0, 1.0, generator), (_, _) => { });
         torch.synchronize(device);
         double totalSeconds = clock.Elapsed.TotalSeconds;
+        LogMemory(run, "full run done");
 
         var report = new JsonObject
         {
@@ -86,6 +89,11 @@ public sealed class SamplerBenchmark : IBenchmark
         var checkpoint = CheckpointLoader.Load(path, [Path.Combine(run.Paths.Models, "tokenizers", "clip_l")]);
         return (checkpoint, Path.GetFileName(path), UnetReference.UnetOf(checkpoint.Model).Config.SampleSize ?? 64);
     }
+
+    /// <summary>Where the peak comes from: the process's peak so far, what live tensors hold and what the CPU cache keeps.</summary>
+    private static void LogMemory(BenchmarkRun run, string phase) =>
+        run.Log($"{phase}: peak resident {ProcessMemory.PeakResident():F0} MiB, tensors {torch.cpu.memory_allocated() >> 20} MiB, " +
+            $"cached free blocks {torch.cpu.memory_reserved() >> 20} MiB");
 
     /// <summary>Median seconds of <paramref name="rounds"/> UNet calls at t = 981 after one warm-up, and the last output.</summary>
     private static (double Seconds, Tensor Output) TimeUnet(Models.Unet.UNet2DConditionModel unet, Tensor batch, Tensor context, int rounds)

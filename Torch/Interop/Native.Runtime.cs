@@ -27,6 +27,12 @@ internal static unsafe partial class Native
     internal static partial long wt_cpu_allocated_bytes();
 
     [LibraryImport(Library)]
+    internal static partial long wt_cpu_max_allocated_bytes();
+
+    [LibraryImport(Library)]
+    internal static partial void wt_cpu_reset_peak_allocated();
+
+    [LibraryImport(Library)]
     internal static partial void wt_cpu_cache_release();
 
     [LibraryImport(Library)]
