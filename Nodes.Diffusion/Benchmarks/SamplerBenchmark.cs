@@ -35,8 +35,8 @@ public sealed class SamplerBenchmark : IBenchmark
         using var model = checkpoint.Model;
         using var clip = checkpoint.Clip;
         using var vae = checkpoint.Vae;
-        using var positive = clip.Encode(Prompt, NullLogger.Instance);
-        using var negative = clip.Encode("", NullLogger.Instance);
+        using var positive = clip.Encode(Prompt, Nodes.ClipEncode.DefaultMaxSequenceLength, NullLogger.Instance);
+        using var negative = clip.Encode("", Nodes.ClipEncode.DefaultMaxSequenceLength, NullLogger.Instance);
         using var cpuNoise = torch.randn([1, model.LatentFormat.Channels, latentSize, latentSize], new Generator(0));
         using var noise = cpuNoise.to(device);
         int steps = run.Int("steps", 20), rounds = Math.Max(1, run.Int("rounds", 3));

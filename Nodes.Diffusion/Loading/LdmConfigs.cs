@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Models;
 using Workflow.Nodes.Diffusion.Models.Clip;
 using Workflow.Nodes.Diffusion.Models.Unet;
@@ -36,13 +37,14 @@ public static class LdmConfigs
         }.Checked(unet.FilePath);
     }
 
-    public static AutoencoderKLConfig Vae(CheckpointShapes vae, YamlValues? yaml)
+    /// <param name="format">The latent format of the model family, where the file's shapes cannot tell it (SD3's 16-channel VAE).</param>
+    public static AutoencoderKLConfig Vae(CheckpointShapes vae, YamlValues? yaml, LatentFormat? format = null)
     {
         int levels = vae.Count("encoder.down.");
         new ConfigCheck(vae.FilePath).Range("VAE levels (encoder.down.N)", levels, 1, ConfigCheck.MaxLevels);
         var channels = Enumerable.Range(0, levels).Select(i => (int)vae.Shape($"encoder.down.{i}.block.0.conv2.weight")[0]).ToArray();
         int latentChannels = (int)vae.Shape("decoder.conv_in.weight")[1];
-        var scale = yaml?.Number("model.params.scale_factor", 1e-6, 1e6) ?? (latentChannels == 4 ? 0.18215
+        var scale = yaml?.Number("model.params.scale_factor", 1e-6, 1e6) ?? format?.ScaleFactor ?? (latentChannels == 4 ? 0.18215
             : throw new NotSupportedException($"{vae.FilePath}: no scaling factor is known for a {latentChannels}-channel VAE; give a .yaml with scale_factor."));
         return new AutoencoderKLConfig
         {
@@ -54,6 +56,7 @@ public static class LdmConfigs
             LayersPerBlock = vae.Count("encoder.down.0.block."),
             LatentChannels = latentChannels,
             ScalingFactor = scale,
+            ShiftFactor = format?.ShiftFactor,
             UseQuantConv = vae.Has("quant_conv.weight"),
             UsePostQuantConv = vae.Has("post_quant_conv.weight"),
         }.Checked(vae.FilePath);

@@ -72,7 +72,8 @@ public static class SingleFileCheckpoint
                 $"{checkpoint} carries no tokenizer; put CLIP's vocab.json and merges.txt in one of: {string.Join(", ", candidates)}.");
     }
 
-    private static T LoadInto<T>(T module, ITensorSource source, IReadOnlyCollection<string>? ignore = null) where T : Module
+    /// <summary>Loads <paramref name="module"/> strictly from <paramref name="source"/>, disposing it when that fails.</summary>
+    internal static T LoadInto<T>(T module, ITensorSource source, IReadOnlyCollection<string>? ignore = null) where T : Module
     {
         try
         {

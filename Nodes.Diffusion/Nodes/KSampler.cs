@@ -9,8 +9,8 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 /// <summary>
 /// ComfyUI's KSampler with ComfyUI's semantics (../shared/notes/comfyui.md §7): sampler_name euler or ddim (ComfyUI's
 /// ddim is Euler), scheduler normal, karras, exponential, sgm_uniform, simple or ddim_uniform, denoise &lt; 1 keeping the
-/// tail of a longer schedule, noise from the seed as torch.manual_seed. ε-prediction models. The widgets keep
-/// ComfyUI's order; the sockets come first.
+/// tail of a longer schedule, noise from the seed as torch.manual_seed. ε-prediction models, and flow-matching ones
+/// (SD3) under their model sampling's shift (ModelSamplingSD3). The widgets keep ComfyUI's order; the sockets come first.
 /// </summary>
 [Node("KSampler", Category = "sampling",
       Description = "Uses the provided model, positive and negative conditioning to denoise the latent image.")]
