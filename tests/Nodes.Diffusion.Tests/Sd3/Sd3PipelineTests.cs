@@ -52,6 +52,31 @@ public sealed class Sd3PipelineTests : IDisposable
         AssertImage(context, model, clip, vae);
     }
 
+    /// <summary>
+    /// ComfyUI's KSampler on a flow model: its "normal" schedule spaces timesteps as diffusers does, Euler on the
+    /// denoised estimate x − σ·v steps by v, and guidance on estimates is guidance on velocities; so the pipeline's
+    /// latents come out, up to float rounding.
+    /// </summary>
+    [GoldenFact(Sd3Fixture.Name)]
+    public void Ksampler_euler_normal_reproduces_the_pipeline_on_a_flow_model()
+    {
+        var call = Sd3PipelineCall.Read();
+        var context = new TestNodeContext(Paths);
+        var checkpoint = new LoadCheckpoint().Execute(context, Sd3Models.Install(Paths.Models, Sd3Models.Folder));
+        using var loaded = checkpoint.Model;
+        using var clip = checkpoint.Clip;
+        using var vae = checkpoint.Vae;
+        using var golden = Sd3Fixture.Tensors(E2e);
+        using var positive = new ClipEncode().Execute(context, call.Prompt, clip, call.MaxSequenceLength);
+        using var negative = new ClipEncode().Execute(context, call.NegativePrompt, clip, call.MaxSequenceLength);
+        using var empty = new EmptySd3LatentImage().Execute(call.Width, call.Height, 1);
+        using var model = new ModelSamplingSd3().Execute(loaded, call.Shift);
+
+        using var latent = new KSampler().Execute(context, model, positive, negative, empty, call.Seed, call.Steps, call.Guidance, SamplerName.Euler, SchedulerName.Normal);
+
+        golden.AssertMatches("vae_input", latent.Samples);
+    }
+
     [GoldenFact(Sd3Fixture.Name)]
     public void Sampler_matches_every_step_of_the_pipeline()
     {
