@@ -26,4 +26,24 @@ public sealed class SamplerBenchmarkTests : IDisposable
         Assert.All(["unet_step_s", "total_s", "peak_rss_mb"], key => Assert.True((double)report[key]! > 0, key));
         Assert.Null(report["reference"]);
     }
+
+    /// <summary>The SD3 mode on sd3-tiny against the PyTorch reference: the report's figures, and the reference computing the same velocity.</summary>
+    [GoldenPyTorchFact(Sd3.Sd3Fixture.Name)]
+    public void Sd3_step_report_has_the_figures_and_the_reference_agrees()
+    {
+        var paths = new NodePaths(Path.Combine(_root, "models"), Path.Combine(_root, "input"), Path.Combine(_root, "output"), Path.Combine(_root, "temp"));
+        var name = Sd3.Sd3Models.Install(paths.Models, Sd3.Sd3Models.Folder);
+        var values = new Dictionary<string, string?> { ["checkpoint"] = name, ["rounds"] = "1", ["python"] = ReferencePython.Executable };
+
+        var report = new SamplerBenchmark().Run(new BenchmarkRun(values, paths, _ => { }, CancellationToken.None));
+
+        Assert.Equal(name, (string)report["model"]!);
+        Assert.All(["transformer_step_s", "peak_rss_mb"], key => Assert.True((double)report[key]! > 0, key));
+        var reference = report["reference"]!;
+        Assert.True(reference["error"] is null, reference.ToJsonString());
+        Assert.All(["step_s", "ratio_transformer_step", "peak_rss_mb"], key => Assert.True((double)reference[key]! > 0, key));
+        // The fixture's own bound for the transformer's velocity: what float32 arithmetic may differ by.
+        using var golden = Sd3.Sd3Fixture.Tensors("transformer/transformer.safetensors");
+        Assert.True((double)reference["max_abs_diff"]! <= golden.Tolerance("call0.output"), reference.ToJsonString());
+    }
 }
