@@ -27,6 +27,7 @@ public sealed class SamplerBenchmark : IBenchmark
         new("random-sd15", "An SD1.5-sized model with random weights, at a 64×64 latent", IsFlag: true),
         new("random-sd3", "SD3-medium's transformer (24 joint blocks of 1536) with random weights: one step at --latent", IsFlag: true),
         new("latent", "Latent side of the SD3 step (default 64 on the CPU, 128 on a GPU: 1024² pixels)"),
+        new("blocks", "Joint blocks of the random SD3 transformer (SD3-medium's width either way)", "24"),
         new("steps", "DDIM steps of the full run", "20"),
         new("rounds", "Timed UNet calls (median reported)", "3"),
         new("python", "Python with PyTorch for the reference (empty: no reference)", "/usr/bin/python3"),
@@ -35,7 +36,7 @@ public sealed class SamplerBenchmark : IBenchmark
     public JsonObject Run(BenchmarkRun run)
     {
         if (run.Flag("random-sd3"))
-            return Sd3StepBenchmark.Run(run, Sd3StepBenchmark.RandomSd3Medium(run.Log), "sd3-medium (random weights)", Sd3StepBenchmark.WeightsSeed);
+            return Sd3StepBenchmark.Run(run, Sd3StepBenchmark.RandomSd3Medium(Math.Clamp(run.Int("blocks", 24), 1, 24), run.Log), "sd3-medium (random weights)", Sd3StepBenchmark.WeightsSeed);
         var device = run.Device;
         var (checkpoint, label) = LoadModel(run);
         if (checkpoint.Model.Network is SD3Transformer2DModel transformer)
