@@ -12,10 +12,7 @@ internal static class Sd3Models
     public static string Install(string modelsRoot, string layout)
     {
         var checkpoints = Directory.CreateDirectory(Path.Combine(modelsRoot, "checkpoints")).FullName;
-        var tokenizers = Directory.CreateDirectory(Path.Combine(modelsRoot, "tokenizers")).FullName;
-        foreach (var (name, component) in new[] { ("clip_l", "tokenizer"), ("clip_g", "tokenizer_2"), ("t5", "tokenizer_3") })
-            if (!Directory.Exists(Path.Combine(tokenizers, name)))
-                Directory.CreateSymbolicLink(Path.Combine(tokenizers, name), Path.Combine(Sd3Fixture.DiffusersPath, component));
+        InstallTokenizers(modelsRoot);
         if (layout == Folder)
         {
             Directory.CreateSymbolicLink(Path.Combine(checkpoints, "sd3-tiny"), Sd3Fixture.DiffusersPath);
@@ -25,6 +22,15 @@ internal static class Sd3Models
         File.CreateSymbolicLink(Path.Combine(checkpoints, "sd3-tiny.safetensors"), Sd3Fixture.SingleFilePath);
         Directory.CreateSymbolicLink(Path.Combine(checkpoints, "sd3-tiny"), Sd3Fixture.DiffusersPath);
         return "sd3-tiny.safetensors";
+    }
+
+    /// <summary>models/tokenizers/clip_l, clip_g and t5: the pipeline's tokenizer, tokenizer_2 and tokenizer_3 folders.</summary>
+    public static void InstallTokenizers(string modelsRoot)
+    {
+        var tokenizers = Directory.CreateDirectory(Path.Combine(modelsRoot, "tokenizers")).FullName;
+        foreach (var (name, component) in new[] { ("clip_l", "tokenizer"), ("clip_g", "tokenizer_2"), ("t5", "tokenizer_3") })
+            if (!Directory.Exists(Path.Combine(tokenizers, name)))
+                Directory.CreateSymbolicLink(Path.Combine(tokenizers, name), Path.Combine(Sd3Fixture.DiffusersPath, component));
     }
 
     /// <summary>CLIP-L, CLIP-G and T5 as models/clip/ files with same-stem configs; returns their names (CLIP-G, CLIP-L, T5: ComfyUI's example order).</summary>
