@@ -1,3 +1,5 @@
+using Workflow.Nodes.Diffusion.Models.Vae;
+
 namespace Workflow.Nodes.Diffusion.Components;
 
 /// <summary>
@@ -11,4 +13,7 @@ public sealed record LatentFormat(int Channels, double ScaleFactor, double Shift
 
     /// <summary>SD3 and SD3.5: 16 channels, scale 1.5305, shift 0.0609 (ComfyUI latent_formats.SD3).</summary>
     public static LatentFormat StableDiffusion3 { get; } = new(16, 1.5305, 0.0609);
+
+    /// <summary>The format of <paramref name="vae"/>'s latents: its channels, scaling_factor and shift_factor (none: 0).</summary>
+    public static LatentFormat Of(AutoencoderKLConfig vae) => new(vae.LatentChannels, vae.ScalingFactor, vae.ShiftFactor ?? 0);
 }

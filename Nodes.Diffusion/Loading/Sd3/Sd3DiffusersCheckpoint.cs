@@ -35,21 +35,14 @@ public static class Sd3DiffusersCheckpoint
     public static LoadedCheckpoint Load(string root)
     {
         var folder = new DiffusersFolder(root);
-        var disposables = new List<IDisposable>();
-        try
+        return PartialLoad.Build(parts =>
         {
-            var transformer = Track(disposables, LoadTransformer(folder));
-            var vae = Track(disposables, new VaeModel(folder.LoadVae()));
-            var clip = Track(disposables, LoadClip(folder, transformer.Config.JointAttentionDim));
+            var transformer = parts.Add(LoadTransformer(folder));
+            var vae = parts.Add(new ImageVae(folder.LoadVae()));
+            var clip = parts.Add(LoadClip(folder, transformer.Config.JointAttentionDim));
             var scheduler = FlowMatchEulerSchedulerConfig.FromJson(folder.Config("scheduler"), folder.ConfigPath("scheduler"));
-            var format = new LatentFormat(vae.Autoencoder.Config.LatentChannels, vae.Autoencoder.Config.ScalingFactor, vae.Autoencoder.Config.ShiftFactor ?? 0);
-            return new LoadedCheckpoint(new DiffusionModel(transformer, new ModelSamplingDiscreteFlow(scheduler.Shift), format), clip, vae);
-        }
-        catch
-        {
-            disposables.ForEach(d => d.Dispose());
-            throw;
-        }
+            return new LoadedCheckpoint(new DiffusionModel(transformer, new ModelSamplingDiscreteFlow(scheduler.Shift), vae.LatentFormat), clip, vae);
+        });
     }
 
     public static SD3Transformer2DModel LoadTransformer(DiffusersFolder folder) =>
@@ -58,11 +51,10 @@ public static class Sd3DiffusersCheckpoint
     /// <summary>The three text encoders and their tokenizers; T5 only where text_encoder_3/ holds a config.</summary>
     public static Sd3Clip LoadClip(DiffusersFolder folder, int jointAttentionDim)
     {
-        var disposables = new List<IDisposable>();
-        try
+        return PartialLoad.Build(parts =>
         {
-            var clipL = new ProjectedClip(Track(disposables, folder.LoadTextEncoder("text_encoder", withProjection: true)), ClipTokenizer.Load(folder.ComponentFolder("tokenizer")));
-            var clipG = new ProjectedClip(Track(disposables, folder.LoadTextEncoder("text_encoder_2", withProjection: true)), ClipTokenizer.Load(folder.ComponentFolder("tokenizer_2")));
+            var clipL = new ProjectedClip(parts.Add(folder.LoadTextEncoder("text_encoder", withProjection: true)), ClipTokenizer.Load(folder.ComponentFolder("tokenizer")));
+            var clipG = new ProjectedClip(parts.Add(folder.LoadTextEncoder("text_encoder_2", withProjection: true)), ClipTokenizer.Load(folder.ComponentFolder("tokenizer_2")));
             T5Text? t5 = null;
             if (File.Exists(folder.ConfigPath("text_encoder_3")))
             {
@@ -72,17 +64,6 @@ public static class Sd3DiffusersCheckpoint
                 t5 = new T5Text(encoder, tokenizer);
             }
             return new Sd3Clip(clipL, clipG, t5, jointAttentionDim);
-        }
-        catch
-        {
-            disposables.ForEach(d => d.Dispose());
-            throw;
-        }
-    }
-
-    private static T Track<T>(List<IDisposable> disposables, T item) where T : IDisposable
-    {
-        disposables.Add(item);
-        return item;
+        });
     }
 }

@@ -54,25 +54,18 @@ public static class Sd3SingleFileCheckpoint
         var configs = configFolder is null ? null : new DiffusersFolder(configFolder);
         if (configs is not null)
             tokenizers = tokenizers.After(configFolder!);
-        var disposables = new List<IDisposable>();
-        try
+        return PartialLoad.Build(parts =>
         {
             var transformerConfig = configs is null
                 ? Sd3Configs.Transformer(new CheckpointShapes(file, MmditPrefix, path))
                 : Sd3TransformerConfig.FromJson(configs.Config("transformer"), configs.ConfigPath("transformer"));
-            var transformer = Track(disposables, SingleFileCheckpoint.LoadInto(new SD3Transformer2DModel(transformerConfig), new Sd3TransformerKeys(file, MmditPrefix)));
-            var vae = Track(disposables, new VaeModel(LoadVae(file, path, configs)));
-            var clip = Track(disposables, LoadClip(file, path, configs, tokenizers, transformerConfig.JointAttentionDim));
+            var transformer = parts.Add(ModuleLoading.LoadInto(new SD3Transformer2DModel(transformerConfig), new Sd3TransformerKeys(file, MmditPrefix)));
+            var vae = parts.Add(new ImageVae(LoadVae(file, path, configs)));
+            var clip = parts.Add(LoadClip(file, path, configs, tokenizers, transformerConfig.JointAttentionDim));
             var shift = configs is null ? FlowMatchEulerSchedulerConfig.Sd3.Shift
                 : FlowMatchEulerSchedulerConfig.FromJson(configs.Config("scheduler"), configs.ConfigPath("scheduler")).Shift;
-            var format = new LatentFormat(vae.Autoencoder.Config.LatentChannels, vae.Autoencoder.Config.ScalingFactor, vae.Autoencoder.Config.ShiftFactor ?? 0);
-            return new LoadedCheckpoint(new DiffusionModel(transformer, new ModelSamplingDiscreteFlow(shift), format), clip, vae);
-        }
-        catch
-        {
-            disposables.ForEach(d => d.Dispose());
-            throw;
-        }
+            return new LoadedCheckpoint(new DiffusionModel(transformer, new ModelSamplingDiscreteFlow(shift), vae.LatentFormat), clip, vae);
+        });
     }
 
     private static AutoencoderKL LoadVae(ITensorFile file, string path, DiffusersFolder? configs)
@@ -81,7 +74,7 @@ public static class Sd3SingleFileCheckpoint
             ? LdmConfigs.Vae(new CheckpointShapes(file, VaePrefix, path), yaml: null, LatentFormat.StableDiffusion3)
             : AutoencoderKLConfig.FromJson(configs.Config("vae"), configs.ConfigPath("vae"));
         var source = new RenamedTensorSource(file, VaePrefix, k => LdmKeyMap.Vae(k, config.BlockOutChannels.Length), LdmKeyMap.IsVaeAttentionConv);
-        return SingleFileCheckpoint.LoadInto(new AutoencoderKL(config), source);
+        return ModuleLoading.LoadInto(new AutoencoderKL(config), source);
     }
 
     private static IClip LoadClip(ITensorFile file, string path, DiffusersFolder? configs, Sd3TokenizerFolders tokenizers, int jointAttentionDim)
@@ -92,15 +85,14 @@ public static class Sd3SingleFileCheckpoint
         ClipTextConfig ClipConfig(string prefix, string component, bool clipG) => configs is null
             ? Sd3Configs.Clip(new CheckpointShapes(file, prefix, path), clipG)
             : ClipTextConfig.FromJson(configs.Config(component), configs.ConfigPath(component));
-        var disposables = new List<IDisposable>();
-        try
+        return PartialLoad.Build<IClip>(parts =>
         {
             var clipL = Sd3TextEncoders.LoadClip(file, ClipLPrefix, ClipConfig(ClipLPrefix, "text_encoder", clipG: false),
                 Sd3TextEncoders.FindTokenizer(tokenizers.ClipL, "vocab.json", "CLIP-L", path));
-            disposables.Add(clipL.Encoder);
+            parts.Add(clipL.Encoder);
             var clipG = Sd3TextEncoders.LoadClip(file, ClipGPrefix, ClipConfig(ClipGPrefix, "text_encoder_2", clipG: true),
                 Sd3TextEncoders.FindTokenizer(tokenizers.ClipG, "vocab.json", "CLIP-G", path));
-            disposables.Add(clipG.Encoder);
+            parts.Add(clipG.Encoder);
             T5Text? t5 = null;
             if (file.Contains(T5Prefix + "encoder.final_layer_norm.weight"))
             {
@@ -108,17 +100,6 @@ public static class Sd3SingleFileCheckpoint
                 t5 = Sd3TextEncoders.LoadT5(file, T5Prefix, t5Config, Sd3TextEncoders.FindTokenizer(tokenizers.T5, "spiece.model", "T5", path));
             }
             return new Sd3Clip(clipL, clipG, t5, jointAttentionDim);
-        }
-        catch
-        {
-            disposables.ForEach(d => d.Dispose());
-            throw;
-        }
-    }
-
-    private static T Track<T>(List<IDisposable> disposables, T item) where T : IDisposable
-    {
-        disposables.Add(item);
-        return item;
+        });
     }
 }

@@ -18,7 +18,7 @@ public static class Sd3TextEncoders
     {
         var source = new RenamedTensorSource(file, prefix, k => k);
         var tokenizer = ClipTokenizer.Load(tokenizerFolder);
-        var encoder = SingleFileCheckpoint.LoadInto(new ClipTextModel(config, withProjection: source.TryGetShape("text_projection.weight", out _)), source, ignore: ["position_ids$"]);
+        var encoder = ModuleLoading.LoadInto(new ClipTextModel(config, withProjection: source.TryGetShape("text_projection.weight", out _)), source, ignore: ["position_ids$"]);
         return new ProjectedClip(encoder, tokenizer);
     }
 
@@ -27,7 +27,7 @@ public static class Sd3TextEncoders
         bool hasShared = file.Contains(prefix + "shared.weight");
         var source = new RenamedTensorSource(file, prefix, k => k == "encoder.embed_tokens.weight" && !hasShared ? "shared.weight" : k);
         var tokenizer = T5Tokenizer.Load(tokenizerFolder);
-        return new T5Text(SingleFileCheckpoint.LoadInto(new T5EncoderModel(config), source, ignore: [@"^encoder\.embed_tokens\.weight$"]), tokenizer);
+        return new T5Text(ModuleLoading.LoadInto(new T5EncoderModel(config), source, ignore: [@"^encoder\.embed_tokens\.weight$"]), tokenizer);
     }
 
     /// <summary>The first of <paramref name="candidates"/> holding <paramref name="requiredFile"/>; else a failure naming them all and what the tokenizer is for.</summary>

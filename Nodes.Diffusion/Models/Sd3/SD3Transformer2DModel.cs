@@ -62,30 +62,24 @@ public sealed class SD3Transformer2DModel : Module, IPooledTextNetwork
         long height = sample.shape[^2], width = sample.shape[^1], p = Config.PatchSize;
         if (height % p != 0 || width % p != 0)
             throw new ArgumentException($"latents of {height}×{width} do not divide into {p}×{p} patches: image sides must be multiples of {p * 8}");
-        var image = Record(capture, "pos_embed", _posEmbed.Forward(sample));
+        var image = capture.Recorded("pos_embed", _posEmbed.Forward(sample));
         var timesteps = (timestep.ndim == 0 ? timestep.unsqueeze(0) : timestep).expand(sample.shape[0]);
-        var conditioning = Record(capture, "time_text_embed",
+        var conditioning = capture.Recorded("time_text_embed",
             _timestepEmbedder.Forward(_timeProj.Forward(timesteps).to(pooled.dtype)) + _textEmbedder.Forward(pooled));
-        Tensor? text = Record(capture, "context_embedder", _contextEmbedder.Forward(context));
+        Tensor? text = capture.Recorded("context_embedder", _contextEmbedder.Forward(context));
         for (int i = 0; i < _blocks.Count; i++)
         {
             (text, image) = _blocks[i].Forward(image, text!, conditioning);
             if (text is not null)
-                Record(capture, $"transformer_blocks.{i}.out0", text);
-            Record(capture, $"transformer_blocks.{i}.out1", image);
+                capture?.Record($"transformer_blocks.{i}.out0", text);
+            capture?.Record($"transformer_blocks.{i}.out1", image);
         }
-        image = Record(capture, "norm_out", _normOut.Forward(image, conditioning));
-        image = Record(capture, "proj_out", _projOut.Forward(image));
+        image = capture.Recorded("norm_out", _normOut.Forward(image, conditioning));
+        image = capture.Recorded("proj_out", _projOut.Forward(image));
         // unpatchify: (N, h, w, p, q, C) → (N, C, h, p, w, q) → (N, C, H, W)
         long h = height / p, w = width / p;
         var patches = image.reshape(image.shape[0], h, w, p, p, Config.OutChannels).permute(0, 5, 1, 3, 2, 4);
         return patches.reshape(image.shape[0], Config.OutChannels, height, width).MoveToOuterDisposeScope();
-    }
-
-    private static Tensor Record(IIntermediateCapture? capture, string name, Tensor value)
-    {
-        capture?.Record(name, value);
-        return value;
     }
 
     /// <summary>CombinedTimestepTextProjEmbeddings' key level: timestep_embedder and text_embedder.</summary>

@@ -9,14 +9,14 @@ namespace Workflow.Nodes.Diffusion.Tests.Benchmarks;
 /// <summary>The sampler benchmark's report has the promised figures (no timing is asserted).</summary>
 public sealed class SamplerBenchmarkTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("bench-sampler-test-").FullName;
+    private readonly TemporaryBase _base = new("bench-sampler-test-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _base.Dispose();
 
     [GoldenFact(Sd15Fixture.Name)]
     public void Report_has_unet_step_total_and_peak_rss()
     {
-        var paths = new NodePaths(Path.Combine(_root, "models"), Path.Combine(_root, "input"), Path.Combine(_root, "output"), Path.Combine(_root, "temp"));
+        var paths = _base.Paths;
         Sd15Models.Install(paths.Models, Sd15Models.Folder);
         var values = new Dictionary<string, string?> { ["steps"] = "2", ["rounds"] = "1", ["python"] = "" };
 
@@ -31,7 +31,7 @@ public sealed class SamplerBenchmarkTests : IDisposable
     [GoldenPyTorchFact(Sd3.Sd3Fixture.Name)]
     public void Sd3_step_report_has_the_figures_and_the_reference_agrees()
     {
-        var paths = new NodePaths(Path.Combine(_root, "models"), Path.Combine(_root, "input"), Path.Combine(_root, "output"), Path.Combine(_root, "temp"));
+        var paths = _base.Paths;
         var name = Sd3.Sd3Models.Install(paths.Models, Sd3.Sd3Models.Folder);
         var values = new Dictionary<string, string?> { ["checkpoint"] = name, ["rounds"] = "1", ["python"] = ReferencePython.Executable };
 

@@ -15,15 +15,15 @@ namespace Workflow.Nodes.Diffusion.Tests.Sd3;
 /// </summary>
 public sealed class Sd3LoadingTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("sd3-loading-").FullName;
+    private readonly TemporaryBase _base = new("sd3-loading-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _base.Dispose();
 
     /// <summary>T5's configuration from its shapes is exact (heads from the bias table), and its tokenizer comes from models/tokenizers/t5.</summary>
     [GoldenFact(Sd3Fixture.Name)]
     public void Single_file_without_configs_reads_shapes_and_the_tokenizers_folders()
     {
-        var models = Path.Combine(_root, "models");
+        var models = _base.Paths.Models;
         Sd3Models.InstallTokenizers(models);
         var checkpoint = Path.Combine(Directory.CreateDirectory(Path.Combine(models, "checkpoints")).FullName, "alone.safetensors");
         File.CreateSymbolicLink(checkpoint, Sd3Fixture.SingleFilePath);
@@ -46,7 +46,7 @@ public sealed class Sd3LoadingTests : IDisposable
     [GoldenFact(Sd3Fixture.Name)]
     public void Single_file_without_text_encoders_gives_a_clip_that_says_where_they_come_from()
     {
-        var path = Path.Combine(_root, "no-clips.safetensors");
+        var path = Path.Combine(_base.Root, "no-clips.safetensors");
         using (var file = SafeTensorsFile.Open(Sd3Fixture.SingleFilePath))
         {
             var kept = file.Keys.Where(k => !k.StartsWith("text_encoders.", StringComparison.Ordinal)).ToDictionary(k => k, k => file.Load(k));
@@ -54,7 +54,7 @@ public sealed class Sd3LoadingTests : IDisposable
             foreach (var tensor in kept.Values)
                 tensor.Dispose();
         }
-        var loaded = CheckpointLoader.Load(path, [Path.Combine(_root, "tokenizers", "clip_l")]);
+        var loaded = CheckpointLoader.Load(path, [Path.Combine(_base.Root, "tokenizers", "clip_l")]);
         using var model = loaded.Model;
         using var vae = loaded.Vae;
         using var clip = loaded.Clip;
@@ -68,7 +68,7 @@ public sealed class Sd3LoadingTests : IDisposable
     [GoldenFact(Sd3Fixture.Name)]
     public void Sharded_weights_load_through_their_index()
     {
-        var component = Directory.CreateDirectory(Path.Combine(_root, "pipeline", "text_encoder_3")).FullName;
+        var component = Directory.CreateDirectory(Path.Combine(_base.Root, "pipeline", "text_encoder_3")).FullName;
         File.Copy(Path.Combine(Sd3Fixture.DiffusersPath, "text_encoder_3", "config.json"), Path.Combine(component, "config.json"));
         var weightMap = new JsonObject();
         using (var file = SafeTensorsFile.Open(Path.Combine(Sd3Fixture.DiffusersPath, "text_encoder_3", "model.safetensors")))
@@ -86,7 +86,7 @@ public sealed class Sd3LoadingTests : IDisposable
             }
         }
         File.WriteAllText(Path.Combine(component, "model.safetensors.index.json"), new JsonObject { ["metadata"] = new JsonObject(), ["weight_map"] = weightMap }.ToJsonString());
-        var sharded = new DiffusersFolder(Path.Combine(_root, "pipeline"));
+        var sharded = new DiffusersFolder(Path.Combine(_base.Root, "pipeline"));
         string[] ignore = [@"^encoder\.embed_tokens\.weight$"];
 
         using var fromShards = sharded.Load(new T5EncoderModel(T5Config.FromJson(sharded.Config("text_encoder_3"))), "text_encoder_3", "model", ignore);
@@ -102,7 +102,7 @@ public sealed class Sd3LoadingTests : IDisposable
     [Fact]
     public void An_index_naming_a_shard_outside_its_folder_is_refused()
     {
-        var index = Path.Combine(_root, "model.safetensors.index.json");
+        var index = Path.Combine(_base.Root, "model.safetensors.index.json");
         File.WriteAllText(index, """{"weight_map": {"shared.weight": "../elsewhere/model.safetensors"}}""");
 
         var error = Assert.Throws<InvalidDataException>(() => ShardedTensorFile.Open(index));

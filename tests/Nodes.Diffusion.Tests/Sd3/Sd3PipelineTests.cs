@@ -17,13 +17,13 @@ namespace Workflow.Nodes.Diffusion.Tests.Sd3;
 public sealed class Sd3PipelineTests : IDisposable
 {
     private const string E2e = "e2e/e2e.safetensors";
-    private readonly string _root = Directory.CreateTempSubdirectory("sd3-nodes-").FullName;
+    private readonly TemporaryBase _base = new("sd3-nodes-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _base.Dispose();
 
     public static TheoryData<string> Layouts => [Sd3Models.Folder, Sd3Models.SingleFile];
 
-    private NodePaths Paths => new(Path.Combine(_root, "models"), Path.Combine(_root, "input"), Path.Combine(_root, "output"), Path.Combine(_root, "temp"));
+    private NodePaths Paths => _base.Paths;
 
     [GoldenTheory(Sd3Fixture.Name)]
     [MemberData(nameof(Layouts))]
@@ -108,7 +108,7 @@ public sealed class Sd3PipelineTests : IDisposable
     public void Vae_decode_undoes_the_latent_scale_and_shift()
     {
         using var golden = Sd3Fixture.Tensors("vae/vae_decode.safetensors");
-        using var vae = new VaeModel(Sd3Fixture.Folder.LoadVae());
+        using var vae = new ImageVae(Sd3Fixture.Folder.LoadVae());
         using var scope = torch.NewDisposeScope();
         var format = LatentFormat.StableDiffusion3;
         Assert.Equal((double)Sd3Fixture.Goldens("vae")["scaling_factor"]!, format.ScaleFactor);
