@@ -71,9 +71,15 @@ public static class LdmConfigs
         const string tinyClip = "model.params.cond_stage_config.x_tiny_clip_text_config";
         if (yaml?.Mapping(tinyClip) is { } described)
             return ClipTextConfig.FromJson(described.ToJsonString(), $"{yaml.Source}: {tinyClip}");
+        return ClipSizes(clip).Checked(clip.FilePath);
+    }
+
+    /// <summary>CLIP ViT-L/14's text config with the sizes the shapes under text_model.* give (heads 64 wide), unchecked.</summary>
+    public static ClipTextConfig ClipSizes(CheckpointShapes clip)
+    {
         var embedding = clip.Shape("text_model.embeddings.token_embedding.weight");
         int hidden = (int)embedding[1];
-        return (ClipTextConfig.VitL14 with
+        return ClipTextConfig.VitL14 with
         {
             VocabSize = (int)embedding[0],
             HiddenSize = hidden,
@@ -81,7 +87,7 @@ public static class LdmConfigs
             NumHiddenLayers = clip.Count("text_model.encoder.layers."),
             NumAttentionHeads = Math.Max(1, hidden / 64),
             MaxPositionEmbeddings = (int)clip.Shape("text_model.embeddings.position_embedding.weight")[0],
-        }).Checked(clip.FilePath);
+        };
     }
 
     private sealed record UnetLevel(int Channels, int ResBlocks, int ContextDim, bool LinearProjection, int Depth);

@@ -17,7 +17,5 @@ public sealed class EmptySd3LatentImage : INode, IValidateInputs
 
     /// <summary>ComfyUI rounds down; the MM-DiT takes 2×2 patches of 1/8-size latents, so a side must be a multiple of 16 (diffusers checks the same).</summary>
     public IEnumerable<InputProblem> Validate(InputValues literals, NodePaths paths) =>
-        new[] { "width", "height" }
-            .Where(name => literals.Contains(name) && literals.Get<int>(name) % 16 != 0)
-            .Select(name => new InputProblem(name, $"{literals.Get<int>(name)} is not a multiple of 16 (SD3 latents are 1/8 of the image, in 2×2 patches)"));
+        EmptyLatentImage.SidesNotMultipleOf(literals, 16, "SD3 latents are 1/8 of the image, in 2×2 patches");
 }

@@ -34,14 +34,10 @@ public sealed class FlowEulerSample : INode
             throw new InputException("negative", $"{negative.Entries[0].Embeddings.shape[1]} tokens",
                 $"the positive prompt has {positive.Entries[0].Embeddings.shape[1]}: encode both with the same max_sequence_length");
         using var scope = torch.NewDisposeScope();
-        var format = model.LatentFormat;
-        var samples = LatentChannels.Fit(latentImage.Samples, format.Channels).to(model.Device);
         using var generator = SeededNoise.Generator(seed);
-        var noise = SeededNoise.Draw(generator, samples.shape, latentImage.BatchIndex).to(model.Device);
-        var init = denoise < 1.0 ? (samples - format.ShiftFactor) * format.ScaleFactor : null;
-        var request = new FlowEulerRequest(noise, init, positive, negative, steps, cfg, shift, denoise);
+        var (scaled, noise) = SamplerLatents.Prepare(model, latentImage, generator);
+        var request = new FlowEulerRequest(noise, denoise < 1.0 ? scaled : null, positive, negative, steps, cfg, shift, denoise);
         using var latents = FlowEulerSampler.Sample(model, request, (step, total) => context.ReportProgress(step, total));
-        var unscaled = (latents / format.ScaleFactor + format.ShiftFactor).cpu();
-        return new Latent(unscaled.DetachFromDisposeScope(), latentImage.NoiseMask?.clone().DetachFromDisposeScope(), latentImage.BatchIndex);
+        return SamplerLatents.Result(model, latents, latentImage);
     }
 }

@@ -31,14 +31,10 @@ public sealed class KSampler : INode
         if (latentImage.NoiseMask is not null)
             throw new InputException("latent_image", "a latent with a noise mask", "inpainting with a noise mask is not supported by this KSampler");
         using var scope = torch.NewDisposeScope();
-        var format = model.LatentFormat;
-        var samples = LatentChannels.Fit(latentImage.Samples, format.Channels).to(model.Device);
         using var generator = SeededNoise.Generator(seed);
-        var noise = SeededNoise.Draw(generator, samples.shape, latentImage.BatchIndex).to(model.Device);
-        var scaled = (samples - format.ShiftFactor) * format.ScaleFactor;
+        var (scaled, noise) = SamplerLatents.Prepare(model, latentImage, generator);
         var request = new KSamplerRequest(noise, scaled, positive, negative, steps, cfg, samplerName, scheduler, denoise);
         using var result = KSamplerRun.Sample(model, request, (step, total) => context.ReportProgress(step, total));
-        var unscaled = (result / format.ScaleFactor + format.ShiftFactor).cpu();
-        return new Latent(unscaled.DetachFromDisposeScope(), null, latentImage.BatchIndex);
+        return SamplerLatents.Result(model, result, latentImage);
     }
 }

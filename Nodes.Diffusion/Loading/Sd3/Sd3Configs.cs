@@ -45,17 +45,10 @@ public static class Sd3Configs
     /// <summary>CLIP-L (QuickGELU) or CLIP-G (GELU) under text_model.*, with its projection where text_projection.weight is present.</summary>
     public static ClipTextConfig Clip(CheckpointShapes clip, bool clipG)
     {
-        var embedding = clip.Shape("text_model.embeddings.token_embedding.weight");
-        int hidden = (int)embedding[1];
-        return (ClipTextConfig.VitL14 with
+        var sizes = LdmConfigs.ClipSizes(clip);
+        return (sizes with
         {
-            VocabSize = (int)embedding[0],
-            HiddenSize = hidden,
-            IntermediateSize = (int)clip.Shape("text_model.encoder.layers.0.mlp.fc1.weight")[0],
-            ProjectionDim = clip.Has("text_projection.weight") ? (int)clip.Shape("text_projection.weight")[0] : hidden,
-            NumHiddenLayers = clip.Count("text_model.encoder.layers."),
-            NumAttentionHeads = Math.Max(1, hidden / 64),
-            MaxPositionEmbeddings = (int)clip.Shape("text_model.embeddings.position_embedding.weight")[0],
+            ProjectionDim = clip.Has("text_projection.weight") ? (int)clip.Shape("text_projection.weight")[0] : sizes.HiddenSize,
             HiddenAct = clipG ? "gelu" : "quick_gelu",
             EosTokenId = 49407,
         }).Checked(clip.FilePath);

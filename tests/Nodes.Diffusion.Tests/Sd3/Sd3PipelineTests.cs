@@ -60,19 +60,13 @@ public sealed class Sd3PipelineTests : IDisposable
     [GoldenFact(Sd3Fixture.Name)]
     public void Ksampler_euler_normal_reproduces_the_pipeline_on_a_flow_model()
     {
-        var call = Sd3PipelineCall.Read();
-        var context = new TestNodeContext(Paths);
-        var checkpoint = new LoadCheckpoint().Execute(context, Sd3Models.Install(Paths.Models, Sd3Models.Folder));
-        using var loaded = checkpoint.Model;
-        using var clip = checkpoint.Clip;
-        using var vae = checkpoint.Vae;
+        using var run = new EncodedCall(Paths);
+        var call = run.Call;
         using var golden = Sd3Fixture.Tensors(E2e);
-        using var positive = new ClipEncode().Execute(context, call.Prompt, clip, call.MaxSequenceLength);
-        using var negative = new ClipEncode().Execute(context, call.NegativePrompt, clip, call.MaxSequenceLength);
         using var empty = new EmptySd3LatentImage().Execute(call.Width, call.Height, 1);
-        using var model = new ModelSamplingSd3().Execute(loaded, call.Shift);
+        using var model = new ModelSamplingSd3().Execute(run.Checkpoint.Model, call.Shift);
 
-        using var latent = new KSampler().Execute(context, model, positive, negative, empty, call.Seed, call.Steps, call.Guidance, SamplerName.Euler, SchedulerName.Normal);
+        using var latent = new KSampler().Execute(run.Context, model, run.Positive, run.Negative, empty, call.Seed, call.Steps, call.Guidance, SamplerName.Euler, SchedulerName.Normal);
 
         golden.AssertMatches("vae_input", latent.Samples);
     }
@@ -80,20 +74,15 @@ public sealed class Sd3PipelineTests : IDisposable
     [GoldenFact(Sd3Fixture.Name)]
     public void Sampler_matches_every_step_of_the_pipeline()
     {
-        var call = Sd3PipelineCall.Read();
-        var context = new TestNodeContext(Paths);
-        var checkpoint = new LoadCheckpoint().Execute(context, Sd3Models.Install(Paths.Models, Sd3Models.Folder));
-        using var model = checkpoint.Model;
-        using var clip = checkpoint.Clip;
-        using var vae = checkpoint.Vae;
+        using var run = new EncodedCall(Paths);
+        var call = run.Call;
         using var golden = Sd3Fixture.Tensors(E2e);
-        using var positive = new ClipEncode().Execute(context, call.Prompt, clip, call.MaxSequenceLength);
-        using var negative = new ClipEncode().Execute(context, call.NegativePrompt, clip, call.MaxSequenceLength);
         using var scope = torch.NewDisposeScope();
         using var captured = new CapturedTensors();
         var noise = golden.Load("initial_latents");
 
-        var latents = FlowEulerSampler.Sample(model, new FlowEulerRequest(noise, null, positive, negative, call.Steps, call.Guidance, call.Shift, 1.0), (_, _) => { }, captured);
+        var request = new FlowEulerRequest(noise, null, run.Positive, run.Negative, call.Steps, call.Guidance, call.Shift, 1.0);
+        var latents = FlowEulerSampler.Sample(run.Checkpoint.Model, request, (_, _) => { }, captured);
 
         captured.Record("final_latents", latents);
         for (int i = 0; i < call.Steps; i++)
@@ -139,5 +128,36 @@ public sealed class Sd3PipelineTests : IDisposable
 
         using var image = new VaeDecode().Execute(latent, vae);
         golden.AssertMatches("image", image.Pixels);
+    }
+
+    /// <summary>The fixture's diffusers folder through LoadCheckpoint, and the pipeline call's prompts through ClipEncode.</summary>
+    private sealed class EncodedCall : IDisposable
+    {
+        public EncodedCall(NodePaths paths)
+        {
+            Context = new TestNodeContext(paths);
+            Checkpoint = new LoadCheckpoint().Execute(Context, Sd3Models.Install(paths.Models, Sd3Models.Folder));
+            Positive = new ClipEncode().Execute(Context, Call.Prompt, Checkpoint.Clip, Call.MaxSequenceLength);
+            Negative = new ClipEncode().Execute(Context, Call.NegativePrompt, Checkpoint.Clip, Call.MaxSequenceLength);
+        }
+
+        public Sd3PipelineCall Call { get; } = Sd3PipelineCall.Read();
+
+        public TestNodeContext Context { get; }
+
+        public LoadCheckpoint.Outputs Checkpoint { get; }
+
+        public Conditioning Positive { get; }
+
+        public Conditioning Negative { get; }
+
+        public void Dispose()
+        {
+            Positive.Dispose();
+            Negative.Dispose();
+            Checkpoint.Model.Dispose();
+            Checkpoint.Clip.Dispose();
+            Checkpoint.Vae.Dispose();
+        }
     }
 }
