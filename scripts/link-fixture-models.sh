@@ -5,7 +5,9 @@
 # them (scripts/make-tiny-ipadapter.py: no trained one exists at this size), MVDream and ImageDream checkpoints
 # completed with a VAE and OpenCLIP towers (scripts/make-tiny-multiview.py; ImageDream's visual tower also serves as
 # its CLIP vision model), multiview-tiny's sd-x2-latent-upscaler as a latent upscale model, the tiny LTX-2 video VAE
-# as a VAE, and a reference picture in input/.
+# as a VAE, a reference picture in input/, and sd3-tiny: its diffusers folder and its single file as checkpoints (the
+# folder, named as the file's stem, gives the file the head counts its shapes cannot tell), its text encoders as
+# models/clip/ files with same-stem configs, and its CLIP-G and T5 tokenizers.
 # Prints the workflow the default run should use: the fixture's, or, where the fixtures are absent (a clone
 # elsewhere), one on a model with random weights.
 set -euo pipefail
@@ -45,4 +47,17 @@ if [[ -d "$golden/ltx2-vae-tiny/model" && ! -e "$base/models/vae/ltx2-vae-tiny" 
   ln -s "$golden/ltx2-vae-tiny/model" "$base/models/vae/ltx2-vae-tiny"
 fi
 [[ -e "$base/input/reference.png" ]] || cp "$golden/multiview-tiny/clip_vision/test_image.png" "$base/input/reference.png"
+sd3="$golden/sd3-tiny"
+if [[ -f "$sd3/diffusers/model_index.json" ]]; then
+  mkdir -p "$base/models/clip"
+  [[ -e "$base/models/checkpoints/sd3-tiny" ]] || ln -s "$sd3/diffusers" "$base/models/checkpoints/sd3-tiny"
+  [[ -e "$base/models/checkpoints/sd3-tiny.safetensors" ]] || ln -s "$sd3/sd3-tiny.safetensors" "$base/models/checkpoints/sd3-tiny.safetensors"
+  [[ -e "$base/models/tokenizers/clip_g" ]] || ln -s "$sd3/diffusers/tokenizer_2" "$base/models/tokenizers/clip_g"
+  [[ -e "$base/models/tokenizers/t5" ]] || ln -s "$sd3/diffusers/tokenizer_3" "$base/models/tokenizers/t5"
+  for encoder in clip_l:text_encoder clip_g:text_encoder_2 t5:text_encoder_3; do
+    name="$base/models/clip/sd3-tiny_${encoder%%:*}"
+    [[ -e "$name.safetensors" ]] || ln -s "$sd3/diffusers/${encoder#*:}/model.safetensors" "$name.safetensors"
+    [[ -e "$name.json" ]] || ln -s "$sd3/diffusers/${encoder#*:}/config.json" "$name.json"
+  done
+fi
 echo "workflows/sd15_txt2img.json"

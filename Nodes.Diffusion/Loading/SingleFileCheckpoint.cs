@@ -39,8 +39,7 @@ public static class SingleFileCheckpoint
         var vae = LoadInto(new AutoencoderKL(vaeConfig), new RenamedTensorSource(file, VaePrefix, k => LdmKeyMap.Vae(k, vaeConfig.BlockOutChannels.Length), LdmKeyMap.IsVaeAttentionConv));
         var unet = LoadInto(new UNet2DConditionModel(unetConfig), new RenamedTensorSource(file, UnetPrefix, k => LdmKeyMap.Unet(k, unetConfig.LayersPerBlock)));
         var clip = LoadInto(new ClipTextModel(clipConfig), clipSource, ignore: ["position_ids$"]);
-        var format = new LatentFormat(vaeConfig.LatentChannels, vaeConfig.ScalingFactor);
-        return new LoadedCheckpoint(new DiffusionModel(unet, schedule, format), new ClipModel(clip, tokenizer), new ImageVae(vae));
+        return new LoadedCheckpoint(new DiffusionModel(unet, schedule, LatentFormat.Of(vaeConfig)), new ClipModel(clip, tokenizer), new ImageVae(vae));
     }
 
     private static void RequireLayout(ITensorFile file)

@@ -9,8 +9,8 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 /// <summary>
 /// ComfyUI's KSampler with ComfyUI's semantics (../shared/notes/comfyui.md §7): sampler_name euler or ddim (ComfyUI's
 /// ddim is Euler), scheduler normal, karras, exponential, sgm_uniform, simple or ddim_uniform, denoise &lt; 1 keeping the
-/// tail of a longer schedule, noise from the seed as torch.manual_seed. ε-prediction models. The widgets keep
-/// ComfyUI's order; the sockets come first.
+/// tail of a longer schedule, noise from the seed as torch.manual_seed. ε-prediction models, and flow-matching ones
+/// (SD3) under their model sampling's shift (ModelSamplingSD3). The widgets keep ComfyUI's order; the sockets come first.
 /// </summary>
 [Node("KSampler", Category = "sampling",
       Description = "Uses the provided model, positive and negative conditioning to denoise the latent image.")]
@@ -31,14 +31,10 @@ public sealed class KSampler : INode
         if (latentImage.NoiseMask is not null)
             throw new InputException("latent_image", "a latent with a noise mask", "inpainting with a noise mask is not supported by this KSampler");
         using var scope = torch.NewDisposeScope();
-        var format = model.LatentFormat;
-        var samples = LatentChannels.Fit(latentImage.Samples, format.Channels).to(model.Device);
         using var generator = SeededNoise.Generator(seed);
-        var noise = SeededNoise.Draw(generator, samples.shape, latentImage.BatchIndex).to(model.Device);
-        var scaled = (samples - format.ShiftFactor) * format.ScaleFactor;
+        var (scaled, noise) = SamplerLatents.Prepare(model, latentImage, generator);
         var request = new KSamplerRequest(noise, scaled, positive, negative, steps, cfg, samplerName, scheduler, denoise);
         using var result = KSamplerRun.Sample(model, request, (step, total) => context.ReportProgress(step, total));
-        var unscaled = (result / format.ScaleFactor + format.ShiftFactor).cpu();
-        return new Latent(unscaled.DetachFromDisposeScope(), null, latentImage.BatchIndex);
+        return SamplerLatents.Result(model, result, latentImage);
     }
 }

@@ -20,7 +20,7 @@ public enum SchedulerName
 /// </summary>
 public static class SigmaSchedule
 {
-    public static float[] Calculate(ModelSamplingDiscrete sampling, SchedulerName scheduler, int steps) => scheduler switch
+    public static float[] Calculate(IModelSampling sampling, SchedulerName scheduler, int steps) => scheduler switch
     {
         SchedulerName.Normal => Normal(sampling, steps, sgm: false),
         SchedulerName.SgmUniform => Normal(sampling, steps, sgm: true),
@@ -31,7 +31,7 @@ public static class SigmaSchedule
     };
 
     /// <summary>KSampler.set_steps: with denoise &lt; 1, compute int(steps/denoise) steps and keep the last steps+1 σ.</summary>
-    public static float[] ForDenoise(ModelSamplingDiscrete sampling, SchedulerName scheduler, int steps, double denoise)
+    public static float[] ForDenoise(IModelSampling sampling, SchedulerName scheduler, int steps, double denoise)
     {
         if (denoise > 0.9999)
             return Calculate(sampling, scheduler, steps);
@@ -42,7 +42,7 @@ public static class SigmaSchedule
     }
 
     /// <summary>Linear in timestep from σ_max's to σ_min's (sgm: steps+1 points without the last), σ at each.</summary>
-    private static float[] Normal(ModelSamplingDiscrete s, int steps, bool sgm)
+    private static float[] Normal(IModelSampling s, int steps, bool sgm)
     {
         float start = s.Timestep(s.SigmaMax), end = s.Timestep(s.SigmaMin);
         var timesteps = sgm ? Linspace(start, end, steps + 1)[..^1] : Linspace(start, end, steps);
@@ -65,14 +65,14 @@ public static class SigmaSchedule
     }
 
     /// <summary>Every len/steps-th training σ, from the top.</summary>
-    private static float[] Simple(ModelSamplingDiscrete s, int steps)
+    private static float[] Simple(IModelSampling s, int steps)
     {
         double stride = (double)s.Sigmas.Length / steps;
         return [.. Enumerable.Range(0, steps).Select(x => s.Sigmas[^(1 + (int)(x * stride))]), 0f];
     }
 
     /// <summary>σ at timesteps 1, 1+⌊len/steps⌋, ... (DDIM's leading spacing with offset 1), highest first, then 0.</summary>
-    private static float[] DdimUniform(ModelSamplingDiscrete s, int steps)
+    private static float[] DdimUniform(IModelSampling s, int steps)
     {
         int stride = Math.Max(s.Sigmas.Length / steps, 1);
         var picked = new List<float> { 0f };

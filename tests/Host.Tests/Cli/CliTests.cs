@@ -51,6 +51,19 @@ public sealed class CliTests : IDisposable
         Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", "sd15_ipadapter_00001_.png"))));
     }
 
+    /// <summary>The SD3 examples (our nodes on the diffusers folder; ComfyUI's API shape on the single file with TripleCLIPLoader) as a user runs them.</summary>
+    [GoldenTheory("sd3-tiny")]
+    [InlineData("sd3_txt2img.json", "sd3_txt2img_00001_.png")]
+    [InlineData("comfyui_sd3_txt2img.json", "ComfyUI_00001_.png")]
+    public void Sd3_example_runs_from_the_command_line(string workflow, string png)
+    {
+        FixtureModels.Install(_dir);
+        var outcome = Workflow("run", Path.Combine(Golden.RepoRoot, "workflows", workflow));
+        Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
+        Assert.Contains($"wrote output/{png}", outcome.Stdout);
+        Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", png))));
+    }
+
     [Fact]
     public void Failing_node_exits_3_naming_node_input_and_value()
     {
