@@ -34,7 +34,7 @@ public static class ObjectInfo
             ["input"] = new JsonObject { ["required"] = required, ["optional"] = optional, ["hidden"] = new JsonObject() },
             ["input_order"] = inputOrder,
             ["output"] = Names(definition.Outputs.Select(o => o.SocketType)),
-            ["output_is_list"] = new JsonArray(definition.Outputs.Select(_ => (JsonNode)false).ToArray()),
+            ["output_is_list"] = new JsonArray(definition.Outputs.Select(o => (JsonNode)o.IsList).ToArray()),
             ["output_name"] = Names(definition.Outputs.Select(o => o.Name)),
             ["name"] = name,
             ["display_name"] = definition.DisplayName,
@@ -42,6 +42,7 @@ public static class ObjectInfo
             ["python_module"] = definition.Module,
             ["category"] = definition.Category,
             ["output_node"] = definition.IsOutputNode,
+            ["input_is_list"] = definition.InputIsList,
         };
         if (definition.Flags.HasFlag(NodeFlags.Deprecated)) info["deprecated"] = true;
         if (definition.Flags.HasFlag(NodeFlags.Experimental)) info["experimental"] = true;
@@ -57,6 +58,7 @@ public static class ObjectInfo
         AddConstraintOptions(input.Constraints, options);
         if (input.Tooltip is not null) options["tooltip"] = input.Tooltip;
         if (input.ForceInput) options["forceInput"] = true;
+        if (input.Lazy) options["lazy"] = true;
 
         JsonNode type = input.Constraints is ComboConstraints combo
             ? new JsonArray(combo.Options(paths).Select(o => (JsonNode)JsonValue.Create(o)).ToArray())
