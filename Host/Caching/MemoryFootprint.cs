@@ -18,5 +18,7 @@ public readonly record struct MemoryFootprint(long HostBytes, long DeviceBytes)
         _ => new(IntPtr.Size, 0),
     };
 
-    public static MemoryFootprint Of(IEnumerable<object?> values) => values.Aggregate(default(MemoryFootprint), (sum, v) => sum + Of(v));
+    /// <summary>Each value counted once, however often it appears (a list repeating one model, a node passing its input on).</summary>
+    public static MemoryFootprint Of(IEnumerable<object?> values) =>
+        values.Distinct(ReferenceEqualityComparer.Instance).Aggregate(default(MemoryFootprint), (sum, v) => sum + Of(v));
 }

@@ -1,0 +1,55 @@
+using Workflow.Host.Caching;
+using Workflow.Host.Graph;
+
+namespace Workflow.Host.Execution;
+
+/// <summary>
+/// The outputs one run holds, by node: taken from the cache or just made, each under a lease of the run. A node added
+/// to the run holds the outputs it may read (lazy inputs included, since it may ask for them) until it has run; an
+/// output no node holds any more is let go, and the leases dispose it unless the cache keeps it. One that is needed
+/// again later (a lazy input asked for late) comes back from the cache, or its node runs again.
+/// </summary>
+internal sealed class RunValues(ValueLeases leases)
+{
+    private readonly Dictionary<NodeId, NodeOutputs> _values = [];
+    private readonly Dictionary<NodeId, int> _readers = [];             // source → nodes still to run that hold it
+    private readonly Dictionary<NodeId, HashSet<NodeId>> _held = [];    // node still to run → the sources it holds
+
+    public bool TryGet(NodeId id, out NodeOutputs outputs) => _values.TryGetValue(id, out outputs!);
+
+    public NodeOutputs this[NodeId id] => _values[id];
+
+    /// <summary>Keeps outputs the caller holds one lease on, which the run now owns.</summary>
+    public void Put(NodeId id, NodeOutputs outputs) => _values[id] = outputs;
+
+    /// <summary><paramref name="reader"/> may read <paramref name="source"/>'s outputs before it is done.</summary>
+    public void Hold(NodeId reader, NodeId source)
+    {
+        if ((_held.TryGetValue(reader, out var sources) ? sources : _held[reader] = []).Add(source))
+            _readers[source] = _readers.GetValueOrDefault(source) + 1;
+    }
+
+    /// <summary><paramref name="reader"/> has run: what it held and no other node holds is let go.</summary>
+    public void Done(NodeId reader)
+    {
+        if (!_held.Remove(reader, out var sources))
+            return;
+        foreach (var source in sources)
+            if (--_readers[source] == 0)
+                LetGoIfUnread(source);
+    }
+
+    /// <summary>Lets go of a node's outputs when no node still to run holds them (an output node's, say, once shown).</summary>
+    public void LetGoIfUnread(NodeId id)
+    {
+        if (_readers.GetValueOrDefault(id) == 0 && _values.Remove(id, out var outputs))
+            leases.Release(outputs.AllValues);
+    }
+
+    public void LetGoAll()
+    {
+        foreach (var outputs in _values.Values)
+            leases.Release(outputs.AllValues);
+        _values.Clear();
+    }
+}
