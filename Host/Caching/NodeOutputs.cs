@@ -13,7 +13,7 @@ public sealed record NodeOutputs(IReadOnlyList<object?>[] Slots, JsonObject? Ui)
         new(Array.ConvertAll(values, v => (IReadOnlyList<object?>)[v]), ui);
 
     /// <summary>Every value of every slot, for leases.</summary>
-    public IEnumerable<object?> AllValues => Slots.SelectMany(slot => slot);
+    public IReadOnlyList<object?> AllValues { get; } = Slots.Length == 1 ? Slots[0] : Slots.SelectMany(slot => slot).ToArray();
 
-    public MemoryFootprint Footprint { get; } = MemoryFootprint.Of(Slots.SelectMany(slot => slot));
+    public MemoryFootprint Footprint { get; } = MemoryFootprint.Of(Slots);
 }

@@ -38,6 +38,8 @@ internal static class CallResults
 
     private static JsonObject? Ui(IReadOnlyList<NodeResult> calls)
     {
+        if (calls.Count == 1)
+            return calls[0].Ui?.ToJson();
         var uis = calls.Select(c => c.Ui).OfType<UiOutput>().ToList();
         if (uis.Count <= 1)
             return uis.FirstOrDefault()?.ToJson();

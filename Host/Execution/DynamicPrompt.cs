@@ -14,22 +14,25 @@ internal sealed class DynamicPrompt(RunPlan plan) : IExecutionGraph, INodeLookup
 {
     private readonly Dictionary<NodeId, AddedNode> _added = [];
 
-    public BoundNode this[NodeId id] => _added.TryGetValue(id, out var added) ? added.Bound : plan.Prompt.Nodes[id];
+    public BoundNode this[NodeId id] => Added(id) is { } added ? added.Bound : plan.Prompt.Nodes[id];
 
-    public WorkflowNode? Find(NodeId id) => _added.TryGetValue(id, out var added) ? added.Written : plan.Prompt.Graph.Find(id);
+    public WorkflowNode? Find(NodeId id) => Added(id) is { } added ? added.Written : plan.Prompt.Graph.Find(id);
 
-    public CacheKey? KeyOf(NodeId id) => _added.TryGetValue(id, out var added) ? added.Key : plan.Keys[id];
+    public CacheKey? KeyOf(NodeId id) => Added(id) is { } added ? added.Key : plan.Keys[id];
 
     /// <summary>How many nodes expansions have added so far.</summary>
     public int AddedCount => _added.Count;
 
     /// <summary>How deep in expansions a node sits: 0 for the workflow's own.</summary>
-    public int DepthOf(NodeId id) => _added.TryGetValue(id, out var added) ? added.Depth : 0;
+    public int DepthOf(NodeId id) => Added(id) is { } added ? added.Depth : 0;
 
     /// <summary>The workflow node a node came from, through every expansion (itself for the workflow's own).</summary>
-    public NodeId RealIdOf(NodeId id) => _added.TryGetValue(id, out var added) ? added.Real : id;
+    public NodeId RealIdOf(NodeId id) => Added(id) is { } added ? added.Real : id;
 
     public void Add(AddedNode node) => _added.Add(node.Written.Id, node);
+
+    /// <summary>The added node of this id, if any; no lookup while nothing was added (most runs).</summary>
+    private AddedNode? Added(NodeId id) => _added.Count > 0 ? _added.GetValueOrDefault(id) : null;
 
     public IReadOnlyList<NodeId> StrongSourcesOf(NodeId id) => this[id].StrongSources;
 

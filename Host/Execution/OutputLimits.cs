@@ -21,9 +21,10 @@ internal static class OutputLimits
             var socket = node.Definition.Outputs[i].SocketType;
             if (outputs.Slots[i].Count > limits.MaxListLength)
                 return $"output {i} ({socket}) is a list of {Echo.Count(outputs.Slots[i].Count)} values, longer than the limit of {Echo.Count(limits.MaxListLength)}";
-            if (outputs.Slots[i].OfType<string>().FirstOrDefault(text => text.Length > limits.MaxStringLength) is { } text)
-                return $"output {i} ({socket}) is a string of {Echo.Count(text.Length)} characters, longer than " +
-                    $"the limit of {Echo.Count(limits.MaxStringLength)} (--max-string-mb, {InputLimits.MaxStringVariable})";
+            foreach (var value in outputs.Slots[i])
+                if (value is string text && text.Length > limits.MaxStringLength)
+                    return $"output {i} ({socket}) is a string of {Echo.Count(text.Length)} characters, longer than " +
+                        $"the limit of {Echo.Count(limits.MaxStringLength)} (--max-string-mb, {InputLimits.MaxStringVariable})";
         }
         return null;
     }

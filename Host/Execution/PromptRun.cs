@@ -29,7 +29,6 @@ internal sealed class PromptRun
     private readonly Expander _expander;
     private readonly Dictionary<NodeId, HashSet<string>> _asked = [];               // lazy inputs each node asked for
     private readonly Dictionary<NodeId, IReadOnlyList<BoundInput>[]> _expanded = [];  // expanded node → its results, per call
-    private readonly HashSet<NodeId> _started = [];
     private readonly Dictionary<NodeId, JsonObject> _ui = [];
     private readonly List<NodeId> _executed = [];
 
@@ -79,7 +78,7 @@ internal sealed class PromptRun
             return;
         }
         Announce(output, _values[output], fromCache: true);
-        _values.LetGoIfUnread(output);
+        _values.LetGoIfUnheld(output);
     }
 
     /// <summary>Runs the staged node as far as it goes; returns the run's end when it failed or was interrupted.</summary>
@@ -104,7 +103,7 @@ internal sealed class PromptRun
             return null;
         }
         _list.Complete();
-        _values.Done(id);
+        _values.Release(_graph[id].Sources);
         return null;
     }
 
@@ -113,33 +112,47 @@ internal sealed class PromptRun
     {
         var node = _graph[id];
         if (_expanded.Remove(id, out var results))
-            return Finish(node, Resolve(node, results));
-        if (_started.Add(id))
+        {
+            Finish(node, Resolve(node, results));
+            _values.Release(results.SelectMany(r => r).OfType<BoundLink>().Select(link => link.From).ToList());
+            return true;
+        }
+        var asked = _asked.GetValueOrDefault(id);
+        if (asked is null)   // staged the first time: a node staged again has asked for lazy inputs, or expanded
             _services.Emit(new NodeExecuting(PromptId, id.Value, node.Definition.Name) { DisplayNodeId = _graph.RealIdOf(id).Value });
-        var inputs = NodeInputs.Gather(node, _values, _asked.GetValueOrDefault(id));
+        var inputs = NodeInputs.Gather(node, _values, asked);
         if (node.Definition.LazyInputs is { } lazy && inputs.CallCount > 0 && AskForLazyInputs(node, lazy, inputs))
             return false;
-        var calls = Guard(() => Invoke(node, inputs));
+        var calls = Invoke(node, inputs);
         if (node.Definition.Expands && calls.Count > 0)
         {
             Expand(node, calls);
             return false;
         }
-        return Finish(node, CallResults.Merge(node.Definition, calls));
+        Finish(node, CallResults.Merge(node.Definition, calls));
+        return true;
     }
 
+    /// <summary>Calls the node once per element of its input lists; what its code throws fails it.</summary>
     private List<NodeResult> Invoke(BoundNode node, NodeInputs inputs)
     {
         var context = new NodeRunContext(node.Id.Value, _graph.RealIdOf(node.Id).Value, _services, _cancellation);
         var calls = new List<NodeResult>(inputs.CallCount);
-        for (int call = 0; call < inputs.CallCount; call++)
+        try
         {
-            if (call > 0)
-                _cancellation.ThrowIfCancellationRequested();
-            var result = node.Definition.Invoker.Invoke(context, inputs.Arguments(call));
-            if (node.Definition.Expands && result.Expansion is null)
-                throw new InvalidOperationException("Execute returned no expansion (null).");
-            calls.Add(result);
+            for (int call = 0; call < inputs.CallCount; call++)
+            {
+                if (call > 0)
+                    _cancellation.ThrowIfCancellationRequested();
+                var result = node.Definition.Invoker.Invoke(context, inputs.Arguments(call));
+                if (node.Definition.Expands && result.Expansion is null)
+                    throw new InvalidOperationException("Execute returned no expansion (null).");
+                calls.Add(result);
+            }
+        }
+        catch (Exception ex) when (FailsTheNode(ex))
+        {
+            throw new NodeFailedException(ex);
         }
         return calls;
     }
@@ -174,11 +187,10 @@ internal sealed class PromptRun
                 _graph.Add(added);
             foreach (var added in subgraph.Nodes.Where(n => n.Bound.Definition.IsOutputNode))
                 Start(added.Written.Id);
-            foreach (var link in subgraph.Results.OfType<BoundLink>())
-            {
-                _values.Hold(node.Id, link.From);
-                _list.AddStrongLink(link.From, node.Id);
-            }
+            var sources = subgraph.Results.OfType<BoundLink>().Select(link => link.From).ToList();
+            _values.Hold(sources);   // released when the node resolves its results
+            foreach (var source in sources)
+                _list.AddStrongLink(source, node.Id);
             results[call] = subgraph.Results;
         }
         _expanded[node.Id] = results;
@@ -199,7 +211,7 @@ internal sealed class PromptRun
     }
 
     /// <summary>Keeps a finished node's outputs for its readers and in the cache, and shows an output node's result.</summary>
-    private bool Finish(BoundNode node, NodeOutputs outputs)
+    private void Finish(BoundNode node, NodeOutputs outputs)
     {
         _resources.Leases.Retain(outputs.AllValues);
         if (OutputLimits.Problem(node, outputs, _services.Options.Limits) is { } problem)
@@ -213,8 +225,7 @@ internal sealed class PromptRun
         _executed.Add(node.Id);
         if (node.Definition.IsOutputNode)
             Announce(node.Id, outputs, fromCache: false);
-        _values.LetGoIfUnread(node.Id);
-        return true;
+        _values.LetGoIfUnheld(node.Id);
     }
 
     /// <summary>Whether a node's outputs are at hand: already in the run, or taken from the cache (under a lease of the run).</summary>
@@ -229,11 +240,7 @@ internal sealed class PromptRun
     }
 
     /// <summary>A node added to the list holds what it may read, lazy inputs included, until it has run.</summary>
-    private void HoldSources(NodeId id)
-    {
-        foreach (var source in _graph[id].Sources)
-            _values.Hold(id, source);
-    }
+    private void HoldSources(NodeId id) => _values.Hold(_graph[id].Sources);
 
     private void Announce(NodeId id, NodeOutputs outputs, bool fromCache)
     {
@@ -243,22 +250,22 @@ internal sealed class PromptRun
         _services.Emit(new NodeExecuted(PromptId, id.Value, _graph[id].Definition.Name, ui, fromCache) { DisplayNodeId = _graph.RealIdOf(id).Value });
     }
 
-    /// <summary>Runs node code (or checks its results): what it throws fails the node; an interruption stays one.</summary>
+    /// <summary>Runs the node's own code (or checks what it returned): what it throws fails the node; an interruption stays one.</summary>
     private T Guard<T>(Func<T> call)
     {
         try
         {
             return call();
         }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is not NodeFailedException)
+        catch (Exception ex) when (FailsTheNode(ex))
         {
             throw new NodeFailedException(ex);
         }
     }
+
+    /// <summary>Anything node code throws, but an interruption (which stays one) and a failure already wrapped.</summary>
+    private bool FailsTheNode(Exception ex) =>
+        ex is not NodeFailedException && (ex is not OperationCanceledException || !_cancellation.IsCancellationRequested);
 
     private ExecutionResult Interrupted(NodeId at)
     {

@@ -12,8 +12,7 @@ namespace Workflow.Host.Execution;
 internal sealed class RunValues(ValueLeases leases)
 {
     private readonly Dictionary<NodeId, NodeOutputs> _values = [];
-    private readonly Dictionary<NodeId, int> _readers = [];             // source → nodes still to run that hold it
-    private readonly Dictionary<NodeId, HashSet<NodeId>> _held = [];    // node still to run → the sources it holds
+    private readonly Dictionary<NodeId, int> _holds = [];   // source → how many holds nodes still to run have on it
 
     public bool TryGet(NodeId id, out NodeOutputs outputs) => _values.TryGetValue(id, out outputs!);
 
@@ -22,27 +21,25 @@ internal sealed class RunValues(ValueLeases leases)
     /// <summary>Keeps outputs the caller holds one lease on, which the run now owns.</summary>
     public void Put(NodeId id, NodeOutputs outputs) => _values[id] = outputs;
 
-    /// <summary><paramref name="reader"/> may read <paramref name="source"/>'s outputs before it is done.</summary>
-    public void Hold(NodeId reader, NodeId source)
+    /// <summary>A node still to run may read these outputs.</summary>
+    public void Hold(IReadOnlyList<NodeId> sources)
     {
-        if ((_held.TryGetValue(reader, out var sources) ? sources : _held[reader] = []).Add(source))
-            _readers[source] = _readers.GetValueOrDefault(source) + 1;
+        foreach (var source in sources)
+            _holds[source] = _holds.GetValueOrDefault(source) + 1;
     }
 
-    /// <summary><paramref name="reader"/> has run: what it held and no other node holds is let go.</summary>
-    public void Done(NodeId reader)
+    /// <summary>A node has run: what it held and no other node holds is let go.</summary>
+    public void Release(IReadOnlyList<NodeId> sources)
     {
-        if (!_held.Remove(reader, out var sources))
-            return;
         foreach (var source in sources)
-            if (--_readers[source] == 0)
-                LetGoIfUnread(source);
+            if (--_holds[source] == 0)
+                LetGoIfUnheld(source);
     }
 
     /// <summary>Lets go of a node's outputs when no node still to run holds them (an output node's, say, once shown).</summary>
-    public void LetGoIfUnread(NodeId id)
+    public void LetGoIfUnheld(NodeId id)
     {
-        if (_readers.GetValueOrDefault(id) == 0 && _values.Remove(id, out var outputs))
+        if (_holds.GetValueOrDefault(id) == 0 && _values.Remove(id, out var outputs))
             leases.Release(outputs.AllValues);
     }
 

@@ -13,13 +13,13 @@ public sealed class GraphIndex
 
     private GraphIndex(IEnumerable<WorkflowNode> nodesInIdOrder, Func<NodeId, bool> contains)
     {
-        _sources = nodesInIdOrder.ToDictionary(n => n.Id, n => n.Links.Select(l => l.From).Where(contains).Distinct().Order().ToArray());
+        _sources = nodesInIdOrder.ToDictionary(n => n.Id, n => DistinctIds.Of(n.Links.Select(l => l.From).Where(contains)).Order().ToArray());
         var consumers = new Dictionary<NodeId, List<NodeId>>();
-        foreach (var (id, sources) in _sources)
+        foreach (var (id, sources) in _sources)   // in id order, so each consumer list is too
             foreach (var source in sources)
                 (consumers.TryGetValue(source, out var list) ? list : consumers[source] = []).Add(id);
         foreach (var (id, list) in consumers)
-            _consumers[id] = list.Order().ToArray();
+            _consumers[id] = [.. list];
         Components = StrongComponents.SourcesFirst(_sources.Keys.Order(), SourcesOf);
         TopologicalOrder = Components.SelectMany(c => c).ToArray();
     }

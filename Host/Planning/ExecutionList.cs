@@ -22,7 +22,8 @@ public interface IExecutionGraph
 public sealed class ExecutionList(IExecutionGraph graph, Func<NodeId, bool> isAvailable, Action<NodeId> onAdded)
 {
     private readonly Dictionary<NodeId, int> _blockCount = [];            // pending node → pending nodes it waits for
-    private readonly Dictionary<NodeId, HashSet<NodeId>> _blocking = [];   // pending node → pending nodes waiting for it
+    private readonly Dictionary<NodeId, List<NodeId>> _blocking = [];      // pending node → pending nodes waiting for it
+    private readonly HashSet<(NodeId From, NodeId To)> _waits = [];       // each (source, waiting node) pair once
     private readonly PriorityQueue<NodeId, (int Distance, NodeId Id)> _ready = new();
     private NodeId? _staged;
 
@@ -43,7 +44,6 @@ public sealed class ExecutionList(IExecutionGraph graph, Func<NodeId, bool> isAv
             if (IsPending(id))
                 continue;
             _blockCount[id] = 0;
-            _blocking[id] = [];
             added.Add(id);
             onAdded(id);
             foreach (var source in graph.StrongSourcesOf(id))
@@ -66,8 +66,7 @@ public sealed class ExecutionList(IExecutionGraph graph, Func<NodeId, bool> isAv
         if (!IsPending(from) && isAvailable(from))
             return;
         AddNode(from);
-        Block(from, to);
-        if (_blockCount[from] == 0)
+        if (Block(from, to) && _blockCount[from] == 0)
             Enqueue(from);   // it now leads to another node, which may make it a better pick
     }
 
@@ -92,11 +91,16 @@ public sealed class ExecutionList(IExecutionGraph graph, Func<NodeId, bool> isAv
     public void Complete()
     {
         var id = Staged;
-        foreach (var waiting in _blocking[id])
-            if (--_blockCount[waiting] == 0)
-                Enqueue(waiting);
+        if (_blocking.Remove(id, out var waiting))
+        {
+            foreach (var next in waiting)
+            {
+                _waits.Remove((id, next));
+                if (--_blockCount[next] == 0)
+                    Enqueue(next);
+            }
+        }
         _blockCount.Remove(id);
-        _blocking.Remove(id);
         _staged = null;
     }
 
@@ -114,10 +118,14 @@ public sealed class ExecutionList(IExecutionGraph graph, Func<NodeId, bool> isAv
 
     private NodeId Staged => _staged ?? throw new InvalidOperationException("No node is staged.");
 
-    private void Block(NodeId from, NodeId to)
+    /// <summary>Makes <paramref name="to"/> wait for <paramref name="from"/>, unless it already does (one input strong, another lazy).</summary>
+    private bool Block(NodeId from, NodeId to)
     {
-        if (_blocking[from].Add(to))
-            _blockCount[to]++;
+        if (!_waits.Add((from, to)))
+            return false;
+        (_blocking.TryGetValue(from, out var waiting) ? waiting : _blocking[from] = []).Add(to);
+        _blockCount[to]++;
+        return true;
     }
 
     private void Enqueue(NodeId id) => _ready.Enqueue(id, (DistanceToOutput(id), id));
@@ -127,8 +135,16 @@ public sealed class ExecutionList(IExecutionGraph graph, Func<NodeId, bool> isAv
     {
         if (graph.IsOutput(id))
             return 0;
-        if (_blocking[id].Any(graph.IsOutput))
-            return 1;
-        return _blocking[id].Any(next => _blocking[next].Any(graph.IsOutput)) ? 2 : 3;
+        if (!_blocking.TryGetValue(id, out var waiting))
+            return 3;
+        foreach (var next in waiting)
+            if (graph.IsOutput(next))
+                return 1;
+        foreach (var next in waiting)
+            if (_blocking.TryGetValue(next, out var after))
+                foreach (var afterNext in after)
+                    if (graph.IsOutput(afterNext))
+                        return 2;
+        return 3;
     }
 }

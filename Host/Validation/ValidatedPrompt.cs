@@ -21,10 +21,10 @@ public sealed record ValidatedPrompt(WorkflowGraph Graph, GraphIndex Index, IRea
 /// </summary>
 public sealed record BoundNode(NodeId Id, NodeDefinition Definition, IReadOnlyList<BoundInput> Inputs)
 {
-    public IReadOnlyList<NodeId> Sources { get; } = Inputs.OfType<BoundLink>().Select(l => l.From).Distinct().ToArray();
+    public IReadOnlyList<NodeId> Sources { get; } = DistinctIds.Of(Inputs.OfType<BoundLink>().Select(l => l.From));
 
-    public IReadOnlyList<NodeId> StrongSources { get; } = Definition.Inputs.Zip(Inputs)
-        .Where(p => !p.First.Lazy).Select(p => p.Second).OfType<BoundLink>().Select(l => l.From).Distinct().ToArray();
+    public IReadOnlyList<NodeId> StrongSources { get; } = DistinctIds.Of(Definition.Inputs.Zip(Inputs)
+        .Where(p => !p.First.Lazy).Select(p => p.Second).OfType<BoundLink>().Select(l => l.From));
 }
 
 public abstract record BoundInput;
