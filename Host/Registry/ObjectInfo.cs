@@ -33,6 +33,7 @@ public static class ObjectInfo
         {
             ["input"] = new JsonObject { ["required"] = required, ["optional"] = optional, ["hidden"] = new JsonObject() },
             ["input_order"] = inputOrder,
+            ["is_input_list"] = definition.InputIsList,
             ["output"] = Names(definition.Outputs.Select(o => o.SocketType)),
             ["output_is_list"] = new JsonArray(definition.Outputs.Select(o => (JsonNode)o.IsList).ToArray()),
             ["output_name"] = Names(definition.Outputs.Select(o => o.Name)),
@@ -42,7 +43,6 @@ public static class ObjectInfo
             ["python_module"] = definition.Module,
             ["category"] = definition.Category,
             ["output_node"] = definition.IsOutputNode,
-            ["input_is_list"] = definition.InputIsList,
         };
         if (definition.Flags.HasFlag(NodeFlags.Deprecated)) info["deprecated"] = true;
         if (definition.Flags.HasFlag(NodeFlags.Experimental)) info["experimental"] = true;

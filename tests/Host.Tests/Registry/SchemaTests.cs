@@ -36,10 +36,10 @@ public sealed class SchemaTests : IDisposable
                                 "color": [["red", "green", "blue"], {"default": "red"}],
                                 "strength": ["FLOAT", {"default": 0.5, "min": 0, "max": 1, "step": 0.05}]},
                    "optional": {}, "hidden": {}},
-         "input_order": {"required": ["mode", "color", "strength"]},
+         "input_order": {"required": ["mode", "color", "strength"]}, "is_input_list": false,
          "output": ["STRING"], "output_is_list": [false], "output_name": ["STRING"],
          "name": "TestChoice", "display_name": "TestChoice", "description": "", "python_module": "Workflow.Host.Tests",
-         "category": "test", "output_node": false, "input_is_list": false}
+         "category": "test", "output_node": false}
         """, ObjectInfo.ForNode(Definition("TestChoice"), "TestChoice", _test.Engine.Paths));
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class SchemaTests : IDisposable
         AssertJsonEqual("""["INT"]""", range["output"]);
         AssertJsonEqual("[true]", range["output_is_list"]);
         var join = ObjectInfo.ForNode(Definition("TestJoin"), "TestJoin", _test.Engine.Paths);
-        Assert.True((bool)join["input_is_list"]!);
+        Assert.True((bool)join["is_input_list"]!);
         AssertJsonEqual("""["INT", {"min": -9223372036854775808, "max": 9223372036854775807, "step": 1}]""", join["input"]!["required"]!["values"]);
     }
 
