@@ -25,7 +25,7 @@ public sealed class WorkflowEngine
         Leases = new ValueLeases();
         Cache = new OutputCache(options.CacheBudget, Leases);
         Validator = new Validator(registry, options);
-        Executor = new Executor(Cache, Leases, options, loggers.CreateLogger<Executor>());
+        Executor = new Executor(Cache, Leases, registry, options, loggers.CreateLogger<Executor>());
     }
 
     public INodeRegistry Registry { get; }

@@ -142,6 +142,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, outcome.ExitCode);
         var report = JsonNode.Parse(outcome.Stdout)!.AsObject();
         Assert.Equal(50, (int)report["nodes"]!);
-        Assert.All(["per_node_us", "cached_rerun_ms", "first_run_ms", "validate_ms"], key => Assert.True((double)report[key]! > 0, key));
+        Assert.Equal(50, (int)report["list_elements"]!);
+        Assert.All(["per_node_us", "cached_rerun_ms", "first_run_ms", "validate_ms", "list_run_ms", "list_per_element_us", "list_cached_rerun_ms"],
+            key => Assert.True((double)report[key]! > 0, key));
     }
 }

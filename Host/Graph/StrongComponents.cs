@@ -1,37 +1,18 @@
-using Workflow.Host.Graph;
-
-namespace Workflow.Host.Validation;
+namespace Workflow.Host.Graph;
 
 /// <summary>
-/// The strongly connected components of the needed nodes along their links, found once per validation by Tarjan's
-/// algorithm (iterative, so a deep graph cannot overflow the stack) in time and memory linear in the graph. A
-/// component of several nodes, or of one node linking to itself, is a cycle. Components come sources first: each
-/// after every component it links to, so walking them backwards visits consumers before their sources.
+/// Tarjan's strongly connected components, iterative (a deep chain must not overflow the stack), in time and memory
+/// linear in the graph. Components come sources first: each after every component its members link to.
 /// </summary>
-internal sealed class DependencyComponents
+internal static class StrongComponents
 {
-    private readonly Dictionary<NodeId, NodeId[]> _sources;
-
-    public DependencyComponents(WorkflowGraph graph, IReadOnlySet<NodeId> nodes)
-    {
-        _sources = nodes.ToDictionary(id => id, id => graph[id].Links.Select(l => l.From).Where(nodes.Contains).Distinct().Order().ToArray());
-        SourcesFirst = StronglyConnected(nodes.Order(), SourcesOf);
-    }
-
-    public IReadOnlyList<List<NodeId>> SourcesFirst { get; }
-
-    /// <summary>The needed nodes a node links to, each once, in id order.</summary>
-    public IReadOnlyList<NodeId> SourcesOf(NodeId id) => _sources[id];
-
-    public bool IsCycle(List<NodeId> component) => component.Count > 1 || SourcesOf(component[0]).Contains(component[0]);
-
-    private static List<List<NodeId>> StronglyConnected(IEnumerable<NodeId> nodes, Func<NodeId, IReadOnlyList<NodeId>> successors)
+    public static IReadOnlyList<IReadOnlyList<NodeId>> SourcesFirst(IEnumerable<NodeId> nodes, Func<NodeId, IReadOnlyList<NodeId>> successors)
     {
         var index = new Dictionary<NodeId, int>();
         var low = new Dictionary<NodeId, int>();
         var onStack = new HashSet<NodeId>();
         var stack = new Stack<NodeId>();
-        var components = new List<List<NodeId>>();
+        var components = new List<IReadOnlyList<NodeId>>();
         var work = new Stack<(NodeId Node, int NextEdge)>();
         foreach (var root in nodes)
         {
