@@ -1,0 +1,58 @@
+using Workflow.Nodes.Diffusion.Refining;
+using Workflow.Testing;
+using Workflow.Torch;
+
+namespace Workflow.Nodes.Diffusion.Tests.Refining;
+
+/// <summary>
+/// The refiner loop against SANA-WM's _refine_latents_ar on the fixture's tiny LTX-2 transformer: every tensor the
+/// fixture recorded (schedule, RoPE tables, sink K/V, each block's noise, every Euler step, post-RoPE and trimmed
+/// history, the refined blocks, the output) within the manifest's tolerances, and each block's place in the window.
+/// What to compare and the call's settings come from the manifest.
+/// </summary>
+public sealed class ArRefinerFixtureTests
+{
+    [GoldenFact(RefinerFixture.Name)]
+    public void Every_recorded_tensor_matches_the_upstream_loop()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var golden = RefinerFixture.Tensors();
+        using var transformer = RefinerFixture.LoadTransformer();
+        using var observer = new RecordingObserver();
+        var refiner = new ArRefiner(transformer, RefinerFixture.Settings());
+        var inputs = RefinerFixture.Inputs(golden);
+
+        using var state = refiner.Start(inputs, new RefinerHooks(observer));
+        refiner.Continue(inputs, state, new RefinerHooks(observer));
+
+        var schedule = torch.tensor<float>([.. refiner.Settings.Sigmas]);
+        golden.AssertMatches("inputs.sigmas", schedule);
+        golden.AssertMatches("inputs.timesteps", schedule.slice(0, 0, -1) * 1000);
+        var compared = golden.Names.Where(n => !n.StartsWith("inputs.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(compared);
+        foreach (var name in compared)
+        {
+            Assert.True(observer.Tensors.TryGetValue(name, out var produced), $"{RefinerFixture.Name}: {name} is recorded but the refiner did not produce it");
+            golden.AssertMatches(name, produced!);
+        }
+    }
+
+    [GoldenFact(RefinerFixture.Name)]
+    public void Blocks_sit_where_the_manifest_records_them()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var golden = RefinerFixture.Tensors();
+        using var transformer = RefinerFixture.LoadTransformer();
+        using var observer = new RecordingObserver();
+        var refiner = new ArRefiner(transformer, RefinerFixture.Settings());
+        var inputs = RefinerFixture.Inputs(golden);
+
+        using var state = refiner.Start(inputs, new RefinerHooks(observer));
+        refiner.Continue(inputs, state, new RefinerHooks(observer));
+
+        var expected = RefinerFixture.Manifest["blocks"]!.AsArray().Select(b => new RefinedBlock(
+            (int)b!["block_idx"]!, (int)b["active_frames"]![0]!, (int)b["active_frames"]![1]!, (int)b["history_frames_before"]!,
+            (int)b["history_frames_after"]!, (int)b["sink_rope_offset"]!)).ToList();
+        Assert.Equal(expected, observer.Blocks);
+    }
+}
