@@ -8,9 +8,9 @@ namespace Workflow.Nodes.Diffusion.Loading;
 
 /// <summary>
 /// Loads an LTX-2 video transformer in diffusers' layout (diffusers names: proj_in, time_embed, transformer_blocks.N…):
-/// a folder holding config.json and diffusion_pytorch_model.safetensors (or its shards with the .index.json), or one
-/// weights file, whose configuration comes from a same-stem .json or a config.json beside it, else from its tensor
-/// shapes. The audio stream's weights are skipped; anything else missing or unexpected fails the load. Lightricks'
+/// a folder holding config.json and diffusion_pytorch_model.safetensors (or its shards with the .index.json; naming any
+/// shard loads them all), or one weights file, whose configuration comes from a same-stem .json or a config.json beside
+/// it, else from its tensor shapes. The audio stream's weights are skipped; anything else missing or unexpected fails the load. Lightricks'
 /// original single-file layout (model.diffusion_model.…, patchify_proj) is refused by name.
 /// </summary>
 public static partial class LTX2TransformerCheckpoint
@@ -53,6 +53,10 @@ public static partial class LTX2TransformerCheckpoint
         }
         if (!File.Exists(path))
             throw new FileNotFoundException($"No LTX-2 transformer at {path}.", path);
+        // One shard of a sharded save stands for the whole set its index lists.
+        var shardIndex = Path.Combine(Path.GetDirectoryName(path)!, WeightsName + ".index.json");
+        if (Path.GetFileName(path).StartsWith("diffusion_pytorch_model-", StringComparison.Ordinal) && File.Exists(shardIndex))
+            return Locate(Path.GetDirectoryName(path)!);
         var candidates = new[] { Path.ChangeExtension(path, ".json"), Path.Combine(Path.GetDirectoryName(path)!, "config.json") };
         return (path, candidates.FirstOrDefault(File.Exists));
     }
