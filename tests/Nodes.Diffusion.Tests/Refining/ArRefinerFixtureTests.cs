@@ -55,4 +55,37 @@ public sealed class ArRefinerFixtureTests
             (int)b["history_frames_after"]!, (int)b["sink_rope_offset"]!)).ToList();
         Assert.Equal(expected, observer.Blocks);
     }
+
+    /// <summary>
+    /// The loop is causal: cutting the video so its last block is partial leaves the earlier blocks as the fixture
+    /// recorded them, refines only the frames left in the last one, and keeps the sink frames as they were.
+    /// </summary>
+    [GoldenFact(RefinerFixture.Name)]
+    public void A_partial_last_block_refines_the_frames_left_and_leaves_earlier_blocks_unchanged()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var golden = RefinerFixture.Tensors();
+        using var transformer = RefinerFixture.LoadTransformer();
+        using var observer = new RecordingObserver();
+        var settings = RefinerFixture.Settings();
+        var full = RefinerFixture.Inputs(golden);
+        // The longest cut that ends in a partial block.
+        long frames = Enumerable.Range(settings.SinkFrames + 1, (int)full.Latents.shape[2] - settings.SinkFrames - 1).Reverse()
+            .First(f => (f - settings.SinkFrames) % settings.BlockSize != 0);
+        var inputs = full with { Latents = full.Latents.slice(2, 0, frames).contiguous() };
+        var refiner = new ArRefiner(transformer, settings);
+
+        using var state = refiner.Start(inputs, new RefinerHooks(observer));
+        refiner.Continue(inputs, state, new RefinerHooks(observer));
+
+        var last = observer.Blocks[^1];
+        Assert.Equal(settings.BlockCount(frames), observer.Blocks.Count);
+        Assert.Equal((frames - (frames - settings.SinkFrames) % settings.BlockSize, frames), (last.Start, last.End));
+        Assert.Equal(last.End - last.Start, observer.Tensors[$"block{last.Index}.refined"].shape[2]);
+        Assert.True(state.Output.slice(2, 0, settings.SinkFrames).equal(inputs.Latents.slice(2, 0, settings.SinkFrames)));
+        Assert.False(state.Output.slice(2, last.Start, last.End).equal(inputs.Latents.slice(2, last.Start, last.End)));
+        foreach (var block in observer.Blocks.Take(observer.Blocks.Count - 1))
+            golden.AssertMatches($"block{block.Index}.refined", observer.Tensors[$"block{block.Index}.refined"]);
+        Assert.All(observer.Blocks, b => Assert.InRange(b.HistoryFramesAfter, 1, settings.MaxHistoryFrames));
+    }
 }
