@@ -1,4 +1,5 @@
 using System.Globalization;
+using Workflow.Host.Engine;
 using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Nodes;
 using Workflow.Nodes.Diffusion.Refining;
@@ -28,7 +29,7 @@ internal sealed record RefineCall(ulong Seed, int BlockSize, int SinkFrames, int
     /// <summary>Folders under <paramref name="root"/> with the fixture's prompt and latents in input/.</summary>
     public static NodePaths Prepare(string root)
     {
-        var paths = new NodePaths(Path.Combine(root, "models"), Path.Combine(root, "input"), Path.Combine(root, "output"), Path.Combine(root, "temp"));
+        var paths = EngineOptions.PathsUnder(root);
         Directory.CreateDirectory(paths.Input);
         using var scope = torch.NewDisposeScope();
         using var golden = RefinerFixture.Tensors();
