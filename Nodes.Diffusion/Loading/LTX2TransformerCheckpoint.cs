@@ -26,17 +26,7 @@ public static partial class LTX2TransformerCheckpoint
         var config = configPath is not null
             ? LTX2VideoTransformerConfig.FromJson(RegularFile.ReadAllText(configPath, DiffusersFolder.MaxConfigBytes), configPath)
             : ConfigFromShapes(source, weights);
-        var model = new LTX2VideoTransformer3DModel(config).to(dtype);
-        try
-        {
-            model.load_state_dict(source, strict: true, ignore: LTX2VideoTransformer3DModel.AudioStreamKeys);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return ModuleLoading.LoadInto(new LTX2VideoTransformer3DModel(config).to(dtype), source, LTX2VideoTransformer3DModel.AudioStreamKeys);
     }
 
     /// <summary>The weights (a file, or a shard index) and the config file for them, if there is one.</summary>

@@ -6,6 +6,7 @@ using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.Nodes.Diffusion.Text;
 using Workflow.Torch.IO;
 using Workflow.Torch.Modules;
+using static Workflow.Nodes.Diffusion.Loading.ModuleLoading;
 
 namespace Workflow.Nodes.Diffusion.Loading;
 
@@ -39,7 +40,7 @@ public static class SingleFileCheckpoint
         var unet = LoadInto(new UNet2DConditionModel(unetConfig), new RenamedTensorSource(file, UnetPrefix, k => LdmKeyMap.Unet(k, unetConfig.LayersPerBlock)));
         var clip = LoadInto(new ClipTextModel(clipConfig), clipSource, ignore: ["position_ids$"]);
         var format = new LatentFormat(vaeConfig.LatentChannels, vaeConfig.ScalingFactor);
-        return new LoadedCheckpoint(new DiffusionModel(unet, schedule, format), new ClipModel(clip, tokenizer), new VaeModel(vae));
+        return new LoadedCheckpoint(new DiffusionModel(unet, schedule, format), new ClipModel(clip, tokenizer), new ImageVae(vae));
     }
 
     private static void RequireLayout(ITensorFile file)
@@ -64,25 +65,11 @@ public static class SingleFileCheckpoint
         PredictionTypeName = yaml?.Text("model.params.parameterization") == "v" ? "v_prediction" : "epsilon",
     }).Checked(yaml?.Source ?? path);
 
-    private static string FindTokenizer(string checkpoint, IReadOnlyList<string> folders)
+    internal static string FindTokenizer(string checkpoint, IReadOnlyList<string> folders)
     {
         var candidates = folders.Prepend(Path.ChangeExtension(checkpoint, ".tokenizer")).ToList();
         return candidates.FirstOrDefault(f => File.Exists(Path.Combine(f, "vocab.json")) && File.Exists(Path.Combine(f, "merges.txt")))
             ?? throw new FileNotFoundException(
                 $"{checkpoint} carries no tokenizer; put CLIP's vocab.json and merges.txt in one of: {string.Join(", ", candidates)}.");
-    }
-
-    private static T LoadInto<T>(T module, ITensorSource source, IReadOnlyCollection<string>? ignore = null) where T : Module
-    {
-        try
-        {
-            module.load_state_dict(source, strict: true, ignore);
-            return module;
-        }
-        catch
-        {
-            module.Dispose();
-            throw;
-        }
     }
 }

@@ -35,7 +35,7 @@ public sealed class OpenClipTextTests : IDisposable
         }
         var path = Path.Combine(_root, "mvdream.safetensors");
         using (var scope = torch.NewDisposeScope())
-            SafeTensors.Save(path, OpenClipLayout(reference.state_dict(), config.NumHiddenLayers));
+            SafeTensors.Save(path, InOpenClipLayout(reference.state_dict(), config.NumHiddenLayers));
         using var file = TensorFile.Open(path);
         Assert.True(OpenClipText.IsPresent(file, Prefix));
 
@@ -60,7 +60,7 @@ public sealed class OpenClipTextTests : IDisposable
     }
 
     /// <summary>OpenCLIP's names for transformers' text keys, written out independently of the loader, plus a further block of noise.</summary>
-    private static Dictionary<string, Tensor> OpenClipLayout(IReadOnlyDictionary<string, Tensor> state, int layers)
+    private static Dictionary<string, Tensor> InOpenClipLayout(IReadOnlyDictionary<string, Tensor> state, int layers)
     {
         var open = new Dictionary<string, Tensor>
         {
@@ -71,19 +71,7 @@ public sealed class OpenClipTextTests : IDisposable
             [Prefix + "text_projection"] = torch.randn([state["text_model.final_layer_norm.weight"].shape[0], 16L]),
             [Prefix + "logit_scale"] = torch.scalar_tensor(4.6f),
         };
-        for (var i = 0; i < layers; i++)
-        {
-            string ours = $"text_model.encoder.layers.{i}.", theirs = $"{Prefix}transformer.resblocks.{i}.";
-            foreach (var part in new[] { "weight", "bias" })
-            {
-                open[$"{theirs}attn.in_proj_{part}"] = torch.cat([.. new[] { "q", "k", "v" }.Select(p => state[$"{ours}self_attn.{p}_proj.{part}"])], dim: 0);
-                open[$"{theirs}attn.out_proj.{part}"] = state[$"{ours}self_attn.out_proj.{part}"];
-                open[$"{theirs}ln_1.{part}"] = state[$"{ours}layer_norm1.{part}"];
-                open[$"{theirs}ln_2.{part}"] = state[$"{ours}layer_norm2.{part}"];
-                open[$"{theirs}mlp.c_fc.{part}"] = state[$"{ours}mlp.fc1.{part}"];
-                open[$"{theirs}mlp.c_proj.{part}"] = state[$"{ours}mlp.fc2.{part}"];
-            }
-        }
+        OpenClipLayout.AddBlocks(open, state, "text_model.encoder.layers.", Prefix, layers);
         var extra = $"{Prefix}transformer.resblocks.{layers}.";
         foreach (var key in open.Keys.Where(k => k.StartsWith($"{Prefix}transformer.resblocks.0.", StringComparison.Ordinal)).ToList())
             open[extra + key[$"{Prefix}transformer.resblocks.0.".Length..]] = torch.randn_like(open[key]);
