@@ -79,8 +79,21 @@ public sealed class RefinerCheckpoint(string folder)
         }
     }
 
-    /// <summary>Removes the state (a finished run's), leaving the folder.</summary>
-    public void Delete() => File.Delete(FilePath);
+    /// <summary>Removes the state (a finished run's), and its folder when nothing else is left there, so finished runs leave no trace in temp/.</summary>
+    public void Delete()
+    {
+        File.Delete(FilePath);
+        if (!Directory.Exists(folder) || Directory.EnumerateFileSystemEntries(folder).Any())
+            return;
+        try
+        {
+            Directory.Delete(folder);
+        }
+        catch (IOException)
+        {
+            // Another run sharing the folder saved its state meanwhile: the folder is its now.
+        }
+    }
 
     private static Dictionary<string, Tensor> Tensors(RefinerState state)
     {
