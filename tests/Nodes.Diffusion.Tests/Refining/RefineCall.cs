@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Workflow.Host.Engine;
 using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Nodes;
@@ -24,6 +25,15 @@ internal sealed record RefineCall(ulong Seed, int BlockSize, int SinkFrames, int
         var settings = RefinerFixture.Settings();
         var sigmas = string.Join(", ", settings.Sigmas.Select(s => s.ToString("R", CultureInfo.InvariantCulture)));
         return new RefineCall(settings.Seed, settings.BlockSize, settings.SinkFrames, settings.KvMaxFrames, sigmas, settings.Fps);
+    }
+
+    /// <summary><paramref name="workflow"/> with these settings on its ARRefine node <paramref name="nodeId"/>.</summary>
+    public JsonNode AppliedTo(JsonNode workflow, string nodeId)
+    {
+        var inputs = workflow[nodeId]!["inputs"]!;
+        (inputs["seed"], inputs["block_size"], inputs["sink_frames"]) = (Seed, BlockSize, SinkFrames);
+        (inputs["kv_max_frames"], inputs["sigmas"], inputs["fps"], inputs["checkpoint_folder"]) = (KvMaxFrames, Sigmas, Fps, CheckpointFolder);
+        return workflow;
     }
 
     /// <summary>Folders under <paramref name="root"/> with the fixture's prompt and latents in input/.</summary>
