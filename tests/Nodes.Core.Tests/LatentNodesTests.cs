@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Workflow.Host.Execution;
 using Workflow.Nodes.Core.Latents;
+using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Testing;
 using Workflow.Torch;
@@ -108,5 +109,26 @@ public sealed class LatentNodesTests : IDisposable
             """);
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.StartsWith("latent = 'notes.latent': ", result.Failure!.ExceptionMessage);
+    }
+
+    [Fact]
+    public void A_safetensors_file_without_latent_tensor_fails_naming_the_input_and_the_tensor()
+    {
+        using (var scope = torch.NewDisposeScope())
+            SafeTensors.Save(Path.Combine(Input, "weights.latent"), new Dictionary<string, Tensor> { ["conv.weight"] = torch.ones([2, 2]) });
+
+        var error = Assert.Throws<InputException>(() => new LoadLatent().Execute(new TestNodeContext(_test.Engine.Paths), "weights.latent"));
+        Assert.Equal(("latent", "latent = 'weights.latent': the file has no latent_tensor tensor"), (error.InputName, error.Message));
+    }
+
+    [Fact]
+    public void A_prefix_leaving_the_output_folder_fails_naming_filename_prefix()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var latent = new Latent(torch.zeros([1, 4, 2, 2]));
+
+        var error = Assert.Throws<InputException>(() => new SaveLatent().Execute(new TestNodeContext(_test.Engine.Paths), latent, "../outside"));
+        Assert.Equal("filename_prefix", error.InputName);
+        Assert.False(File.Exists(Path.Combine(_test.BaseDirectory, "outside_00001_.latent")));
     }
 }

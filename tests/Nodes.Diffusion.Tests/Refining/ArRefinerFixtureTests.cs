@@ -17,22 +17,18 @@ public sealed class ArRefinerFixtureTests
     {
         using var scope = torch.NewDisposeScope();
         using var golden = RefinerFixture.Tensors();
-        using var transformer = RefinerFixture.LoadTransformer();
-        using var observer = new RecordingObserver();
-        var refiner = new ArRefiner(transformer, RefinerFixture.Settings());
-        var inputs = RefinerFixture.Inputs(golden);
+        var settings = RefinerFixture.Settings();
 
-        using var state = refiner.Start(inputs, new RefinerHooks(observer));
-        refiner.Continue(inputs, state, new RefinerHooks(observer));
+        using var run = Refine(settings, RefinerFixture.Inputs(golden));
 
-        var schedule = torch.tensor<float>([.. refiner.Settings.Sigmas]);
+        var schedule = torch.tensor<float>([.. settings.Sigmas]);
         golden.AssertMatches("inputs.sigmas", schedule);
         golden.AssertMatches("inputs.timesteps", schedule.slice(0, 0, -1) * 1000);
         var compared = golden.Names.Where(n => !n.StartsWith("inputs.", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(compared);
         foreach (var name in compared)
         {
-            Assert.True(observer.Tensors.TryGetValue(name, out var produced), $"{RefinerFixture.Name}: {name} is recorded but the refiner did not produce it");
+            Assert.True(run.Observer.Tensors.TryGetValue(name, out var produced), $"{RefinerFixture.Name}: {name} is recorded but the refiner did not produce it");
             golden.AssertMatches(name, produced!);
         }
     }
@@ -42,18 +38,13 @@ public sealed class ArRefinerFixtureTests
     {
         using var scope = torch.NewDisposeScope();
         using var golden = RefinerFixture.Tensors();
-        using var transformer = RefinerFixture.LoadTransformer();
-        using var observer = new RecordingObserver();
-        var refiner = new ArRefiner(transformer, RefinerFixture.Settings());
-        var inputs = RefinerFixture.Inputs(golden);
 
-        using var state = refiner.Start(inputs, new RefinerHooks(observer));
-        refiner.Continue(inputs, state, new RefinerHooks(observer));
+        using var run = Refine(RefinerFixture.Settings(), RefinerFixture.Inputs(golden));
 
         var expected = RefinerFixture.Manifest["blocks"]!.AsArray().Select(b => new RefinedBlock(
             (int)b!["block_idx"]!, (int)b["active_frames"]![0]!, (int)b["active_frames"]![1]!, (int)b["history_frames_before"]!,
             (int)b["history_frames_after"]!, (int)b["sink_rope_offset"]!)).ToList();
-        Assert.Equal(expected, observer.Blocks);
+        Assert.Equal(expected, run.Observer.Blocks);
     }
 
     /// <summary>
@@ -65,18 +56,15 @@ public sealed class ArRefinerFixtureTests
     {
         using var scope = torch.NewDisposeScope();
         using var golden = RefinerFixture.Tensors();
-        using var transformer = RefinerFixture.LoadTransformer();
-        using var observer = new RecordingObserver();
         var settings = RefinerFixture.Settings();
         var full = RefinerFixture.Inputs(golden);
         // The longest cut that ends in a partial block.
         long frames = Enumerable.Range(settings.SinkFrames + 1, (int)full.Latents.shape[2] - settings.SinkFrames - 1).Reverse()
             .First(f => (f - settings.SinkFrames) % settings.BlockSize != 0);
         var inputs = full with { Latents = full.Latents.slice(2, 0, frames).contiguous() };
-        var refiner = new ArRefiner(transformer, settings);
 
-        using var state = refiner.Start(inputs, new RefinerHooks(observer));
-        refiner.Continue(inputs, state, new RefinerHooks(observer));
+        using var run = Refine(settings, inputs);
+        var (observer, state) = (run.Observer, run.State);
 
         var last = observer.Blocks[^1];
         Assert.Equal(settings.BlockCount(frames), observer.Blocks.Count);
@@ -87,5 +75,25 @@ public sealed class ArRefinerFixtureTests
         foreach (var block in observer.Blocks.Take(observer.Blocks.Count - 1))
             golden.AssertMatches($"block{block.Index}.refined", observer.Tensors[$"block{block.Index}.refined"]);
         Assert.All(observer.Blocks, b => Assert.InRange(b.HistoryFramesAfter, 1, settings.MaxHistoryFrames));
+    }
+
+    /// <summary>The whole loop on the fixture's transformer, recording what it computes.</summary>
+    private static RefinerRun Refine(RefinerSettings settings, RefinerInputs inputs)
+    {
+        using var transformer = RefinerFixture.LoadTransformer();
+        var observer = new RecordingObserver();
+        var refiner = new ArRefiner(transformer, settings);
+        var state = refiner.Start(inputs, new RefinerHooks(observer));
+        refiner.Continue(inputs, state, new RefinerHooks(observer));
+        return new RefinerRun(observer, state);
+    }
+
+    private sealed record RefinerRun(RecordingObserver Observer, RefinerState State) : IDisposable
+    {
+        public void Dispose()
+        {
+            Observer.Dispose();
+            State.Dispose();
+        }
     }
 }
