@@ -49,4 +49,10 @@ internal static unsafe partial class Native
 
     [LibraryImport(Library)]
     internal static partial ulong wt_generator_initial_seed(nint generator);
+
+    [LibraryImport(Library)]
+    internal static partial nint wt_generator_get_state(nint generator);
+
+    [LibraryImport(Library)]
+    internal static partial int wt_generator_set_state(nint generator, nint state);
 }
