@@ -1,6 +1,11 @@
+using Workflow.Torch.IO;
+
 namespace Workflow.Nodes.Diffusion.Loading;
 
-/// <summary>Picks the reader for a checkpoint path: a diffusers folder or a single file (which looks for its tokenizer in <paramref name="tokenizerFolders"/>).</summary>
+/// <summary>
+/// Picks the reader for a checkpoint path: a diffusers folder, or a single file — a multi-view (MVDream / ImageDream)
+/// one recognised by its keys, else SD1.x (which looks for its tokenizer in <paramref name="tokenizerFolders"/>).
+/// </summary>
 public static class CheckpointLoader
 {
     public static LoadedCheckpoint Load(string path, IReadOnlyList<string> tokenizerFolders)
@@ -11,6 +16,7 @@ public static class CheckpointLoader
                 : throw new InvalidDataException($"{path} is a folder without model_index.json: not a diffusers pipeline.");
         if (!File.Exists(path))
             throw new FileNotFoundException($"No checkpoint at {path}.", path);
-        return SingleFileCheckpoint.Load(path, tokenizerFolders);
+        using var file = TensorFile.Open(path);
+        return MultiViewCheckpoint.Recognises(file) ? MultiViewCheckpoint.Load(file) : SingleFileCheckpoint.Load(file, tokenizerFolders);
     }
 }
