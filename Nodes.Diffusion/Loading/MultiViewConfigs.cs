@@ -31,7 +31,7 @@ public static class MultiViewConfigs
             ModelChannels = modelChannels,
             ChannelMult = [.. levels.Select(l => l.Channels / modelChannels)],
             NumResBlocks = levels[0].ResBlocks,
-            AttentionResolutions = [.. levels.Select((l, i) => (l, i)).Where(p => p.l.ContextDim > 0).Select(p => 1 << p.i)],
+            AttentionResolutions = [.. levels.Select((l, i) => (l, i)).Where(p => p.l.ContextDim > 0).Select(p => 1 << p.i).Reverse()],   // deepest first, as upstream's configs list them
             NumHeads = numHeads,
             NumHeadChannels = headChannels,
             TransformerDepth = withAttention.Depth,

@@ -88,7 +88,11 @@ public sealed class MultiViewConditioning : IModelPatch
     private static List<(bool Unconditional, int Index)> Samples(long rows, int rowsPerSample, IReadOnlyList<bool> unconditionalRows)
     {
         if (rows % rowsPerSample != 0)
-            throw new ArgumentException($"A batch of {rows} latents is not a whole number of samples of {rowsPerSample} views: give the sampler a latent batch of num_views × samples.");
+        {
+            // Guidance doubles the batch; the user gave the sampler one half.
+            int halves = unconditionalRows.Distinct().Count();
+            throw new ArgumentException($"A batch of {rows / halves} latents is not a whole number of samples of {rowsPerSample} views: give the sampler num_views × samples latents.");
+        }
         var samples = new List<(bool, int)>();
         var counts = new int[2];
         for (int start = 0; start < rows; start += rowsPerSample)

@@ -11,7 +11,6 @@ namespace Workflow.Nodes.Diffusion.Models.MultiView;
 /// </summary>
 public sealed record MultiViewUNetConfig
 {
-    [JsonPropertyName("image_size")] public int ImageSize { get; init; } = 32;
     [JsonPropertyName("in_channels")] public int InChannels { get; init; } = 4;
     [JsonPropertyName("out_channels")] public int OutChannels { get; init; } = 4;
     [JsonPropertyName("model_channels")] public int ModelChannels { get; init; } = 320;

@@ -81,10 +81,8 @@ public sealed class MultiViewDdimTests
     {
         using (model)
         {
-            var rows = golden.Load("camera").to(torch.float64);
             bool pixel = golden.Contains("cond_ip_img");
-            var cameras = new Camera(CameraConvention.Blender,
-                Enumerable.Range(0, views).Select(i => new CameraPose(rows[i].ToArray<double>())), appendsReferenceView: pixel);
+            var cameras = MultiViewModels.Cameras(golden.Load("camera"), views, pixel);
             using var features = golden.Contains("cond_ip")
                 ? new ClipVisionOutput(torch.zeros([1]), torch.zeros([1]), golden.Load("cond_ip").narrow(0, 0, 1).clone(), torch.zeros([1]))
                 : null;

@@ -3,6 +3,8 @@ using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.Nodes.Diffusion.Models.MultiView;
 using Workflow.Nodes.Diffusion.Tests.Models;
+using Workflow.NodeSdk.Data;
+using Workflow.Torch;
 using Workflow.Torch.IO;
 
 namespace Workflow.Nodes.Diffusion.Tests.MultiView;
@@ -33,4 +35,14 @@ internal static class MultiViewModels
     /// <summary>The section's golden file whose name contains <paramref name="stem"/> (its "files" list).</summary>
     public static string File(string family, string stem) =>
         Section(family)["files"]!.AsArray().Select(f => (string)f!["file"]!).Single(f => Path.GetFileName(f).StartsWith(stem, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The first <paramref name="views"/> rows of a fixture's camera tensor (MVDream's flattened camera-to-world poses in
+    /// Blender's world) as a CAMERA; <paramref name="referenceSlot"/> marks ImageDream's zero camera after them.
+    /// </summary>
+    public static Camera Cameras(Tensor rows, int views, bool referenceSlot = false)
+    {
+        using var poses = rows.to(torch.float64);
+        return new Camera(CameraConvention.Blender, Enumerable.Range(0, views).Select(i => new CameraPose(poses[i].ToArray<double>())), appendsReferenceView: referenceSlot);
+    }
 }
