@@ -32,7 +32,7 @@ public sealed class MultiViewUNet : INode
         var network = model.Network.Module as MultiViewUNetModel
             ?? throw new InputException("model", model.Network.Module.GetType().Name, "not a multi-view network: load an MVDream or ImageDream checkpoint");
         using var scope = torch.NewDisposeScope();
-        var cameraRows = CameraVectors(network, cameras, numViews, referenceLatent is not null);
+        var cameraRows = CameraRows(network, cameras, numViews, referenceLatent is not null);
         var imagePrompt = ImagePrompt(network, clipVisionOutput, model.Device);
         var references = ReferenceLatents(network, model, referenceLatent);
         var patch = new MultiViewConditioning(cameraRows.to(model.Device).DetachFromDisposeScope(), imagePrompt,
@@ -40,8 +40,8 @@ public sealed class MultiViewUNet : INode
         return model.WithPatch(patch);
     }
 
-    /// <summary>Each pose's 4×4 camera-to-world matrix, row-major, as float32 (MVDream's camera_utils.get_camera).</summary>
-    private static Tensor CameraVectors(MultiViewUNetModel network, Camera cameras, int numViews, bool pixelMode)
+    /// <summary>The cameras as MVDream's (V, 16) vectors, after checking they fit the model and the views.</summary>
+    private static Tensor CameraRows(MultiViewUNetModel network, Camera cameras, int numViews, bool pixelMode)
     {
         if (cameras.FrameCount != numViews)
             throw new InputException("cameras", $"{cameras.FrameCount} poses", $"num_views is {numViews}: give one camera per view");
@@ -52,8 +52,7 @@ public sealed class MultiViewUNet : INode
         if (cameras.AppendsReferenceView && !pixelMode)
             throw new InputException("reference_latent", "(not connected)",
                 "the cameras carry ImageDream's reference slot (extra_reference_view): connect the reference image's latent (pixel mode), or turn extra_reference_view off (local mode)");
-        float[] values = [.. cameras.Poses.SelectMany(p => p.ToRowMajor()).Select(v => (float)v)];
-        return torch.tensor<float>(values, [numViews, 16]);
+        return CameraVectors.Of(cameras.Poses);
     }
 
     /// <summary>ImageDream's image tokens for the reference images, and for all-zero features (its unconditional prompt).</summary>
