@@ -27,7 +27,10 @@ public sealed class MultiViewUNet : INode
         [Input(Tooltip = "ImageDream pixel mode: the reference image's latent (VAEEncode), kept clean in a reference slot after the views.")] Latent? referenceLatent = null,
         [Float(Min = -1, Max = 5, Step = 0.05), Input(Tooltip = "ImageDream: the weight of the attention to the image prompt.")] double ipWeight = 1.0,
         [Input(Tooltip = "Pixel mode: added_by_model keeps the slot out of the latents (they hold the views only); in_latent is ImageDream's layout (each sample's last latent is the slot: drop it after sampling).")]
-        ReferenceSlotLayout referenceSlot = ReferenceSlotLayout.AddedByModel)
+        ReferenceSlotLayout referenceSlot = ReferenceSlotLayout.AddedByModel,
+        [Input(Tooltip = "For a UNet whose conv_in takes more channels than the latent (GAF-style, e.g. VAE-encoded normal maps): one conditioning latent per view (or per view of each sample), concatenated on channels at every call.")]
+        Latent? concatLatent = null,
+        [Input(Tooltip = "Off: the text context is zeroed in both halves of guidance, for a model trained without text.")] bool textContext = true)
     {
         var network = model.Network.Module as MultiViewUNetModel
             ?? throw new InputException("model", model.Network.Module.GetType().Name, "not a multi-view network: load an MVDream or ImageDream checkpoint");
@@ -35,8 +38,9 @@ public sealed class MultiViewUNet : INode
         var cameraRows = CameraRows(network, cameras, numViews, referenceLatent is not null);
         var imagePrompt = ImagePrompt(network, clipVisionOutput, model.Device);
         var references = ReferenceLatents(network, model, referenceLatent);
-        var patch = new MultiViewConditioning(cameraRows.to(model.Device).DetachFromDisposeScope(), imagePrompt,
-            references?.to(model.Device).DetachFromDisposeScope(), referenceSlot, ipWeight);
+        var concat = ConcatLatents(network, model, concatLatent);
+        var patch = new MultiViewConditioning(new MultiViewSettings(cameraRows.to(model.Device).DetachFromDisposeScope(), imagePrompt,
+            references?.to(model.Device).DetachFromDisposeScope(), referenceSlot, ipWeight, concat?.to(model.Device).DetachFromDisposeScope(), textContext));
         return model.WithPatch(patch);
     }
 
@@ -82,6 +86,21 @@ public sealed class MultiViewUNet : INode
         var samples = referenceLatent.Samples;
         if (samples.ndim != 4 || samples.shape[1] != model.LatentFormat.Channels)
             throw new InputException("reference_latent", $"[{string.Join(", ", samples.shape)}]", $"the model's latents have {model.LatentFormat.Channels} channels");
+        return (samples - model.LatentFormat.ShiftFactor) * model.LatentFormat.ScaleFactor;
+    }
+
+    /// <summary>The conditioning latents for the channels conv_in takes beyond the latent's, scaled as the latents are.</summary>
+    private static Tensor? ConcatLatents(MultiViewUNetModel network, DiffusionModel model, Latent? concatLatent)
+    {
+        int extra = network.Config.InChannels - model.LatentFormat.Channels;
+        if (concatLatent is null)
+            return extra <= 0 ? null : throw new InputException("concat_latent", "(not connected)",
+                $"this UNet takes {network.Config.InChannels} input channels and the latents have {model.LatentFormat.Channels}: connect the {extra}-channel conditioning latent");
+        var samples = concatLatent.Samples;
+        if (samples.ndim != 4 || samples.shape[1] != extra)
+            throw new InputException("concat_latent", $"[{string.Join(", ", samples.shape)}]", extra > 0
+                ? $"this UNet takes {extra} channels beside the latent's {model.LatentFormat.Channels}"
+                : "this UNet takes no channels beside the latent's");
         return (samples - model.LatentFormat.ShiftFactor) * model.LatentFormat.ScaleFactor;
     }
 }
