@@ -10,16 +10,20 @@ public static class ReferenceSlot
 {
     /// <summary>
     /// x[(F−1)::F] = references (openaimodel.forward's ip_img), on a copy: <paramref name="references"/> [B, C, h, w] for
-    /// the B samples of <paramref name="x"/> [B·F, C, h, w].
+    /// the B samples of <paramref name="x"/> [B·F, C', h, w]. Where x carries extra input channels after the latent's
+    /// (C' &gt; C), the slot keeps its own there.
     /// </summary>
     public static Tensor Overwrite(Tensor x, Tensor references, int frames)
     {
-        long samples = x.shape[0] / frames;
-        if (references.shape[0] != samples || !references.shape[1..].SequenceEqual(x.shape[1..]))
+        long samples = x.shape[0] / frames, channels = references.shape[1];
+        if (references.shape[0] != samples || channels > x.shape[1] || !references.shape[2..].SequenceEqual(x.shape[2..]))
             throw new ArgumentException($"Reference latents [{string.Join(", ", references.shape)}] do not fit {samples} samples of [{string.Join(", ", x.shape[1..])}] latents.");
         using var scope = torch.NewDisposeScope();
-        var views = x.reshape([samples, frames, .. x.shape[1..]]).narrow(1, 0, frames - 1);
-        return torch.cat([views, references.to(x.dtype).unsqueeze(1)], dim: 1).reshape(x.shape).MoveToOuterDisposeScope();
+        var perSample = x.reshape([samples, frames, .. x.shape[1..]]);
+        var slot = references.to(x.dtype);
+        if (channels < x.shape[1])
+            slot = torch.cat([slot, perSample.select(1, frames - 1).narrow(1, channels, x.shape[1] - channels)], dim: 1);
+        return torch.cat([perSample.narrow(1, 0, frames - 1), slot.unsqueeze(1)], dim: 1).reshape(x.shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>[B·V, ...] rows → [B·(V+1), ...], each sample's <paramref name="slot"/> row [B, ...] appended after its V views.</summary>
