@@ -33,17 +33,20 @@ public static class MultiViewCheckpoint
             .Where(p => !file.Keys.Any(k => k.StartsWith(p.Prefix, StringComparison.Ordinal))).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException($"{file.Path} is an {family} UNet without its {string.Join(" and ", missing.Select(m => $"{m.Part} (no {m.Prefix}* keys)"))}: "
-                + "LoadCheckpoint needs the whole checkpoint; a UNet-only file loads as a MODEL alone.");
+                + "LoadCheckpoint loads whole checkpoints only.");
         var yaml = OriginalConfigYaml.Beside(file.Path);
-        var vae = new VaeModel(SingleFileCheckpoint.LoadVae(file, vaePrefix, yaml));
+        var clip = LoadTextEncoder(file, textPrefix);
+        VaeModel? vae = null;
         try
         {
+            vae = new VaeModel(SingleFileCheckpoint.LoadVae(file, vaePrefix, yaml));
             var model = LoadModel(file, yaml, new LatentFormat(vae.Autoencoder.Config.LatentChannels, vae.Autoencoder.Config.ScalingFactor));
-            return new LoadedCheckpoint(model, LoadTextEncoder(file, textPrefix), vae);
+            return new LoadedCheckpoint(model, clip, vae);
         }
         catch
         {
-            vae.Dispose();
+            vae?.Dispose();
+            clip.Dispose();
             throw;
         }
     }

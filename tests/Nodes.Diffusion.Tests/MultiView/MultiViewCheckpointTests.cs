@@ -53,6 +53,24 @@ public sealed class MultiViewCheckpointTests : IDisposable
         Assert.Contains(MultiViewModels.CheckpointPath(family), error.Message);
     }
 
+    /// <summary>MVDream's VAE is found under first_stage_model.*: with it in the file, only the text encoder is missing.</summary>
+    [GoldenFact(MultiviewFixture.Name)]
+    public void A_file_with_its_vae_is_refused_for_the_text_encoder_alone()
+    {
+        const string vaePrefix = "first_stage_model.";
+        using var sd15 = TensorFile.Open(Golden.File(Sd15Fixture.Name, "sd15-tiny.safetensors"));
+        var path = Copy(MultiViewModels.MvDream, File.ReadAllText(Path.ChangeExtension(MultiViewModels.CheckpointPath(MultiViewModels.MvDream), ".yaml")), tensors =>
+        {
+            foreach (var key in sd15.Keys.Where(k => k.StartsWith(vaePrefix, StringComparison.Ordinal)))
+                tensors[key] = sd15.Load(key);
+        });
+
+        var error = Assert.Throws<InvalidDataException>(() => CheckpointLoader.Load(path, []));
+
+        Assert.Contains("text encoder", error.Message);
+        Assert.DoesNotContain("VAE", error.Message);
+    }
+
     [GoldenFact(MultiviewFixture.Name)]
     public void Without_the_schedule_in_the_yaml_the_stored_betas_give_it()
     {

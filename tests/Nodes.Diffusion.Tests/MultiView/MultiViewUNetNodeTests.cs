@@ -78,6 +78,34 @@ public sealed class MultiViewUNetNodeTests : IDisposable
         negative.Dispose();
     }
 
+    /// <summary>KSampler (timesteps per row) in pixel mode: the views are the same whether the latents carry the reference slot or the model adds it.</summary>
+    [GoldenFact(MultiviewFixture.Name)]
+    public void KSampler_views_do_not_depend_on_where_the_reference_slot_lives()
+    {
+        using var model = MultiViewModels.Load(MultiViewModels.ImageDream);
+        using var golden = MultiViewModels.Tensors((string)MultiViewModels.Section(MultiViewModels.ImageDream)["ddim"]!["file"]!);
+        using var scope = torch.NewDisposeScope();
+        var noise = golden.Load("x_T");
+        int frames = (int)noise.shape[0], views = frames - 1;
+        using var features = new ClipVisionOutput(torch.zeros([1]), torch.zeros([1]), golden.Load("cond_ip").narrow(0, 0, 1).clone(), torch.zeros([1]));
+        using var reference = new Latent(golden.Load("cond_ip_img") / model.LatentFormat.ScaleFactor);
+        var cameras = MultiViewModels.Cameras(golden.Load("camera"), views, referenceSlot: true);
+        var (positive, negative) = Prompts(MultiViewModels.ImageDream);
+        Tensor Sample(ReferenceSlotLayout layout, Tensor start)
+        {
+            using var patched = new MultiViewUNet().Execute(model, cameras, views, features, reference, referenceSlot: layout);
+            var request = new KSamplerRequest(start, torch.zeros_like(start), positive, negative, 3, 5.0, SamplerName.Euler, SchedulerName.Karras, 1.0);
+            return KSamplerRun.Sample(patched, request, (_, _) => { });
+        }
+
+        var inLatent = Sample(ReferenceSlotLayout.InLatent, noise);
+        var added = Sample(ReferenceSlotLayout.AddedByModel, noise.narrow(0, 0, views));
+
+        Assert.True((inLatent.narrow(0, 0, views) - added).abs().max().item<float>() < 1e-5, "the views depend on the reference slot's layout");
+        positive.Dispose();
+        negative.Dispose();
+    }
+
     [GoldenFact(MultiviewFixture.Name)]
     public void A_multi_view_model_sampled_without_the_node_says_what_it_needs()
     {
