@@ -50,6 +50,7 @@ public static unsafe partial class torch
     public static Tensor log(Tensor input) => input.log();
     public static Tensor sin(Tensor input) => input.sin();
     public static Tensor cos(Tensor input) => input.cos();
+    public static Tensor acos(Tensor input) => input.acos();
     public static Tensor sqrt(Tensor input) => input.sqrt();
     public static Tensor rsqrt(Tensor input) => input.rsqrt();
     public static Tensor tanh(Tensor input) => input.tanh();

@@ -11,6 +11,7 @@ packages=(
   python3-torch              # PyTorch on the same libtorch: the reference side of `bench tensor` and its test
   python3-pil                # Pillow 9.4 (the fixtures' version): the reference of the image resampling tests
   postgresql                 # the server's shared queue: the scale-out test starts its own PostgreSQL from it
+  ffmpeg                     # SaveVideo encodes MP4/WebM through it (libx264, libx265, libvpx-vp9, libsvtav1); ffprobe checks them in tests
 )
 # The npm ComfyUI client the server test drives needs Node.js; Debian's only when none is on the machine.
 command -v node >/dev/null || packages+=(nodejs npm)

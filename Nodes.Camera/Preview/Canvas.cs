@@ -26,6 +26,11 @@ internal sealed class Canvas
 
     public RasterImage ToImage() => new(Width, Height, 3, (byte[])_rgb.Clone());
 
+    /// <summary>Another canvas with this one's pixels, to draw on without changing this one.</summary>
+    public Canvas Copy() => new(Width, Height, (byte[])_rgb.Clone());
+
+    private Canvas(int width, int height, byte[] rgb) => (Width, Height, _rgb) = (width, height, rgb);
+
     public void FillRect(int x, int y, int width, int height, Rgb colour)
     {
         for (var row = Math.Max(0, y); row < Math.Min(Height, y + height); row++)

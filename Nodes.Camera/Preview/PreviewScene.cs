@@ -11,7 +11,7 @@ internal sealed record PlacedFrustum(int Frame, double Along, Frustum Frustum);
 /// What the preview draws, in world units: every camera centre (the path), the frustums of up to
 /// <see cref="MaxFrustums"/> evenly spaced frames (first and last always), and a grid step that suits the scene.
 /// </summary>
-internal sealed record PreviewScene(IReadOnlyList<Vector3> Centres, IReadOnlyList<PlacedFrustum> Frustums, double GridStep)
+internal sealed record PreviewScene(IReadOnlyList<Vector3> Centres, IReadOnlyList<PlacedFrustum> Frustums, double GridStep, double FrustumDepth)
 {
     /// <summary>More would overlap into a smear on a long trajectory; the path still shows every frame.</summary>
     public const int MaxFrustums = 12;
@@ -24,13 +24,17 @@ internal sealed record PreviewScene(IReadOnlyList<Vector3> Centres, IReadOnlyLis
         var poses = camera.Transforms();
         var centres = poses.Select(p => p.Translation).ToList();
         var sampled = SampledFrames(poses.Count).ToList();
-        var depth = FrustumDepth(centres, sampled, ImagePlane.Of(camera.Intrinsics, 0));
-        var frustums = sampled
-            .Select(f => new PlacedFrustum(f, poses.Count > 1 ? f / (poses.Count - 1.0) : 0,
-                Frustum.Of(poses[f], camera.Convention, ImagePlane.Of(camera.Intrinsics, f), depth)))
-            .ToList();
-        return new PreviewScene(centres, frustums, NiceStep(Size(ExtentOf(centres, frustums)) / 6));
+        var depth = DepthFor(centres, sampled, ImagePlane.Of(camera.Intrinsics, 0));
+        var frustums = sampled.Select(f => Place(camera, poses, f, depth)).ToList();
+        return new PreviewScene(centres, frustums, NiceStep(Size(ExtentOf(centres, frustums)) / 6), depth);
     }
+
+    /// <summary>Frame <paramref name="frame"/>'s frustum at this scene's depth, drawn or not.</summary>
+    public PlacedFrustum Place(Camera camera, IReadOnlyList<RigidTransform> poses, int frame) => Place(camera, poses, frame, FrustumDepth);
+
+    private static PlacedFrustum Place(Camera camera, IReadOnlyList<RigidTransform> poses, int frame, double depth) =>
+        new(frame, poses.Count > 1 ? frame / (poses.Count - 1.0) : 0,
+            Frustum.Of(poses[frame], camera.Convention, ImagePlane.Of(camera.Intrinsics, frame), depth));
 
     private static IEnumerable<Vector3> ExtentOf(IReadOnlyList<Vector3> centres, IReadOnlyList<PlacedFrustum> frustums) =>
         [Vector3.Zero, .. centres, .. frustums.SelectMany(f => f.Frustum.Corners)];
@@ -39,7 +43,7 @@ internal sealed record PreviewScene(IReadOnlyList<Vector3> Centres, IReadOnlyLis
     /// About an eighth of the scene, but no deeper than keeps neighbouring frustums from overlapping along the path; a
     /// camera that only turns still gets a visible one.
     /// </summary>
-    private static double FrustumDepth(IReadOnlyList<Vector3> centres, IReadOnlyList<int> sampled, ImagePlane plane)
+    private static double DepthFor(IReadOnlyList<Vector3> centres, IReadOnlyList<int> sampled, ImagePlane plane)
     {
         var size = Size(centres.Append(Vector3.Zero));
         var depth = 0.12 * (size > 1e-9 ? size : 1.0);

@@ -15,17 +15,62 @@ internal static class TrajectoryPreview
 {
     public static RasterImage Render(Camera camera, int width, int height)
     {
+        var still = DrawStill(camera, width, height);
+        still.Canvas.Text(Header(camera), still.Style.Margin, still.Style.Margin, Rgb.Ink, still.Style.FontScale);
+        return still.Canvas.ToImage();
+    }
+
+    /// <summary>
+    /// One picture per pose, for a fly-through video: the still at one scale for every frame, with the path travelled
+    /// so far drawn heavy, that frame's camera outlined in ink over its colour, and its number in the header.
+    /// </summary>
+    public static IEnumerable<RasterImage> RenderFrames(Camera camera, int width, int height)
+    {
+        var still = DrawStill(camera, width, height);
+        var poses = camera.Transforms();
+        for (var frame = 0; frame < camera.FrameCount; frame++)
+        {
+            var canvas = still.Canvas.Copy();
+            var header = $"{Header(camera)}   FRAME {frame}/{camera.FrameCount - 1}";
+            canvas.Text(header, still.Style.Margin, still.Style.Margin, Rgb.Ink, still.Style.FontScale);
+            var current = still.Scene.Place(camera, poses, frame);
+            foreach (var (view, panel) in still.Panels)
+                DrawCurrent(canvas, still.Scene, current, view, panel, still.Style);
+            yield return canvas.ToImage();
+        }
+    }
+
+    /// <summary>The picture without its header: panels, legend, and where each view landed.</summary>
+    private static Still DrawStill(Camera camera, int width, int height)
+    {
         var style = PreviewStyle.For(width, height);
         var scene = PreviewScene.Of(camera);
         var canvas = new Canvas(width, height, Rgb.Background);
         var (top, side) = ViewPlane.For(camera.Convention);
         var (topArea, sideArea) = PanelAreas(width, height, style);
         var scale = Math.Min(FitScale(scene, top, topArea.Inset(style.Padding)), FitScale(scene, side, sideArea.Inset(style.Padding)));
-        canvas.Text(Header(camera), style.Margin, style.Margin, Rgb.Ink, style.FontScale);
-        DrawPanel(canvas, scene, top, Centred(scene, top, topArea, scale), style);
-        DrawPanel(canvas, scene, side, Centred(scene, side, sideArea, scale), style);
+        (ViewPlane, PanelTransform)[] panels = [(top, Centred(scene, top, topArea, scale)), (side, Centred(scene, side, sideArea, scale))];
+        foreach (var (view, panel) in panels)
+            DrawPanel(canvas, scene, view, panel, style);
         DrawLegend(canvas, scene, style);
-        return canvas.ToImage();
+        return new Still(canvas, style, scene, panels);
+    }
+
+    private sealed record Still(Canvas Canvas, PreviewStyle Style, PreviewScene Scene, (ViewPlane View, PanelTransform Panel)[] Panels);
+
+    private static void DrawCurrent(Canvas canvas, PreviewScene scene, PlacedFrustum current, ViewPlane view, PanelTransform panel, PreviewStyle style)
+    {
+        Point At(Vector3 world) => panel.ToCanvas(view.Project(world));
+        for (var i = 1; i <= current.Frame; i++)
+            canvas.Line(At(scene.Centres[i - 1]), At(scene.Centres[i]), Rgb.Ink, style.HeadingWidth);
+        var (apex, corners) = (At(current.Frustum.Apex), current.Frustum.Corners.Select(At).ToList());
+        for (var i = 0; i < 4; i++)
+        {
+            canvas.Line(apex, corners[i], Rgb.Ink, style.HeadingWidth);
+            canvas.Line(corners[i], corners[(i + 1) % 4], Rgb.Ink, style.HeadingWidth);
+        }
+        canvas.Line(corners[0], corners[1], Rgb.AlongPath(current.Along), style.HeadingWidth);
+        canvas.Disc(apex, style.DotRadius, Rgb.AlongPath(current.Along));
     }
 
     private static (Rect Top, Rect Side) PanelAreas(int width, int height, PreviewStyle style)

@@ -23,20 +23,31 @@ public sealed class ClipModel(ClipTextModel encoder, ClipTokenizer tokenizer) : 
 
     /// <summary>
     /// As StableDiffusionPipeline.encode_prompt: tokens padded/truncated to the context, the final hidden states as
-    /// the embeddings, the pooled output alongside, both on the CPU. Truncation is logged as diffusers warns about it.
+    /// the embeddings, the pooled output alongside, both on the CPU.
     /// </summary>
     public Conditioning Encode(string text, ILogger logger)
+    {
+        using var output = Forward(text, logger);
+        return new Conditioning(Cpu(output.LastHiddenState), Cpu(output.PooledOutput));
+    }
+
+    /// <summary>
+    /// The text encoder's outputs for <paramref name="text"/> (on <see cref="Device"/>), its tokens padded or truncated
+    /// to the context as diffusers' pipelines do; truncation is logged as diffusers warns about it.
+    /// </summary>
+    public ClipTextOutput Forward(string text, ILogger logger)
     {
         var tokens = Tokenizer.EncodePadded(text, Encoder.Config.MaxPositionEmbeddings);
         if (tokens.TruncatedTokens > 0)
             logger.LogWarning("The following part of your input was truncated because CLIP can only handle sequences up to {Max} tokens: {Truncated}",
                 Encoder.Config.MaxPositionEmbeddings, tokens.TruncatedText);
-        using var scope = torch.NewDisposeScope();
-        var ids = torch.tensor<long>(tokens.Ids.Select(i => (long)i).ToArray(), [1, tokens.Ids.Length]).to(Device);
-        using var output = Encoder.Forward(ids);
-        return new Conditioning(output.LastHiddenState.to(Device.CPU, output.LastHiddenState.dtype, copy: true).DetachFromDisposeScope(),
-            output.PooledOutput.to(Device.CPU, output.PooledOutput.dtype, copy: true).DetachFromDisposeScope());
+        using var ids = torch.tensor<long>(tokens.Ids.Select(i => (long)i).ToArray(), [1, tokens.Ids.Length]);
+        using var onDevice = ids.to(Device);
+        return Encoder.Forward(onDevice);
     }
+
+    /// <summary>A CPU copy that belongs to no dispose scope (what crosses nodes).</summary>
+    public static Tensor Cpu(Tensor tensor) => tensor.to(Device.CPU, tensor.dtype, copy: true).DetachFromDisposeScope();
 
     public void Dispose() => Encoder.Dispose();
 }

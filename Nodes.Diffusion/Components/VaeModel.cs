@@ -1,23 +1,36 @@
-using Workflow.Nodes.Diffusion.Models.Vae;
 using Workflow.NodeSdk;
 using Workflow.Torch;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
-/// <summary>ComfyUI's VAE: encodes images into latents and decodes them back (latents without the model's scaling factor).</summary>
+/// <summary>
+/// ComfyUI's VAE socket: a closed family of two, Stable Diffusion's image VAE (<see cref="ImageVae"/>, LATENT
+/// [B, C, H/8, W/8]) and LTX-2's video VAE (<see cref="VideoVae"/>, LATENT [B, C, T, H/32, W/32]). VAEEncode and
+/// VAEDecode accept either and check that the latent's shape is the one their VAE makes.
+/// </summary>
 [SocketType("VAE")]
-public sealed class VaeModel(AutoencoderKL autoencoder) : IDisposable, IMemoryFootprint
+public abstract class VaeModel : IDisposable, IMemoryFootprint
 {
-    public AutoencoderKL Autoencoder { get; } = autoencoder;
+    private readonly Module _module;
 
-    /// <summary>Pixels per latent cell along each side (8 for SD): 2^(number of down blocks − 1).</summary>
-    public int DownscaleFactor => 1 << (Autoencoder.Config.BlockOutChannels.Length - 1);
+    private protected VaeModel(Module module) => _module = module;
 
-    public Device Device => ModuleMemory.DeviceOf(Autoencoder);
+    /// <summary>What a user calls this kind in an error ("an image VAE (Stable Diffusion)").</summary>
+    public abstract string KindName { get; }
 
-    public long HostBytes => ModuleMemory.HostBytes(Autoencoder);
+    public Device Device => ModuleMemory.DeviceOf(_module);
 
-    public long DeviceBytes => ModuleMemory.DeviceBytes(Autoencoder);
+    /// <summary>Moves every weight to <paramref name="device"/> (in place; the CPU copies are freed).</summary>
+    public VaeModel To(Device device)
+    {
+        _module.to(device);
+        return this;
+    }
 
-    public void Dispose() => Autoencoder.Dispose();
+    public long HostBytes => ModuleMemory.HostBytes(_module);
+
+    public long DeviceBytes => ModuleMemory.DeviceBytes(_module);
+
+    public void Dispose() => _module.Dispose();
 }

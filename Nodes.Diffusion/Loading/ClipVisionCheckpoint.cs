@@ -29,9 +29,8 @@ public static partial class ClipVisionCheckpoint
         if (!File.Exists(weightsPath))
             throw new FileNotFoundException($"{path} holds no CLIP vision weights (looked for {weightsPath}).", weightsPath);
         using var file = TensorFile.Open(weightsPath);
-        var (source, shapes) = OpenClipPrefix(file) is { } prefix
-            ? ((ITensorSource)new OpenClipVisionSource(file, prefix), (Func<string, long[]?>)(k => OpenClipVisionSource.ShapeOf(file, prefix, k)))
-            : (file, k => file.TryGetShape(k, out var shape) ? shape : null);
+        ITensorSource source = OpenClipPrefix(file) is { } prefix ? new OpenClipVisionSource(file, prefix) : file;
+        Func<string, long[]?> shapes = k => source.TryGetShape(k, out var shape) ? shape : null;
         var config = configPath is not null ? ClipVisionConfig.FromJson(File.ReadAllText(configPath)) : ConfigFromShapes(shapes, source.Keys, weightsPath);
         var model = new ClipVisionModel(config);
         try
@@ -79,96 +78,19 @@ public static partial class ClipVisionCheckpoint
     [GeneratedRegex(@"^vision_model\.encoder\.layers\.(\d+)\.")]
     private static partial Regex LayerIndex();
 
-    /// <summary>
-    /// An OpenCLIP visual tower seen by transformers' names: in_proj split into q, k and v, the projection transposed,
-    /// each tensor read from the file only when it is copied.
-    /// </summary>
-    private sealed partial class OpenClipVisionSource(ITensorFile file, string prefix) : ITensorSource
+    /// <summary>An OpenCLIP visual tower by transformers' names; the projection is stored transposed ([width, embed]).</summary>
+    private sealed class OpenClipVisionSource(ITensorFile file, string prefix) : OpenClipSource(file, prefix, "vision_model.encoder.layers.")
     {
-        public IEnumerable<string> Keys => file.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
-            .SelectMany(k => Names(k[prefix.Length..]));
-
-        public bool TryGetShape(string key, [NotNullWhen(true)] out long[]? shape) => (shape = ShapeOf(file, prefix, key)) is not null;
-
-        public void CopyTo(string key, Tensor destination)
-        {
-            var (fileKey, part, transpose) = Locate(key) ?? throw new KeyNotFoundException(key);
-            using var scope = torch.NewDisposeScope();
-            var tensor = file.Load(prefix + fileKey);
-            if (part is int third)
-                tensor = tensor.chunk(3, dim: 0)[third];
-            destination.copy_(transpose ? tensor.t() : tensor);
-        }
-
-        public static long[]? ShapeOf(ITensorFile file, string prefix, string key)
-        {
-            if (Locate(key) is not var (fileKey, part, transpose) || !file.Contains(prefix + fileKey))
-                return null;
-            long[] shape = [.. file.Shape(prefix + fileKey)];
-            if (part is not null)
-                shape[0] /= 3;
-            return transpose ? [.. shape.Reverse()] : shape;
-        }
-
-        /// <summary>Our names for one OpenCLIP key (a fused in_proj gives three; a key we do not know, itself, so it is reported unexpected).</summary>
-        private static IEnumerable<string> Names(string openClipKey)
-        {
-            var block = Block().Match(openClipKey);
-            if (!block.Success)
-                return [TowerRenames.FirstOrDefault(r => r.OpenClip == openClipKey).Ours ?? openClipKey];
-            var (index, rest) = (block.Groups[1].Value, block.Groups[2].Value);
-            if (rest is "attn.in_proj_weight" or "attn.in_proj_bias")
-                return new[] { "q", "k", "v" }.Select(p => $"vision_model.encoder.layers.{index}.self_attn.{p}_proj.{rest["attn.in_proj_".Length..]}");
-            return [BlockRenames.FirstOrDefault(r => r.OpenClip == rest).Ours is { } ours ? $"vision_model.encoder.layers.{index}.{ours}" : openClipKey];
-        }
-
-        /// <summary>The OpenCLIP key (without prefix) holding our <paramref name="key"/>, which third of it, and whether it is transposed.</summary>
-        private static (string FileKey, int? Part, bool Transpose)? Locate(string key)
-        {
-            var layer = OurLayer().Match(key);
-            if (layer.Success)
-            {
-                var (index, rest) = (layer.Groups[1].Value, layer.Groups[2].Value);
-                var projection = Array.IndexOf(["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj"], rest[..rest.LastIndexOf('.')]);
-                if (projection >= 0)
-                    return ($"transformer.resblocks.{index}.attn.in_proj_{rest[(rest.LastIndexOf('.') + 1)..]}", projection, false);
-                return BlockRenames.FirstOrDefault(r => r.Ours == rest).OpenClip is { } block ? ($"transformer.resblocks.{index}.{block}", null, false) : null;
-            }
-            return TowerRenames.FirstOrDefault(r => r.Ours == key).OpenClip is { } name ? (name, null, key == "visual_projection.weight") : null;
-        }
-
-        /// <summary>Names of the whole tower; the projection is stored transposed ([width, embed]).</summary>
-        private static readonly (string OpenClip, string Ours)[] TowerRenames =
+        protected override IReadOnlyList<(string OpenClip, string Ours, bool Transposed)> TowerKeys { get; } =
         [
-            ("conv1.weight", "vision_model.embeddings.patch_embedding.weight"),
-            ("class_embedding", "vision_model.embeddings.class_embedding"),
-            ("positional_embedding", "vision_model.embeddings.position_embedding.weight"),
-            ("ln_pre.weight", "vision_model.pre_layrnorm.weight"),
-            ("ln_pre.bias", "vision_model.pre_layrnorm.bias"),
-            ("ln_post.weight", "vision_model.post_layernorm.weight"),
-            ("ln_post.bias", "vision_model.post_layernorm.bias"),
-            ("proj", "visual_projection.weight"),
+            ("conv1.weight", "vision_model.embeddings.patch_embedding.weight", false),
+            ("class_embedding", "vision_model.embeddings.class_embedding", false),
+            ("positional_embedding", "vision_model.embeddings.position_embedding.weight", false),
+            ("ln_pre.weight", "vision_model.pre_layrnorm.weight", false),
+            ("ln_pre.bias", "vision_model.pre_layrnorm.bias", false),
+            ("ln_post.weight", "vision_model.post_layernorm.weight", false),
+            ("ln_post.bias", "vision_model.post_layernorm.bias", false),
+            ("proj", "visual_projection.weight", true),
         ];
-
-        /// <summary>Names within one block (transformer.resblocks.N ↔ vision_model.encoder.layers.N); in_proj is split apart.</summary>
-        private static readonly (string OpenClip, string Ours)[] BlockRenames =
-        [
-            ("ln_1.weight", "layer_norm1.weight"),
-            ("ln_1.bias", "layer_norm1.bias"),
-            ("attn.out_proj.weight", "self_attn.out_proj.weight"),
-            ("attn.out_proj.bias", "self_attn.out_proj.bias"),
-            ("ln_2.weight", "layer_norm2.weight"),
-            ("ln_2.bias", "layer_norm2.bias"),
-            ("mlp.c_fc.weight", "mlp.fc1.weight"),
-            ("mlp.c_fc.bias", "mlp.fc1.bias"),
-            ("mlp.c_proj.weight", "mlp.fc2.weight"),
-            ("mlp.c_proj.bias", "mlp.fc2.bias"),
-        ];
-
-        [GeneratedRegex(@"^transformer\.resblocks\.(\d+)\.(.+)$")]
-        private static partial Regex Block();
-
-        [GeneratedRegex(@"^vision_model\.encoder\.layers\.(\d+)\.(.+)$")]
-        private static partial Regex OurLayer();
     }
 }

@@ -16,7 +16,7 @@ public static class DiffusersCheckpoint
         var disposables = new List<IDisposable>();
         try
         {
-            var vae = Track(disposables, new VaeModel(components.LoadVae()));
+            var vae = Track(disposables, new ImageVae(components.LoadVae()));
             var schedule = DdimSchedulerConfig.FromJson(components.Config("scheduler"), components.ConfigPath("scheduler"));
             var format = new LatentFormat(vae.Autoencoder.Config.LatentChannels, vae.Autoencoder.Config.ScalingFactor, vae.Autoencoder.Config.ShiftFactor ?? 0);
             var model = Track(disposables, new DiffusionModel(components.LoadUnet(), schedule, format));

@@ -23,8 +23,12 @@ public sealed class DiffusersFolder(string root)
     public UNet2DConditionModel LoadUnet() =>
         Load(new UNet2DConditionModel(UNet2DConditionConfig.FromJson(Config("unet"), ConfigPath("unet"))), "unet", "diffusion_pytorch_model");
 
-    public AutoencoderKL LoadVae() =>
-        Load(new AutoencoderKL(AutoencoderKLConfig.FromJson(Config("vae"), ConfigPath("vae"))), "vae", "diffusion_pytorch_model");
+    /// <summary>The K-blocks UNet of a latent upscaler pipeline (StableDiffusionLatentUpscalePipeline's unet/).</summary>
+    public KUNet2DConditionModel LoadKUnet() =>
+        Load(new KUNet2DConditionModel(KUNet2DConditionConfig.FromJson(Config("unet"), ConfigPath("unet"))), "unet", "diffusion_pytorch_model");
+
+    public AutoencoderKL LoadVae(string component = "vae") =>
+        Load(new AutoencoderKL(AutoencoderKLConfig.FromJson(Config(component), ConfigPath(component))), component, "diffusion_pytorch_model");
 
     public ClipTextModel LoadTextEncoder(string component = "text_encoder") =>
         Load(new ClipTextModel(ClipTextConfig.FromJson(Config(component), ConfigPath(component))), component, "model");

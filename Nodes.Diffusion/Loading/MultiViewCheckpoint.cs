@@ -36,10 +36,10 @@ public static class MultiViewCheckpoint
                 + "LoadCheckpoint loads whole checkpoints only.");
         var yaml = OriginalConfigYaml.Beside(file.Path);
         var clip = LoadTextEncoder(file, textPrefix);
-        VaeModel? vae = null;
+        ImageVae? vae = null;
         try
         {
-            vae = new VaeModel(SingleFileCheckpoint.LoadVae(file, vaePrefix, yaml));
+            vae = new ImageVae(SingleFileCheckpoint.LoadVae(file, vaePrefix, yaml));
             var model = LoadModel(file, yaml, new LatentFormat(vae.Autoencoder.Config.LatentChannels, vae.Autoencoder.Config.ScalingFactor));
             return new LoadedCheckpoint(model, clip, vae);
         }
@@ -63,7 +63,7 @@ public static class MultiViewCheckpoint
     {
         var config = MultiViewConfigs.Unet(new CheckpointShapes(file, UnetPrefix, file.Path), yaml);
         var schedule = LdmSchedule.Read(yaml, file, DdimSchedulerConfig.StableDiffusion1 with { TimestepSpacingName = "ldm_uniform" });
-        var unet = SingleFileCheckpoint.LoadInto(new MultiViewUNetModel(config), new RenamedTensorSource(file, UnetPrefix, key => key));
+        var unet = ModuleLoading.LoadInto(new MultiViewUNetModel(config), new RenamedTensorSource(file, UnetPrefix, key => key));
         return new DiffusionModel(unet, schedule, format);
     }
 

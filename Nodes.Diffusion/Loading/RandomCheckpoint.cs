@@ -35,7 +35,7 @@ public static class RandomCheckpoint
         return new LoadedCheckpoint(
             new DiffusionModel(unet, DdimSchedulerConfig.StableDiffusion1, LatentFormat.StableDiffusion1),
             new ClipModel(clip, ClipTokenizer.ByteLevel()),
-            new VaeModel(vae));
+            new ImageVae(vae));
     }
 
     private static (UNet2DConditionConfig, AutoencoderKLConfig, ClipTextConfig) Configs(RandomModelPreset preset) => preset switch

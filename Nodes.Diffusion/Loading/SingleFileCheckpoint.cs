@@ -6,6 +6,7 @@ using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.Nodes.Diffusion.Text;
 using Workflow.Torch.IO;
 using Workflow.Torch.Modules;
+using static Workflow.Nodes.Diffusion.Loading.ModuleLoading;
 
 namespace Workflow.Nodes.Diffusion.Loading;
 
@@ -43,7 +44,7 @@ public static class SingleFileCheckpoint
         var unet = LoadInto(new UNet2DConditionModel(unetConfig), new RenamedTensorSource(file, UnetPrefix, k => LdmKeyMap.Unet(k, unetConfig.LayersPerBlock)));
         var clip = LoadInto(new ClipTextModel(clipConfig), clipSource, ignore: ["position_ids$"]);
         var format = new LatentFormat(vae.Config.LatentChannels, vae.Config.ScalingFactor);
-        return new LoadedCheckpoint(new DiffusionModel(unet, schedule, format), new ClipModel(clip, tokenizer), new VaeModel(vae));
+        return new LoadedCheckpoint(new DiffusionModel(unet, schedule, format), new ClipModel(clip, tokenizer), new ImageVae(vae));
     }
 
     private static void RequireLayout(ITensorFile file)
@@ -59,7 +60,7 @@ public static class SingleFileCheckpoint
     /// <summary>Older transformers saved the text model without its text_model. level.</summary>
     private static string ClipKey(string key) => key.StartsWith("text_model.", StringComparison.Ordinal) ? key : "text_model." + key;
 
-    private static string FindTokenizer(string checkpoint, IReadOnlyList<string> folders)
+    internal static string FindTokenizer(string checkpoint, IReadOnlyList<string> folders)
     {
         var candidates = folders.Prepend(Path.ChangeExtension(checkpoint, ".tokenizer")).ToList();
         return candidates.FirstOrDefault(f => File.Exists(Path.Combine(f, "vocab.json")) && File.Exists(Path.Combine(f, "merges.txt")))
@@ -72,19 +73,5 @@ public static class SingleFileCheckpoint
     {
         var config = LdmConfigs.Vae(new CheckpointShapes(file, prefix, file.Path), yaml);
         return LoadInto(new AutoencoderKL(config), new RenamedTensorSource(file, prefix, k => LdmKeyMap.Vae(k, config.BlockOutChannels.Length), LdmKeyMap.IsVaeAttentionConv));
-    }
-
-    internal static T LoadInto<T>(T module, ITensorSource source, IReadOnlyCollection<string>? ignore = null) where T : Module
-    {
-        try
-        {
-            module.load_state_dict(source, strict: true, ignore);
-            return module;
-        }
-        catch
-        {
-            module.Dispose();
-            throw;
-        }
     }
 }

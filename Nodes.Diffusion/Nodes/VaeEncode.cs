@@ -6,8 +6,10 @@ using Workflow.Torch;
 namespace Workflow.Nodes.Diffusion.Nodes;
 
 /// <summary>
-/// Encodes images into latents (ComfyUI's VAEEncode: pixels, vae): the mean of the latent distribution, without the
-/// scaling factor. Sizes not divisible by the VAE's factor are centre-cropped to it, as ComfyUI does.
+/// Encodes images into latents (ComfyUI's VAEEncode: pixels, vae). Sizes not divisible by the VAE's factor are
+/// centre-cropped to it, as ComfyUI does. With Stable Diffusion's VAE: the latent distribution's mean, without the
+/// scaling factor, [N, C, H/8, W/8]. With the LTX-2 video VAE the batch is one video of 1 + 8k frames (ComfyUI's
+/// reading of an IMAGE batch for a video VAE): the normalised mode, [1, C, 1 + k, H/32, W/32].
 /// </summary>
 [Node("VAEEncode", DisplayName = "VAE Encode", Category = "latent", Description = "Encodes images into latents.")]
 public sealed class VaeEncode : INode
@@ -15,16 +17,29 @@ public sealed class VaeEncode : INode
     public Latent Execute(ImageBatch pixels, VaeModel vae)
     {
         using var scope = torch.NewDisposeScope();
-        int factor = vae.DownscaleFactor;
-        long height = pixels.Height / factor * factor, width = pixels.Width / factor * factor;
-        if (height == 0 || width == 0)
-            throw new InputException("pixels", $"{pixels.Width}x{pixels.Height}", $"an image must be at least {factor}x{factor} pixels to encode");
-        var cropped = pixels.Pixels
-            .narrow(1, (pixels.Height - height) / 2, height)
-            .narrow(2, (pixels.Width - width) / 2, width)
-            .slice(3, 0, 3);
-        var images = cropped.permute(0, 3, 1, 2) * 2.0 - 1.0;   // VaeImageProcessor.normalize
+        var latents = vae switch
+        {
+            ImageVae image => EncodeImages(pixels, image),
+            VideoVae video => EncodeVideo(pixels, video),
+            _ => throw new NotSupportedException($"VAE kind {vae.GetType().Name} is not supported."),
+        };
+        return new Latent(latents.DetachFromDisposeScope());
+    }
+
+    private static Tensor EncodeImages(ImageBatch pixels, ImageVae vae)
+    {
+        var images = VaePixels.ToModelInput(pixels, vae.DownscaleFactor, "pixels");
         using var distribution = vae.Autoencoder.Encode(images.to(vae.Device).contiguous());
-        return new Latent(distribution.Mean.to(Device.CPU, distribution.Mean.dtype, copy: true).DetachFromDisposeScope());
+        return distribution.Mean.to(Device.CPU, distribution.Mean.dtype, copy: true);
+    }
+
+    private static Tensor EncodeVideo(ImageBatch pixels, VideoVae vae)
+    {
+        long frames = pixels.Count;
+        if ((frames - 1) % vae.TemporalCompression != 0)
+            throw new InputException("pixels", $"{frames} frames",
+                $"{vae.KindName} encodes 1 + {vae.TemporalCompression}k frames (1, {1 + vae.TemporalCompression}, {1 + 2 * vae.TemporalCompression}, ...)");
+        var frameBatch = VaePixels.ToModelInput(pixels, vae.SpatialCompression, "pixels");   // [F, 3, H, W]
+        return vae.EncodeVideo(frameBatch.permute(1, 0, 2, 3).unsqueeze(0).contiguous());
     }
 }

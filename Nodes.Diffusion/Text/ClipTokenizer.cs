@@ -34,6 +34,13 @@ public sealed class ClipTokenizer
 
     public ClipSpecialTokens Special { get; }
 
+    /// <summary>
+    /// The same vocabulary padding with <paramref name="padToken"/> (open_clip pads with 0, the token "!", where
+    /// transformers' CLIP pads with the end token).
+    /// </summary>
+    public ClipTokenizer WithPadding(string padToken) =>
+        new(_vocab, _mergeRanks, Special with { Pad = _vocab.TryGetValue(padToken, out var id) ? id : throw new InvalidDataException($"the padding token '{padToken}' is not in the vocabulary") });
+
     /// <summary>CLIP's vocab.json is 1.6 MB and merges.txt 0.5 MB; the largest BPE vocabularies stay well under this.</summary>
     public const int MaxFileBytes = 64 << 20;
 

@@ -150,6 +150,9 @@ internal static unsafe partial class Native
     internal static partial nint wt_cos(nint self);
 
     [LibraryImport(Library)]
+    internal static partial nint wt_acos(nint self);
+
+    [LibraryImport(Library)]
     internal static partial nint wt_sqrt(nint self);
 
     [LibraryImport(Library)]

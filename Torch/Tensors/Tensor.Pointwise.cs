@@ -12,6 +12,7 @@ public sealed unsafe partial class Tensor
     public Tensor log2() => Apply(&Native.wt_log2);
     public Tensor sin() => Apply(&Native.wt_sin);
     public Tensor cos() => Apply(&Native.wt_cos);
+    public Tensor acos() => Apply(&Native.wt_acos);
     public Tensor sqrt() => Apply(&Native.wt_sqrt);
     public Tensor rsqrt() => Apply(&Native.wt_rsqrt);
     public Tensor tanh() => Apply(&Native.wt_tanh);

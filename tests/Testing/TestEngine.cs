@@ -7,6 +7,7 @@ using Workflow.Host.Execution;
 using Workflow.Host.Graph;
 using Workflow.Host.Plugins;
 using Workflow.Host.Validation;
+using Workflow.Imaging;
 using Workflow.Torch;
 
 namespace Workflow.Testing;
@@ -53,6 +54,21 @@ public sealed class TestEngine : IDisposable
             Events.Add(e);
             onEvent?.Invoke(e);
         }), cancellation);
+    }
+
+    /// <summary>Runs as <see cref="Run"/> and asserts the prompt succeeded, showing the failure's message otherwise.</summary>
+    public ExecutionResult RunSucceeded(string json)
+    {
+        var result = Run(json);
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.Failure?.ExceptionMessage);
+        return result;
+    }
+
+    /// <summary>The first picture a SaveImage node (<paramref name="nodeId"/>) of <paramref name="result"/> wrote, decoded.</summary>
+    public RasterImage SavedImage(ExecutionResult result, string nodeId)
+    {
+        var file = result.Outputs[new NodeId(nodeId)]["images"]![0]!;
+        return Png.Read(Path.Combine(Engine.Paths.Output, (string)file["subfolder"]!, (string)file["filename"]!)).Image;
     }
 
     public static IReadOnlyList<string> Ids(IEnumerable<NodeId> ids) => ids.Select(i => i.Value).Order(StringComparer.Ordinal).ToList();

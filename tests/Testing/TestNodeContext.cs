@@ -3,8 +3,8 @@ using Workflow.NodeSdk;
 
 namespace Workflow.Testing;
 
-/// <summary>A NodeContext for calling a node directly: its folders, and the progress and log messages it reported.</summary>
-public sealed class TestNodeContext(NodePaths paths, CancellationToken cancellation = default) : NodeContext
+/// <summary>A NodeContext for calling a node directly: its folders, the workflow metadata output files embed, and the progress and log messages it reported.</summary>
+public sealed class TestNodeContext(NodePaths paths, CancellationToken cancellation = default, PromptMetadata? metadata = null) : NodeContext
 {
     private readonly RecordingLogger _logger = new();
 
@@ -13,7 +13,7 @@ public sealed class TestNodeContext(NodePaths paths, CancellationToken cancellat
     public override CancellationToken Cancellation => cancellation;
     public override ILogger Logger => _logger;
     public override NodePaths Paths => paths;
-    public override PromptMetadata Metadata => PromptMetadata.None;
+    public override PromptMetadata Metadata => metadata ?? PromptMetadata.None;
 
     public List<(long Value, long Max)> Progress { get; } = [];
 

@@ -38,6 +38,16 @@ public class PointwiseTests
     }
 
     [Fact]
+    public void Acos_matches_system_math_on_its_domain_and_is_nan_outside()
+    {
+        using var scope = torch.NewDisposeScope();
+        double[] inside = [-1.0, -0.5, 0.0, 0.3, 1.0];
+        Expect.Close(inside.Select(Math.Acos).ToArray(), torch.tensor(inside).acos(), atol: 1e-15, rtol: 1e-15);
+        Expect.Close(inside.Select(Math.Acos).ToArray(), torch.acos(torch.tensor(inside, torch.float32)), atol: 1e-6, rtol: 1e-6);
+        Assert.True(torch.tensor([1.5, -2.0]).acos().isnan().all().item<bool>());
+    }
+
+    [Fact]
     public void Erf_matches_pytorch()
     {
         using var scope = torch.NewDisposeScope();

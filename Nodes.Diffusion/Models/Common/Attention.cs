@@ -7,15 +7,18 @@ namespace Workflow.Nodes.Diffusion.Models.Common;
 /// diffusers Attention (v0.27.2 models/attention_processor.py) as the UNet and VAE use it: it owns the weights
 /// (to_q, to_k, to_v, to_out.0; slot 1 of to_out is dropout and has none); the math is a swappable
 /// <see cref="IAttentionProcessor"/>. For spatial input (the VAE's mid-block attention) it flattens the feature map,
-/// applies its group norm, and adds the residual, as upstream's processor does. Open for variants that own more
-/// weights beside these (ImageDream's cross-attention with to_k_ip / to_v_ip).
+/// applies its group norm, and adds the residual, as upstream's processor does. <c>LayerNormCross</c> is upstream's
+/// cross_attention_norm "layer_norm": the context passes a LayerNorm (norm_cross) before to_k and to_v. Open for
+/// variants that own more weights beside these (ImageDream's cross-attention with to_k_ip / to_v_ip).
 /// </summary>
 public sealed record AttentionConfig(int QueryDim, int? CrossAttentionDim = null, int Heads = 8, int DimHead = 64, bool Bias = false,
-    bool OutBias = true, int? NormGroups = null, double NormEps = 1e-5, bool ResidualConnection = false, bool UpcastSoftmax = false);
+    bool OutBias = true, int? NormGroups = null, double NormEps = 1e-5, bool ResidualConnection = false, bool UpcastSoftmax = false,
+    bool LayerNormCross = false);
 
 public class Attention : Module
 {
     private readonly GroupNorm? _groupNorm;
+    private readonly LayerNorm? _normCross;
     private readonly bool _residual;
 
     public Attention(AttentionConfig config)
@@ -30,6 +33,8 @@ public class Attention : Module
         ToV = Register("to_v", new Linear(config.CrossAttentionDim ?? config.QueryDim, inner, bias: config.Bias));
         var toOut = Register("to_out", new ModuleList<Linear>());
         ToOut = toOut.Add(new Linear(inner, config.QueryDim, bias: config.OutBias));
+        if (config.LayerNormCross)
+            _normCross = Register("norm_cross", new LayerNorm(config.CrossAttentionDim ?? config.QueryDim));
         _residual = config.ResidualConnection;
         UpcastSoftmax = config.UpcastSoftmax;
     }
@@ -60,7 +65,8 @@ public class Attention : Module
         if (_groupNorm is not null)
             x = _groupNorm.Forward(x.transpose(1, 2)).transpose(1, 2);
         var processor = patch?.ProcessorFor(this) ?? Processor;
-        var output = ToOut.Forward(processor.Attend(this, x, context ?? x));
+        var keysFrom = context is null ? x : _normCross?.Forward(context) ?? context;
+        var output = ToOut.Forward(processor.Attend(this, x, keysFrom));
         if (shape.Length == 4)
             output = output.transpose(-1, -2).reshape(shape);
         if (_residual)

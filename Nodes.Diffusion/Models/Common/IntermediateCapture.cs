@@ -10,3 +10,14 @@ public interface IIntermediateCapture
 {
     void Record(string name, Tensor value);
 }
+
+/// <summary>Recording from a forward pass that may have no receiver.</summary>
+public static class IntermediateCaptureExtensions
+{
+    /// <summary>Hands <paramref name="value"/> to <paramref name="capture"/> (when there is one) and returns it, so a line can record what it computes.</summary>
+    public static Tensor Recorded(this IIntermediateCapture? capture, string name, Tensor value)
+    {
+        capture?.Record(name, value);
+        return value;
+    }
+}

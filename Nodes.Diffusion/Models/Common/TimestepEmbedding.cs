@@ -25,21 +25,34 @@ public sealed record Timesteps(int NumChannels, bool FlipSinToCos, double Downsc
     }
 }
 
-/// <summary>diffusers TimestepEmbedding: linear_1 → SiLU → linear_2.</summary>
+/// <summary>
+/// diffusers TimestepEmbedding: linear_1 → act → linear_2, then the optional post activation. With cond_proj_dim a
+/// condition (the latent upscaler's noise-level code and pooled prompt) is projected without bias and added to the
+/// sample before linear_1.
+/// </summary>
 public sealed class TimestepEmbedding : Module
 {
     private readonly Linear _linear1, _linear2;
+    private readonly Linear? _condProj;
+    private readonly Func<Tensor, Tensor> _act;
+    private readonly Func<Tensor, Tensor>? _postAct;
 
-    public TimestepEmbedding(int inChannels, int timeEmbedDim)
+    public TimestepEmbedding(int inChannels, int timeEmbedDim, string actFn = "silu", int? condProjDim = null, string? postActFn = null)
     {
         _linear1 = Register("linear_1", new Linear(inChannels, timeEmbedDim));
+        if (condProjDim is int condition)
+            _condProj = Register("cond_proj", new Linear(condition, inChannels, bias: false));
         _linear2 = Register("linear_2", new Linear(timeEmbedDim, timeEmbedDim));
+        _act = Activations.Get(actFn, "act_fn");
+        _postAct = postActFn is null ? null : Activations.Get(postActFn, "timestep_post_act");
     }
 
-    public Tensor Forward(Tensor sample)
+    public Tensor Forward(Tensor sample, Tensor? condition = null)
     {
-        using var hidden = _linear1.Forward(sample);
-        using var activated = F.silu(hidden);
-        return _linear2.Forward(activated);
+        using var scope = torch.NewDisposeScope();
+        if (condition is not null)
+            sample = sample + (_condProj ?? throw new ArgumentException("This time embedding has no cond_proj: it takes no condition.", nameof(condition))).Forward(condition);
+        var hidden = _linear2.Forward(_act(_linear1.Forward(sample)));
+        return (_postAct?.Invoke(hidden) ?? hidden).MoveToOuterDisposeScope();
     }
 }

@@ -80,11 +80,11 @@ public sealed class UNet2DConditionModel : Module, IDenoisingNetwork
 
         // 1. time
         var timesteps = (timestep.ndim == 0 ? timestep.unsqueeze(0) : timestep).expand(sample.shape[0]);
-        var tEmb = Record(capture, "time_proj", _timeProj.Forward(timesteps).to(sample.dtype));
-        var emb = Record(capture, "time_embedding", _timeEmbedding.Forward(tEmb));
+        var tEmb = capture.Recorded("time_proj", _timeProj.Forward(timesteps).to(sample.dtype));
+        var emb = capture.Recorded("time_embedding", _timeEmbedding.Forward(tEmb));
 
         // 2. pre-process
-        var hidden = Record(capture, "conv_in", _convIn.Forward(sample));
+        var hidden = capture.Recorded("conv_in", _convIn.Forward(sample));
 
         // 3. down
         var skips = new List<Tensor> { hidden };
@@ -92,11 +92,11 @@ public sealed class UNet2DConditionModel : Module, IDenoisingNetwork
         {
             (hidden, var blockSkips) = _downBlocks[i].Forward(hidden, emb, encoderHiddenStates, patch);
             skips.AddRange(blockSkips);
-            Record(capture, $"down_blocks.{i}", hidden);
+            capture.Recorded($"down_blocks.{i}", hidden);
         }
 
         // 4. mid
-        hidden = Record(capture, "mid_block", _midBlock.Forward(hidden, emb, encoderHiddenStates, patch));
+        hidden = capture.Recorded("mid_block", _midBlock.Forward(hidden, emb, encoderHiddenStates, patch));
 
         // 5. up: each block takes the last skips the down path left, most recent first.
         for (int i = 0; i < _upBlocks.Count; i++)
@@ -105,17 +105,11 @@ public sealed class UNet2DConditionModel : Module, IDenoisingNetwork
             var blockSkips = skips.GetRange(skips.Count - block.SkipCount, block.SkipCount);
             skips.RemoveRange(skips.Count - block.SkipCount, block.SkipCount);
             long[]? upsampleSize = forwardUpsampleSize && i < _upBlocks.Count - 1 ? skips[^1].shape[2..] : null;
-            hidden = Record(capture, $"up_blocks.{i}", block.Forward(hidden, blockSkips, emb, encoderHiddenStates, upsampleSize, patch));
+            hidden = capture.Recorded($"up_blocks.{i}", block.Forward(hidden, blockSkips, emb, encoderHiddenStates, upsampleSize, patch));
         }
 
         // 6. post-process
-        hidden = Record(capture, "conv_norm_out", _convNormOut.Forward(hidden));
+        hidden = capture.Recorded("conv_norm_out", _convNormOut.Forward(hidden));
         return _convOut.Forward(F.silu(hidden)).MoveToOuterDisposeScope();
-    }
-
-    private static Tensor Record(IIntermediateCapture? capture, string name, Tensor value)
-    {
-        capture?.Record(name, value);
-        return value;
     }
 }

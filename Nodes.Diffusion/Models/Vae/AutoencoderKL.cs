@@ -34,7 +34,7 @@ public sealed class AutoencoderKL : Module
         using var scope = torch.NewDisposeScope();
         var moments = _encoder.Forward(images, capture);
         if (_quantConv is not null)
-            moments = Record(capture, "quant_conv", _quantConv.Forward(moments));
+            moments = capture.Recorded("quant_conv", _quantConv.Forward(moments));
         return DiagonalGaussian.FromMoments(moments).MoveToOuterDisposeScope();
     }
 
@@ -42,14 +42,8 @@ public sealed class AutoencoderKL : Module
     public Tensor Decode(Tensor latents, IIntermediateCapture? capture = null)
     {
         using var scope = torch.NewDisposeScope();
-        var z = _postQuantConv is null ? latents : Record(capture, "post_quant_conv", _postQuantConv.Forward(latents));
+        var z = _postQuantConv is null ? latents : capture.Recorded("post_quant_conv", _postQuantConv.Forward(latents));
         return _decoder.Forward(z, capture).MoveToOuterDisposeScope();
-    }
-
-    internal static Tensor Record(IIntermediateCapture? capture, string name, Tensor value)
-    {
-        capture?.Record(name, value);
-        return value;
     }
 }
 
@@ -108,10 +102,10 @@ internal sealed class VaeEncoder : Module
         using var scope = torch.NewDisposeScope();
         x = _convIn.Forward(x);
         for (int i = 0; i < _downBlocks.Count; i++)
-            x = AutoencoderKL.Record(capture, $"encoder.down_blocks.{i}", _downBlocks[i].Forward(x));
-        x = AutoencoderKL.Record(capture, "encoder.mid_block", _midBlock.Forward(x));
+            x = capture.Recorded($"encoder.down_blocks.{i}", _downBlocks[i].Forward(x));
+        x = capture.Recorded("encoder.mid_block", _midBlock.Forward(x));
         x = _convOut.Forward(F.silu(_convNormOut.Forward(x)));
-        return AutoencoderKL.Record(capture, "encoder.conv_out", x).MoveToOuterDisposeScope();
+        return capture.Recorded("encoder.conv_out", x).MoveToOuterDisposeScope();
     }
 }
 
@@ -137,10 +131,10 @@ internal sealed class VaeDecoder : Module
     public Tensor Forward(Tensor z, IIntermediateCapture? capture)
     {
         using var scope = torch.NewDisposeScope();
-        var x = AutoencoderKL.Record(capture, "decoder.conv_in", _convIn.Forward(z));
-        x = AutoencoderKL.Record(capture, "decoder.mid_block", _midBlock.Forward(x));
+        var x = capture.Recorded("decoder.conv_in", _convIn.Forward(z));
+        x = capture.Recorded("decoder.mid_block", _midBlock.Forward(x));
         for (int i = 0; i < _upBlocks.Count; i++)
-            x = AutoencoderKL.Record(capture, $"decoder.up_blocks.{i}", _upBlocks[i].Forward(x));
+            x = capture.Recorded($"decoder.up_blocks.{i}", _upBlocks[i].Forward(x));
         return _convOut.Forward(F.silu(_convNormOut.Forward(x))).MoveToOuterDisposeScope();
     }
 }

@@ -4,6 +4,7 @@ using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.Nodes.Diffusion.Models.Clip;
 using Workflow.Nodes.Diffusion.Nodes;
+using Workflow.Nodes.Diffusion.Tests.Loading;
 using Workflow.NodeSdk.Data;
 using Workflow.Testing;
 using Workflow.Torch;
@@ -95,7 +96,7 @@ public sealed class ClipVisionParityTests : IDisposable
         using var reference = ClipVisionCheckpoint.Load(ImageEncoderFolder);
         var path = Path.Combine(_root, "openclip.safetensors");
         using (var scope = torch.NewDisposeScope())
-            SafeTensors.Save(path, OpenClipLayout(reference.state_dict(), prefix, reference.Config.NumHiddenLayers));
+            SafeTensors.Save(path, InOpenClipLayout(reference.state_dict(), prefix, reference.Config.NumHiddenLayers));
         File.Copy(Path.Combine(ImageEncoderFolder, "config.json"), Path.ChangeExtension(path, ".json"));
 
         using var converted = ClipVisionCheckpoint.Load(path);
@@ -138,7 +139,7 @@ public sealed class ClipVisionParityTests : IDisposable
     private static float[] Floats(JsonNode? node) => [.. node!.AsArray().Select(v => (float)v!)];
 
     /// <summary>OpenCLIP's names for transformers' keys: the inverse of the loader's renaming, written out independently.</summary>
-    private static Dictionary<string, Tensor> OpenClipLayout(IReadOnlyDictionary<string, Tensor> state, string prefix, int layers)
+    private static Dictionary<string, Tensor> InOpenClipLayout(IReadOnlyDictionary<string, Tensor> state, string prefix, int layers)
     {
         var open = new Dictionary<string, Tensor>
         {
@@ -151,19 +152,7 @@ public sealed class ClipVisionParityTests : IDisposable
             [prefix + "ln_post.bias"] = state["vision_model.post_layernorm.bias"],
             [prefix + "proj"] = state["visual_projection.weight"].t().contiguous(),
         };
-        for (var i = 0; i < layers; i++)
-        {
-            string ours = $"vision_model.encoder.layers.{i}.", theirs = $"{prefix}transformer.resblocks.{i}.";
-            foreach (var part in new[] { "weight", "bias" })
-            {
-                open[$"{theirs}attn.in_proj_{part}"] = torch.cat([.. new[] { "q", "k", "v" }.Select(p => state[$"{ours}self_attn.{p}_proj.{part}"])], dim: 0);
-                open[$"{theirs}attn.out_proj.{part}"] = state[$"{ours}self_attn.out_proj.{part}"];
-                open[$"{theirs}ln_1.{part}"] = state[$"{ours}layer_norm1.{part}"];
-                open[$"{theirs}ln_2.{part}"] = state[$"{ours}layer_norm2.{part}"];
-                open[$"{theirs}mlp.c_fc.{part}"] = state[$"{ours}mlp.fc1.{part}"];
-                open[$"{theirs}mlp.c_proj.{part}"] = state[$"{ours}mlp.fc2.{part}"];
-            }
-        }
+        OpenClipLayout.AddBlocks(open, state, "vision_model.encoder.layers.", prefix, layers);
         return open;
     }
 }

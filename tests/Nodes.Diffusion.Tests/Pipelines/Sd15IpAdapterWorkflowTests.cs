@@ -47,16 +47,7 @@ public sealed class Sd15IpAdapterWorkflowTests : IDisposable
         return workflow.ToJsonString();
     }
 
-    private ExecutionResult Run(string workflow)
-    {
-        var result = _test.Run(workflow);
-        Assert.True(result.Status == ExecutionStatus.Succeeded, result.Failure?.ExceptionMessage);
-        return result;
-    }
+    private ExecutionResult Run(string workflow) => _test.RunSucceeded(workflow);
 
-    private RasterImage Picture(string workflow)
-    {
-        var file = Run(workflow).Outputs[new("9")]["images"]![0]!;
-        return Png.Read(Path.Combine(_test.Engine.Paths.Output, (string)file["subfolder"]!, (string)file["filename"]!)).Image;
-    }
+    private RasterImage Picture(string workflow) => _test.SavedImage(Run(workflow), "9");
 }

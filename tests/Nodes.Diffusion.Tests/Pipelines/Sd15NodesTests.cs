@@ -73,7 +73,7 @@ public sealed class VaeEncodeNodeTests
     public void Encoding_an_image_gives_the_latent_mean_of_diffusers()
     {
         using var golden = Sd15Fixture.Tensors("components/vae_encode.safetensors");
-        using var vae = new Workflow.Nodes.Diffusion.Components.VaeModel(Sd15Fixture.Folder.LoadVae());
+        using var vae = new Workflow.Nodes.Diffusion.Components.ImageVae(Sd15Fixture.Folder.LoadVae());
         using var scope = torch.NewDisposeScope();
         // [-1, 1] NCHW → ComfyUI's IMAGE: [0, 1] NHWC
         using var image = new Workflow.NodeSdk.Data.ImageBatch(((golden.Load("image") + 1.0) / 2.0).permute(0, 2, 3, 1).contiguous());

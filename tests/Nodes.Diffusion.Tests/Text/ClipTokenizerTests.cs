@@ -67,4 +67,19 @@ public sealed class ClipTokenizerTests
         Assert.Equal("σα", PythonText.Lower("ΣΑ"));
         Assert.Equal("σ", PythonText.Lower("Σ"));                  // no cased letter before it
     }
+
+    /// <summary>open_clip's tokenizer pads with 0, the id of "!", where transformers' CLIP pads with its end token.</summary>
+    [GoldenFact(Fixture)]
+    public void Open_clip_padding_fills_with_the_exclamation_mark()
+    {
+        var openClip = Tokenizer.Value.WithPadding("!");
+        var prompt = (string)Prompts()[0]!["text"]!;
+
+        var (padded, content) = (openClip.EncodePadded(prompt).Ids, Tokenizer.Value.Encode(prompt));
+
+        Assert.Equal("!", openClip.Decode([openClip.Special.Pad]));
+        Assert.Equal(content, padded[..content.Length]);
+        Assert.All(padded[content.Length..], id => Assert.Equal(openClip.Special.Pad, id));
+        Assert.Throws<InvalidDataException>(() => Tokenizer.Value.WithPadding("no-such-token"));
+    }
 }
