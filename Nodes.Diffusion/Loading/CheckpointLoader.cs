@@ -4,7 +4,7 @@ namespace Workflow.Nodes.Diffusion.Loading;
 
 /// <summary>
 /// Picks the reader for a checkpoint path: a diffusers folder, or a single file — a multi-view (MVDream / ImageDream)
-/// one recognised by its keys, else SD1.x (which looks for its tokenizer in <paramref name="tokenizerFolders"/>).
+/// one recognised by its keys, else SD1.x (both look for their tokenizer in <paramref name="tokenizerFolders"/>).
 /// </summary>
 public static class CheckpointLoader
 {
@@ -17,6 +17,6 @@ public static class CheckpointLoader
         if (!File.Exists(path))
             throw new FileNotFoundException($"No checkpoint at {path}.", path);
         using var file = TensorFile.Open(path);
-        return MultiViewCheckpoint.Recognises(file) ? MultiViewCheckpoint.Load(file) : SingleFileCheckpoint.Load(file, tokenizerFolders);
+        return MultiViewCheckpoint.Recognises(file) ? MultiViewCheckpoint.Load(file, tokenizerFolders) : SingleFileCheckpoint.Load(file, tokenizerFolders);
     }
 }
