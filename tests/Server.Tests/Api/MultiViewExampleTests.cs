@@ -5,15 +5,17 @@ using Workflow.Testing;
 
 namespace Workflow.Server.Tests.Api;
 
-/// <summary>ImageDream's example through the server, on the models setup installs: its history lists a PNG per view and the grid, and /view serves them.</summary>
+/// <summary>The multi-view examples through the server, on the models setup installs: the history lists a PNG per view and their grid, and /view serves them.</summary>
 public sealed class MultiViewExampleTests
 {
-    [GoldenFact("multiview-tiny")]
-    public async Task ImageDream_example_runs_and_its_views_and_grid_can_be_viewed()
+    [GoldenTheory("multiview-tiny")]
+    [InlineData("multiview_from_text.json")]
+    [InlineData("multiview_from_image.json")]
+    public async Task Example_runs_and_its_views_and_grid_can_be_viewed(string name)
     {
         await using var server = await TestServer.StartAsync();
         FixtureModels.Install(server.BaseDirectory);
-        var workflow = FixtureModels.Workflow("multiview_from_image.json");
+        var workflow = FixtureModels.Workflow(name);
         var example = MultiViewExample.Of(workflow);
 
         var promptId = await server.Http.QueueAsync(JsonNode.Parse(workflow)!.AsObject());
