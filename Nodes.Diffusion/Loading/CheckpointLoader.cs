@@ -4,9 +4,10 @@ using Workflow.Torch.IO;
 namespace Workflow.Nodes.Diffusion.Loading;
 
 /// <summary>
-/// Picks the reader for a checkpoint path: a diffusers folder or a single file, SD1.x or SD3 by what it holds. A single
-/// file looks for its CLIP-L tokenizer in <paramref name="tokenizerFolders"/> (models/tokenizers/clip_l); SD3's CLIP-G
-/// and T5 tokenizers are looked for in clip_g/ and t5/ beside each of them.
+/// Picks the reader for a checkpoint path: a diffusers folder, or a single file by what it holds — SD3, a multi-view
+/// (MVDream / ImageDream) one, else SD1.x. A single file looks for its CLIP-L tokenizer in
+/// <paramref name="tokenizerFolders"/> (models/tokenizers/clip_l); SD3's CLIP-G and T5 tokenizers are looked for in
+/// clip_g/ and t5/ beside each of them.
 /// </summary>
 public static class CheckpointLoader
 {
@@ -18,15 +19,10 @@ public static class CheckpointLoader
                 : DiffusersCheckpoint.Load(path);
         if (!File.Exists(path))
             throw new FileNotFoundException($"No checkpoint at {path}.", path);
-        if (IsSd3File(path))
-            return Sd3SingleFileCheckpoint.Load(path, Sd3Tokenizers(tokenizerFolders), Sd3SingleFileCheckpoint.ConfigFolderBeside(path));
-        return SingleFileCheckpoint.Load(path, tokenizerFolders);
-    }
-
-    private static bool IsSd3File(string path)
-    {
         using var file = TensorFile.Open(path);
-        return Sd3SingleFileCheckpoint.IsSd3(file);
+        if (Sd3SingleFileCheckpoint.IsSd3(file))
+            return Sd3SingleFileCheckpoint.Load(path, Sd3Tokenizers(tokenizerFolders), Sd3SingleFileCheckpoint.ConfigFolderBeside(path));
+        return MultiViewCheckpoint.Recognises(file) ? MultiViewCheckpoint.Load(file, tokenizerFolders) : SingleFileCheckpoint.Load(file, tokenizerFolders);
     }
 
     private static Sd3TokenizerFolders Sd3Tokenizers(IReadOnlyList<string> clipL)

@@ -90,10 +90,11 @@ public static class LdmConfigs
         };
     }
 
-    private sealed record UnetLevel(int Channels, int ResBlocks, int ContextDim, bool LinearProjection, int Depth);
+    /// <summary>One resolution of an LDM UNet as its input blocks show it: width, res blocks, and its transformers' context width (0: none), projection and depth.</summary>
+    internal sealed record UnetLevel(int Channels, int ResBlocks, int ContextDim, bool LinearProjection, int Depth);
 
     /// <summary>Walks input_blocks: res blocks (with their transformers) until a downsampler (N.0.op) closes the level.</summary>
-    private static List<UnetLevel> UnetLevels(CheckpointShapes unet)
+    internal static List<UnetLevel> UnetLevels(CheckpointShapes unet)
     {
         var levels = new List<UnetLevel>();
         var current = new UnetLevel(0, 0, 0, false, 0);
@@ -119,22 +120,29 @@ public static class LdmConfigs
         return levels;
     }
 
-    /// <summary>
-    /// Heads per block (diffusers' attention_head_dim): the YAML's num_heads, or width/num_head_channels; failing that, the
-    /// family's rule (SD1.x, context 768: 8 heads; SD2.x, context 1024: 64 channels per head).
-    /// </summary>
+    /// <summary>Heads per block (diffusers' attention_head_dim), from <see cref="HeadSplit"/>.</summary>
     private static int[] Heads(string path, int[] channels, int contextDim, YamlValues? yaml)
+    {
+        var (numHeads, headChannels) = HeadSplit(path, contextDim, yaml);
+        return channels.Select(c => numHeads > 0 ? numHeads : c / headChannels).ToArray();
+    }
+
+    /// <summary>
+    /// LDM's num_heads or num_head_channels (the other −1): the YAML's, or failing that the family's rule (SD1.x,
+    /// context 768: 8 heads; SD2.x, context 1024: 64 channels per head).
+    /// </summary>
+    internal static (int NumHeads, int NumHeadChannels) HeadSplit(string path, int contextDim, YamlValues? yaml)
     {
         long numHeads = yaml?.Integer("model.params.unet_config.params.num_heads", -1, 1024) ?? -1;
         long headChannels = yaml?.Integer("model.params.unet_config.params.num_head_channels", -1, ConfigCheck.MaxWidth) ?? -1;
         if (numHeads > 0)
-            return channels.Select(_ => (int)numHeads).ToArray();
+            return ((int)numHeads, -1);
         if (headChannels > 0)
-            return channels.Select(c => c / (int)headChannels).ToArray();
+            return (-1, (int)headChannels);
         return contextDim switch
         {
-            768 => channels.Select(_ => 8).ToArray(),
-            1024 => channels.Select(c => c / 64).ToArray(),
+            768 => (8, -1),
+            1024 => (-1, 64),
             _ => throw new NotSupportedException($"{path}: cannot tell the attention heads of a UNet with context {contextDim}; put a .yaml with num_heads or num_head_channels beside it."),
         };
     }

@@ -1,12 +1,13 @@
 using System.Collections.Frozen;
 
-namespace Workflow.Nodes.Camera.Preview;
+namespace Workflow.Imaging;
 
 /// <summary>
-/// A 5×7 bitmap font for labels: capitals, digits and a little punctuation (text is drawn upper-cased; anything
-/// else shows as '?'). Each glyph is seven rows of five cells, '#' inked.
+/// A 5×7 bitmap font for labels drawn into pictures (the camera previews, an image grid's cells): capitals, digits and
+/// a little punctuation (text is drawn upper-cased; anything else shows as '?'). Each glyph is seven rows of five
+/// cells, '#' inked.
 /// </summary>
-internal static class PixelFont
+public static class PixelFont
 {
     public const int GlyphWidth = 5;
     public const int GlyphHeight = 7;
