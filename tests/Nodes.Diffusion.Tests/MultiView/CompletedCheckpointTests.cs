@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.Nodes.Diffusion.Models.MultiView;
 using Workflow.Nodes.Diffusion.Nodes;
@@ -66,11 +67,12 @@ public sealed class CompletedCheckpointTests : IDisposable
         var loaded = Load(file);
         try
         {
-            var tokens = loaded.Clip.Tokenizer.EncodePadded("a DSLR photo of a red chair", loaded.Clip.Encoder.Config.MaxPositionEmbeddings);
-            var end = Array.IndexOf(tokens.Ids, loaded.Clip.Tokenizer.Special.End);
+            var clip = Assert.IsType<ClipModel>(loaded.Clip);
+            var tokens = clip.Tokenizer.EncodePadded("a DSLR photo of a red chair", clip.Encoder.Config.MaxPositionEmbeddings);
+            var end = Array.IndexOf(tokens.Ids, clip.Tokenizer.Special.End);
             Assert.All(tokens.Ids[(end + 1)..], id => Assert.Equal(0, id));   // open_clip.tokenize fills a zeros tensor: token 0 is "!"
 
-            using var conditioning = loaded.Clip.Encode("a DSLR photo of a red chair", NullLogger.Instance);
+            using var conditioning = clip.Encode("a DSLR photo of a red chair", NullLogger.Instance);
             using var expected = Reference(Path.Combine(_base.Paths.ModelFolder("checkpoints"), file), textPrefix, tokens.Ids);
 
             var embeddings = conditioning.Entries[0].Embeddings;
