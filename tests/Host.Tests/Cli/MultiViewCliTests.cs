@@ -9,6 +9,7 @@ namespace Workflow.Host.Tests.Cli;
 /// The multi-view examples run from the command line as a user runs them after setup (MVDream from a prompt, ImageDream
 /// from input/reference.png, on the tiny checkpoints setup links): a PNG per view and the grid of them, as the CLI reports.
 /// </summary>
+[Collection(WholeMachine.Name)]
 public sealed partial class MultiViewCliTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("workflow-multiview-").FullName;

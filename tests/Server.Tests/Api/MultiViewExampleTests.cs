@@ -6,6 +6,7 @@ using Workflow.Testing;
 namespace Workflow.Server.Tests.Api;
 
 /// <summary>The multi-view examples through the server, on the models setup installs: the history lists a PNG per view and their grid, and /view serves them.</summary>
+[Collection(LongPrompts.Name)]
 public sealed class MultiViewExampleTests
 {
     [GoldenTheory("multiview-tiny")]
