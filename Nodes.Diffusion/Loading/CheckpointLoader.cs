@@ -21,7 +21,7 @@ public static class CheckpointLoader
             throw new FileNotFoundException($"No checkpoint at {path}.", path);
         using var file = TensorFile.Open(path);
         if (Sd3SingleFileCheckpoint.IsSd3(file))
-            return Sd3SingleFileCheckpoint.Load(path, Sd3Tokenizers(tokenizerFolders), Sd3SingleFileCheckpoint.ConfigFolderBeside(path));
+            return Sd3SingleFileCheckpoint.Load(file, Sd3Tokenizers(tokenizerFolders), Sd3SingleFileCheckpoint.ConfigFolderBeside(path));
         return MultiViewCheckpoint.Recognises(file) ? MultiViewCheckpoint.Load(file, tokenizerFolders) : SingleFileCheckpoint.Load(file, tokenizerFolders);
     }
 

@@ -46,9 +46,9 @@ public static class Sd3SingleFileCheckpoint
         return DiffusersFolder.IsDiffusersFolder(folder) ? folder : null;
     }
 
-    public static LoadedCheckpoint Load(string path, Sd3TokenizerFolders tokenizers, string? configFolder = null)
+    public static LoadedCheckpoint Load(ITensorFile file, Sd3TokenizerFolders tokenizers, string? configFolder = null)
     {
-        using var file = TensorFile.Open(path);
+        var path = file.Path;
         if (!IsSd3(file))
             throw new InvalidDataException($"{path} is not an SD3 checkpoint in the original layout: no {MmditPrefix}joint_blocks.*");
         var configs = configFolder is null ? null : new DiffusersFolder(configFolder);
