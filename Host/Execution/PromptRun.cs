@@ -24,19 +24,19 @@ internal sealed class PromptRun(RunRequest request, OutputCache cache, ValueLeas
     private ExecutionList _list = null!;
     private IReadOnlyList<NodeId> _cached = [];
 
-    public ExecutionResult Execute()
+    public async Task<ExecutionResult> ExecuteAsync()
     {
         services.Emit(new ExecutionStarted(request.PromptId));
         try
         {
-            _keys = CacheKeyBuilder.Build(_prompt, Fingerprints.Compute(_prompt, services.Paths, services.Logger));
+            _keys = CacheKeyBuilder.Build(_prompt, Fingerprints.Compute(_prompt, services.Paths, services.HostLogger));
             _list = new ExecutionList(_prompt, TakeFromCache);
             AnnounceCached();
             while (_list.TryNext(out var id))
             {
                 if (cancellation.IsCancellationRequested)
                     return Interrupted(id);
-                var failure = RunNode(_prompt.Nodes[id]);
+                var failure = await RunNodeAsync(_prompt.Nodes[id]);
                 if (failure is not null)
                     return failure;
                 _list.Complete(id);
@@ -78,14 +78,14 @@ internal sealed class PromptRun(RunRequest request, OutputCache cache, ValueLeas
     }
 
     /// <summary>Runs one node; returns the run's end when it fails or is interrupted, null when it succeeded.</summary>
-    private ExecutionResult? RunNode(BoundNode node)
+    private async Task<ExecutionResult?> RunNodeAsync(BoundNode node)
     {
         services.Emit(new NodeExecuting(request.PromptId, node.Id.Value, node.Definition.Name));
         NodeOutputs outputs;
         try
         {
-            var context = new NodeRunContext(node.Id.Value, request.PromptId, services, cancellation);
-            var result = node.Definition.Invoker.Invoke(context, ArgumentBinder.Bind(node, _values));
+            var context = new NodeRunContext(node, request.PromptId, services, cancellation);
+            var result = await node.Definition.Invoker.InvokeAsync(context, ArgumentBinder.Bind(node, _values)).ConfigureAwait(false);
             outputs = new NodeOutputs(result.Outputs, result.Ui);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

@@ -14,7 +14,7 @@ internal static class InputReader
         var socket = SocketTypeNames.Of(clrType);
         if (socket is null)
         {
-            problems.Add($"Input '{name}': type {clrType.Name} is bound to no socket type (add [SocketType] to it).");
+            problems.Add($"Input '{name}': {UnboundAdvice.For(clrType)}");
             return null;
         }
         var constraints = ReadConstraints(parameter, name, clrType, socket, problems);

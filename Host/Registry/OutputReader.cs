@@ -18,7 +18,7 @@ internal static class OutputReader
             var socket = SocketTypeNames.Of(returnType);
             if (socket is null)
             {
-                problems.Add($"Return type {returnType.Name} is bound to no socket type.");
+                problems.Add($"Return type: {UnboundAdvice.For(returnType)}");
                 return ([], [], null);
             }
             return ([new OutputDefinition(socket, socket, returnType)], [], null);
@@ -53,7 +53,7 @@ internal static class OutputReader
             var socket = SocketTypeNames.Of(property.PropertyType);
             if (socket is null)
             {
-                problems.Add($"Output '{property.Name}': type {property.PropertyType.Name} is bound to no socket type.");
+                problems.Add($"Output '{property.Name}': {UnboundAdvice.For(property.PropertyType)}");
                 continue;
             }
             outputs.Add(new OutputDefinition(WireNames.ToUpperSnakeCase(property.Name), socket, property.PropertyType));

@@ -7,6 +7,9 @@ public static class BuildPaths
 {
     public static string TestPlugins => Metadata("TestPluginsDir");
 
+    /// <summary>The folder of plugin folders holding SlowNodes (TestSleep and friends), shared with the server tests.</summary>
+    public static string SlowNodePlugins => Metadata("SlowNodesDir");
+
     public static string HostDirectory => Metadata("HostDir");
 
     public static string HostPlugins => Path.Combine(HostDirectory, "plugins");
