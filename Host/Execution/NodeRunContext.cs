@@ -33,8 +33,10 @@ internal sealed class NodeRunContext(
         services.Emit(new NodeProgress(promptId, NodeId, value, max, preview));
     }
 
-    /// <summary>"{plugin}.{node class}": what a plugin author filters logs by.</summary>
-    public static string LogCategory(BoundNode node) => $"{node.Definition.Module}.{node.Definition.Name}";
+    /// <summary>"{plugin}.{node name}", or the node name alone where it already starts with the plugin's: what a plugin author filters logs by.</summary>
+    public static string LogCategory(BoundNode node) => node.Definition.Name.StartsWith(node.Definition.Module + ".", StringComparison.Ordinal)
+        ? node.Definition.Name
+        : $"{node.Definition.Module}.{node.Definition.Name}";
 }
 
 /// <summary>What every node of one run shares.</summary>

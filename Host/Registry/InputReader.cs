@@ -40,7 +40,12 @@ internal static class InputReader
     {
         var combo = p.GetCustomAttribute<ComboAttribute>();
         if (clrType.IsEnum)
-            return ComboOptions.ForEnum(clrType);
+        {
+            if (Enum.GetNames(clrType).Length > 0)
+                return ComboOptions.ForEnum(clrType);
+            problems.Add($"Input '{name}': enum {clrType.Name} has no members, so its combo would offer nothing.");
+            return null;
+        }
         if (combo is not null)
         {
             if (clrType == typeof(string))
