@@ -19,6 +19,8 @@ public sealed partial class Executor(OutputCache cache, ValueLeases leases, Engi
     /// <summary>Where models run, found out when a node first asks: workflows without tensors never load libtorch.</summary>
     private readonly Lazy<Device> _device = new(options.ResolveDevice);
 
+    private readonly ILogger _logger = loggers.CreateLogger<Executor>();
+
     public OutputCache Cache => cache;
 
     /// <summary>Runs a prompt; async nodes are awaited, so a node waiting on I/O holds no thread.</summary>
@@ -29,7 +31,10 @@ public sealed partial class Executor(OutputCache cache, ValueLeases leases, Engi
         return new PromptRun(request, cache, leases, services, cancellation).ExecuteAsync();
     }
 
-    /// <summary>Runs a prompt on the calling thread, for callers that own one (benchmarks, tests).</summary>
+    /// <summary>
+    /// Runs a prompt and blocks until it ends, for callers with a thread to spare (benchmarks, tests). The run starts
+    /// on the thread pool, so a caller's synchronization context can never deadlock it.
+    /// </summary>
     public ExecutionResult Run(RunRequest request, CancellationToken cancellation = default) =>
         Task.Run(() => RunAsync(request, cancellation), CancellationToken.None).GetAwaiter().GetResult();
 
@@ -45,8 +50,6 @@ public sealed partial class Executor(OutputCache cache, ValueLeases leases, Engi
             LogListenerFailed(e.GetType().Name, ex);
         }
     }
-
-    private readonly ILogger _logger = loggers.CreateLogger<Executor>();
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "An execution listener threw on {EventType}")]
     private partial void LogListenerFailed(string eventType, Exception ex);
