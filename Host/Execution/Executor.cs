@@ -20,29 +20,39 @@ public sealed record RunRequest(ValidatedPrompt Prompt, string PromptId, Action<
 public sealed partial class Executor
 {
     private readonly EngineOptions _options;
-    private readonly ILogger<Executor> _logger;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
     private readonly RunResources _resources;
 
     /// <summary>Where models run, found out when a node first asks: workflows without tensors never load libtorch.</summary>
     private readonly Lazy<Device> _device;
 
-    public Executor(OutputCache cache, ValueLeases leases, INodeRegistry registry, EngineOptions options, ILogger<Executor> logger)
+    public Executor(OutputCache cache, ValueLeases leases, INodeRegistry registry, EngineOptions options, ILoggerFactory loggers)
     {
-        (_options, _logger) = (options, logger);
+        (_options, _loggers) = (options, loggers);
+        _logger = loggers.CreateLogger<Executor>();
         _resources = new RunResources(cache, leases, registry, new NodeChecker(registry, options));
         _device = new(options.ResolveDevice);
     }
 
     public OutputCache Cache => _resources.Cache;
 
-    public ExecutionResult Run(RunRequest request, CancellationToken cancellation = default)
+    /// <summary>Runs a prompt; async nodes are awaited, so a node waiting on I/O holds no thread.</summary>
+    public Task<ExecutionResult> RunAsync(RunRequest request, CancellationToken cancellation = default)
     {
         var prompt = request.Prompt;
         var metadata = new PromptMetadata(prompt.Graph.Source, prompt.Graph.ExtraPngInfo);
-        var services = new RunServices(request.PromptId, _options, _device, metadata, _logger, e => Emit(request.OnEvent, e));
+        var services = new RunServices(request.PromptId, _options, _device, metadata, _loggers, e => Emit(request.OnEvent, e));
         var plan = RunPlan.Build(prompt, Fingerprints.Compute(prompt, _options.Paths, _logger), Cache);
-        return new PromptRun(plan, _resources, services, cancellation).Execute();
+        return new PromptRun(plan, _resources, services, cancellation).ExecuteAsync();
     }
+
+    /// <summary>
+    /// Runs a prompt and blocks until it ends, for callers with a thread to spare (benchmarks, tests). The run starts
+    /// on the thread pool, so a caller's synchronization context can never deadlock it.
+    /// </summary>
+    public ExecutionResult Run(RunRequest request, CancellationToken cancellation = default) =>
+        Task.Run(() => RunAsync(request, cancellation), CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>A listener that throws must not take the run down with it.</summary>
     private void Emit(Action<ExecutionEvent>? listener, ExecutionEvent e)

@@ -34,7 +34,7 @@ internal sealed class Expander(INodeRegistry registry, NodeChecker checker, RunS
         var keys = new Dictionary<NodeId, CacheKey?>();
         Func<NodeId, CacheKey?> keyOf = source => keys.TryGetValue(source, out var key) ? key : prompt.KeyOf(source);
         foreach (var id in index.TopologicalOrder)
-            keys[id] = CacheKeyBuilder.KeyOf(bound[id], Fingerprints.Of(bound[id], services.Paths, services.Logger), keyOf, _keyWriter);
+            keys[id] = CacheKeyBuilder.KeyOf(bound[id], Fingerprints.Of(bound[id], services.Paths, services.HostLogger), keyOf, _keyWriter);
         var real = prompt.RealIdOf(parent.Id);
         var nodes = written.Select(w => new AddedNode(w, bound[w.Id], keys[w.Id], real, depth)).ToList();
         return new Subgraph(nodes, Results(expansion, scope, bound));

@@ -43,7 +43,7 @@ internal sealed class PromptRun
 
     private string PromptId => _services.PromptId;
 
-    public ExecutionResult Execute()
+    public async Task<ExecutionResult> ExecuteAsync()
     {
         _services.Emit(new ExecutionStarted(PromptId));
         try
@@ -57,7 +57,7 @@ internal sealed class PromptRun
                     throw new InvalidOperationException($"No node can run: {string.Join(", ", _list.Pending.Take(20))} wait for each other.");
                 if (_cancellation.IsCancellationRequested)
                     return Interrupted(id);
-                if (RunStaged(id) is { } end)
+                if (await RunStagedAsync(id) is { } end)
                     return end;
             }
             _services.Emit(new ExecutionSucceeded(PromptId));
@@ -82,12 +82,12 @@ internal sealed class PromptRun
     }
 
     /// <summary>Runs the staged node as far as it goes; returns the run's end when it failed or was interrupted.</summary>
-    private ExecutionResult? RunStaged(NodeId id)
+    private async Task<ExecutionResult?> RunStagedAsync(NodeId id)
     {
         bool done;
         try
         {
-            done = Step(id);
+            done = await StepAsync(id);
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
@@ -108,7 +108,7 @@ internal sealed class PromptRun
     }
 
     /// <summary>True when the node finished; false when it waits for inputs it asked for, or for the subgraph it expanded into.</summary>
-    private bool Step(NodeId id)
+    private async Task<bool> StepAsync(NodeId id)
     {
         var node = _graph[id];
         if (_expanded.Remove(id, out var results))
@@ -123,7 +123,7 @@ internal sealed class PromptRun
         var inputs = NodeInputs.Gather(node, _values, asked);
         if (node.Definition.LazyInputs is { } lazy && inputs.CallCount > 0 && AskForLazyInputs(node, lazy, inputs))
             return false;
-        var calls = Invoke(node, inputs);
+        var calls = await InvokeAsync(node, inputs);
         if (node.Definition.Expands && calls.Count > 0)
         {
             Expand(node, calls);
@@ -134,9 +134,9 @@ internal sealed class PromptRun
     }
 
     /// <summary>Calls the node once per element of its input lists; what its code throws fails it.</summary>
-    private List<NodeResult> Invoke(BoundNode node, NodeInputs inputs)
+    private async Task<List<NodeResult>> InvokeAsync(BoundNode node, NodeInputs inputs)
     {
-        var context = new NodeRunContext(node.Id.Value, _graph.RealIdOf(node.Id).Value, _services, _cancellation);
+        var context = new NodeRunContext(node, _graph.RealIdOf(node.Id).Value, _services, _cancellation);
         var calls = new List<NodeResult>(inputs.CallCount);
         try
         {
@@ -144,7 +144,7 @@ internal sealed class PromptRun
             {
                 if (call > 0)
                     _cancellation.ThrowIfCancellationRequested();
-                var result = node.Definition.Invoker.Invoke(context, inputs.Arguments(call));
+                var result = await node.Definition.Invoker.InvokeAsync(context, inputs.Arguments(call)).ConfigureAwait(false);
                 if (node.Definition.Expands && result.Expansion is null)
                     throw new InvalidOperationException("Execute returned no expansion (null).");
                 calls.Add(result);

@@ -19,8 +19,9 @@ internal static class InputReader
         var socket = SocketTypeNames.Of(clrType);
         if (socket is null)
         {
-            problems.Add($"Input '{name}': type {clrType.Name} is bound to no socket type (add [SocketType] to it" +
-                (OutputReader.ListElement(clrType) is null ? ")." : ", or InputIsList = true to [Node] to take whole lists)."));
+            problems.Add($"Input '{name}': " + (OutputReader.ListElement(clrType) is null
+                ? UnboundAdvice.For(clrType)
+                : $"type {UnboundAdvice.TypeName(clrType)} is a list: set InputIsList = true on [Node] to take whole lists."));
             return null;
         }
         var constraints = ReadConstraints(parameter, name, clrType, socket, problems);
@@ -61,7 +62,12 @@ internal static class InputReader
     {
         var combo = p.GetCustomAttribute<ComboAttribute>();
         if (clrType.IsEnum)
-            return ComboOptions.ForEnum(clrType);
+        {
+            if (Enum.GetNames(clrType).Length > 0)
+                return ComboOptions.ForEnum(clrType);
+            problems.Add($"Input '{name}': enum {clrType.Name} has no members, so its combo would offer nothing.");
+            return null;
+        }
         if (combo is not null)
         {
             if (clrType == typeof(string))

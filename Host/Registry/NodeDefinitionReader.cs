@@ -24,7 +24,7 @@ public static class NodeDefinitionReader
             return NodeReadResult.Failed(attr.Name, problems);
 
         var inputs = ReadInputs(execute, attr.InputIsList, problems);
-        var outputs = OutputReader.Read(execute.ReturnType, problems);
+        var outputs = OutputReader.Read(NodeInvoker.ResultType(execute.ReturnType), problems);
         CheckLazyInputs(node, inputs, problems);
         if (problems.Count > 0)
             return NodeReadResult.Failed(attr.Name, problems);
@@ -90,7 +90,7 @@ public static class NodeDefinitionReader
         int argumentIndex = 0;
         foreach (var parameter in execute.GetParameters())
         {
-            if (parameter.ParameterType == typeof(NodeContext))
+            if (IsSuppliedByHost(parameter.ParameterType))
                 continue;
             if (InputReader.Read(parameter, argumentIndex++, inputIsList, problems) is { } input)
                 inputs.Add(input);
@@ -99,6 +99,9 @@ public static class NodeDefinitionReader
             problems.Add($"Input name '{duplicate.Key}' is used by {duplicate.Count()} parameters.");
         return inputs;
     }
+
+    /// <summary>Parameters the host fills in and that are no inputs: the node's context and the prompt's cancellation.</summary>
+    public static bool IsSuppliedByHost(Type parameterType) => parameterType == typeof(NodeContext) || parameterType == typeof(CancellationToken);
 }
 
 /// <summary>The definition read from a node class, or why there is none.</summary>

@@ -19,7 +19,7 @@ internal static class OutputReader
             return OutputSchema.None;
         if (!typeof(INodeOutputs).IsAssignableFrom(returnType))
         {
-            var output = Output(socketName: null, returnType, problems, $"Return type {returnType.Name}");
+            var output = Output(socketName: null, returnType, problems, "Return type");
             return output is null ? OutputSchema.None : OutputSchema.None with { Outputs = [output] };
         }
         return ReadRecord(returnType, problems);
@@ -53,7 +53,7 @@ internal static class OutputReader
                 ui = property;
                 continue;
             }
-            if (Output(WireNames.ToUpperSnakeCase(property.Name), property.PropertyType, problems, $"Output '{property.Name}': type") is { } output)
+            if (Output(WireNames.ToUpperSnakeCase(property.Name), property.PropertyType, problems, $"Output '{property.Name}'") is { } output)
             {
                 outputs.Add(output);
                 properties.Add(property);
@@ -69,7 +69,7 @@ internal static class OutputReader
         var socket = SocketTypeNames.Of(element ?? type);
         if (socket is null)
         {
-            problems.Add($"{what} {(element ?? type).Name} is bound to no socket type.");
+            problems.Add($"{what}: {UnboundAdvice.For(element ?? type)}");
             return null;
         }
         return new OutputDefinition(socketName ?? socket, socket, element ?? type, IsList: element is not null);

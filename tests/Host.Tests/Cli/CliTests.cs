@@ -38,6 +38,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal("The answer is 120", File.ReadAllText(Path.Combine(_dir, "output", "arithmetic", "answer_00001_.txt")));
         Assert.Contains("executed 6 node(s), 0 from cache", outcome.Stdout);
         Assert.Contains("executed 0 node(s), 6 from cache", outcome.Stdout);
+        Assert.Single(outcome.Stdout.Split('\n'), line => line.Contains(" wrote ", StringComparison.Ordinal));   // the cached SaveText wrote nothing
     }
 
     /// <summary>The image-prompted example on the models setup installs, run as a user runs it.</summary>
@@ -69,7 +70,27 @@ public sealed class CliTests : IDisposable
     {
         var outcome = Workflow("run", _arithmetic, "--set", "2.value=0", "--set", "3.operation=divide");
         Assert.Equal(3, outcome.ExitCode);
-        Assert.Contains("node #3 (IntArithmetic) failed: b = 0: division by zero", outcome.Stdout);
+        Assert.Contains("node #3 (IntArithmetic) failed: b = 0: division by zero", outcome.Stderr);
+        Assert.DoesNotContain("failed", outcome.Stdout);
+        Assert.DoesNotContain(" at ", outcome.Stderr);
+    }
+
+    [Fact]
+    public void Plugins_folder_that_does_not_exist_is_a_warning_on_stderr()
+    {
+        var missing = Path.Combine(_dir, "no-such-plugins");
+        var outcome = Workflow("nodes", "--plugins", missing);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains($"plugin folder {missing} does not exist; no plugins were loaded from it", outcome.Stderr);
+    }
+
+    [Fact]
+    public void Failing_node_under_verbose_shows_the_exception_type_and_stack()
+    {
+        var outcome = Workflow("run", _arithmetic, "--set", "2.value=0", "--set", "3.operation=divide", "--verbose");
+        Assert.Equal(3, outcome.ExitCode);
+        Assert.Contains("node #3 (IntArithmetic) failed: Workflow.NodeSdk.InputException: b = 0: division by zero", outcome.Stderr);
+        Assert.Contains("at Workflow.Nodes.Core.Math.", outcome.Stderr);
     }
 
     [Fact]

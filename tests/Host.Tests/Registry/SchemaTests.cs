@@ -102,7 +102,7 @@ public sealed class SchemaTests : IDisposable
     {
         Assert.Equal(["Input 'value': a node with InputIsList takes every input as IReadOnlyList<T>, not Int64."],
             NodeDefinitionReader.Read(typeof(ListNodeWithScalar), "test").Problems);
-        Assert.Equal(["Input 'values': type IReadOnlyList`1 is bound to no socket type (add [SocketType] to it, or InputIsList = true to [Node] to take whole lists)."],
+        Assert.Equal(["Input 'values': type IReadOnlyList<Int64> is a list: set InputIsList = true on [Node] to take whole lists."],
             NodeDefinitionReader.Read(typeof(ScalarNodeWithList), "test").Problems);
         Assert.Equal(["Input 'value': a lazy input is null until the node asks for it, so Int64 must be nullable (Int64?).",
                       "Lazy input(s) value need the node to implement ILazyInputs, which says when they are needed."],

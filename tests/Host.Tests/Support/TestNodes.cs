@@ -216,3 +216,14 @@ public sealed class TestExpandInto : INode
 
 /// <summary>Names this assembly of test nodes.</summary>
 public static class TestNodes;
+
+/// <summary>Logs its value through the context's logger, whose category should name the node.</summary>
+[Node("TestLogs", Category = "test")]
+public sealed class TestLogs : INode
+{
+    public long Execute(NodeContext context, long value)
+    {
+        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(context.Logger, "value is {Value}", value);
+        return value;
+    }
+}
