@@ -13,9 +13,11 @@ var root = new RootCommand("Runs node-graph workflows (ComfyUI API format) with 
 };
 global.AddTo(root);
 var parse = root.Parse(args);
+using var interrupt = new InterruptSignal();
 try
 {
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+    return await parse.InvokeAsync(invocation, interrupt.Token);
 }
 catch (OperationCanceledException)
 {

@@ -6,7 +6,9 @@ namespace Workflow.NodeSdk;
 /// a <see cref="NodeContext"/> parameter is supplied by the host and is not an input.
 /// The return type gives the outputs: a socket type (one output), a record implementing
 /// <see cref="INodeOutputs"/> (one output per primary-constructor parameter), <see cref="UiOutput"/>
-/// or <c>void</c> (no outputs). Nodes are stateless: one instance may serve concurrent prompts.
+/// or <c>void</c> (no outputs); an output typed <c>IReadOnlyList&lt;T&gt;</c> is a list (ComfyUI's OUTPUT_IS_LIST), and
+/// <see cref="Expansion{TOutputs}"/> runs a subgraph in the node's place. Nodes are stateless: one instance may serve
+/// concurrent prompts.
 /// </summary>
 public interface INode;
 

@@ -21,6 +21,15 @@ public sealed record InputLimits
     /// <summary>The default bound on strings, in Mi (2^20) characters: far above any prompt, poses file or action string.</summary>
     public const int DefaultMaxStringMb = 16;
 
+    /// <summary>The most nodes the expansions of one prompt may add: far above a sampler loop, far below what would exhaust memory.</summary>
+    public const int DefaultMaxExpandedNodes = 100_000;
+
+    /// <summary>The deepest expansions may nest (a node expanding into a subgraph holding a node that expands, ...).</summary>
+    public const int DefaultMaxExpansionDepth = 1_000;
+
+    /// <summary>The longest list a node may output (1 Mi elements); a node fed lists runs at most this many times.</summary>
+    public const int DefaultMaxListLength = 1 << 20;
+
     public static InputLimits Default { get; } = new();
 
     /// <summary>Images of more pixels (width × height) are refused from their header, before any decoding.</summary>
@@ -28,6 +37,15 @@ public sealed record InputLimits
 
     /// <summary>Longest string a widget may hold or a node may output, in UTF-16 characters.</summary>
     public int MaxStringLength { get; init; } = DefaultMaxStringMb << 20;
+
+    /// <summary>Nodes the expansions of one prompt may add, all together; a node expanding past it fails, naming itself.</summary>
+    public int MaxExpandedNodes { get; init; } = DefaultMaxExpandedNodes;
+
+    /// <summary>How deep expansions may nest, so that a node expanding into itself forever fails rather than runs on.</summary>
+    public int MaxExpansionDepth { get; init; } = DefaultMaxExpansionDepth;
+
+    /// <summary>Longest list one node may output.</summary>
+    public int MaxListLength { get; init; } = DefaultMaxListLength;
 
     /// <summary>The string bound for a number of Mi characters; 0 or less lifts it.</summary>
     public static int StringLengthOf(int megabytes) => megabytes <= 0 ? int.MaxValue : (int)Math.Min((long)megabytes << 20, int.MaxValue);

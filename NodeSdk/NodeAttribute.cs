@@ -24,6 +24,13 @@ public sealed class NodeAttribute(string name) : Attribute
     /// <summary>Outputs are not shared between two nodes with identical inputs (the node id joins the cache key).</summary>
     public bool NotIdempotent { get; init; }
 
+    /// <summary>
+    /// Takes every input as a whole list and runs once (ComfyUI's INPUT_IS_LIST): each parameter is an
+    /// <c>IReadOnlyList&lt;T&gt;</c> of its socket's type, a widget value arriving as a list of one. Without it, a node fed
+    /// lists runs once per element. A list output is declared by its type, <c>IReadOnlyList&lt;T&gt;</c> (OUTPUT_IS_LIST).
+    /// </summary>
+    public bool InputIsList { get; init; }
+
     public bool Deprecated { get; init; }
 
     public bool Experimental { get; init; }

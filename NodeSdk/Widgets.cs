@@ -11,6 +11,12 @@ public sealed class InputAttribute : Attribute
 
     /// <summary>Show a widget-typed input as a socket only (ComfyUI's forceInput).</summary>
     public bool ForceInput { get; init; }
+
+    /// <summary>
+    /// Evaluated only when the node asks for it (ComfyUI's "lazy": true): the node implements <see cref="ILazyInputs"/>,
+    /// and the parameter is null until asked for, so it is a reference type or nullable.
+    /// </summary>
+    public bool Lazy { get; init; }
 }
 
 /// <summary>An INT widget (parameter of type int, long or ulong).</summary>

@@ -29,6 +29,25 @@ public sealed class Generator : IDisposable
 
     public long initial_seed() => unchecked((long)Native.wt_generator_initial_seed(Handle));
 
+    /// <summary>
+    /// The generator's whole state as a uint8 CPU tensor (PyTorch's <c>Generator.get_state</c>, in its layout): restoring
+    /// it with <see cref="set_state"/> continues the stream exactly where it was, here or in PyTorch of the same version.
+    /// </summary>
+    public Tensor get_state()
+    {
+        var state = Tensor.From(Native.wt_generator_get_state(Handle));
+        GC.KeepAlive(this);
+        return state;
+    }
+
+    /// <summary>Restores a state from <see cref="get_state"/> (PyTorch's <c>Generator.set_state</c>); another dtype or size is refused.</summary>
+    public Generator set_state(Tensor new_state)
+    {
+        TorchException.ThrowIfFailed(Native.wt_generator_set_state(Handle, new_state.Handle));
+        GC.KeepAlive(new_state);
+        return this;
+    }
+
     public void Dispose()
     {
         Free();

@@ -61,6 +61,12 @@ public static unsafe partial class torch
         /// <summary>Bytes of CPU tensor storage in use now (as torch.cuda.memory_allocated): what live tensors hold, cached blocks excluded.</summary>
         public static long memory_allocated() => Native.wt_cpu_allocated_bytes();
 
+        /// <summary>The most bytes <see cref="memory_allocated"/> has reached since the process started or the last <see cref="reset_peak_memory_stats"/>.</summary>
+        public static long max_memory_allocated() => Native.wt_cpu_max_allocated_bytes();
+
+        /// <summary>Starts <see cref="max_memory_allocated"/> again from what is allocated now.</summary>
+        public static void reset_peak_memory_stats() => Native.wt_cpu_reset_peak_allocated();
+
         /// <summary>Returns the cached blocks to the system.</summary>
         public static void empty_cache() => Native.wt_cpu_cache_release();
     }

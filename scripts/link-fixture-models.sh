@@ -5,7 +5,11 @@
 # them (scripts/make-tiny-ipadapter.py: no trained one exists at this size), MVDream and ImageDream checkpoints
 # completed with a VAE and OpenCLIP towers (scripts/make-tiny-multiview.py; ImageDream's visual tower also serves as
 # its CLIP vision model), multiview-tiny's sd-x2-latent-upscaler as a latent upscale model, the tiny LTX-2 video VAE
-# as a VAE, and a reference picture in input/.
+# as a VAE, the refiner fixture's LTX-2 transformer as a diffusion model with what workflows/arrefine_tiny.json reads
+# beside it (scripts/make-refiner-example.py: its stage-1 latents and prompt in input/, the tiny VAE widened to its
+# latent channels), a reference picture in input/, and sd3-tiny: its diffusers folder and its single file as
+# checkpoints (the folder, named as the file's stem, gives the file the head counts its shapes cannot tell), its text
+# encoders as models/clip/ files with same-stem configs, and its CLIP-G and T5 tokenizers.
 # Prints the workflow the default run should use: the fixture's, or, where the fixtures are absent (a clone
 # elsewhere), one on a model with random weights.
 set -euo pipefail
@@ -18,7 +22,7 @@ if [[ -z "$golden" || ! -f "$golden/sd15-tiny/model/model_index.json" ]]; then
   exit 0
 fi
 mkdir -p "$base/models/checkpoints" "$base/models/tokenizers" "$base/models/clip_vision" "$base/models/ipadapter" \
-  "$base/models/latent_upscale_models" "$base/models/vae" "$base/input"
+  "$base/models/latent_upscale_models" "$base/models/vae" "$base/models/diffusion_models" "$base/input"
 [[ -e "$base/models/checkpoints/sd15-tiny" ]] || ln -s "$golden/sd15-tiny/model" "$base/models/checkpoints/sd15-tiny"
 [[ -e "$base/models/tokenizers/clip_l" ]] || ln -s "$golden/sd15-tiny/model/tokenizer" "$base/models/tokenizers/clip_l"
 encoder="$golden/multiview-tiny/ip_adapter/models/image_encoder"
@@ -44,5 +48,33 @@ upscaler="$base/models/latent_upscale_models/sd-x2-latent-upscaler-tiny"
 if [[ -d "$golden/ltx2-vae-tiny/model" && ! -e "$base/models/vae/ltx2-vae-tiny" ]]; then
   ln -s "$golden/ltx2-vae-tiny/model" "$base/models/vae/ltx2-vae-tiny"
 fi
+refiner="$golden/sanawm-refiner-tiny"
+if [[ -d "$refiner/transformer" && -d "$golden/ltx2-vae-tiny/model" ]]; then
+  [[ -e "$base/models/diffusion_models/sanawm-refiner-tiny" ]] || ln -s "$refiner/transformer" "$base/models/diffusion_models/sanawm-refiner-tiny"
+  # Made once, in a scratch folder renamed into place: a concurrent install that finished first keeps its own.
+  if [[ ! -e "$made/arrefine" ]]; then
+    mkdir -p "$made"
+    scratch="$(mktemp -d "$made/.making.XXXXXX")"
+    /usr/bin/python3 "$repo/scripts/make-refiner-example.py" "$golden" "$scratch"
+    mv -T "$scratch" "$made/arrefine" 2>/dev/null || rm -rf "$scratch"
+  fi
+  [[ -e "$base/models/vae/ltx2-vae-tiny-wide" ]] || ln -s "$made/arrefine/ltx2-vae-tiny-wide" "$base/models/vae/ltx2-vae-tiny-wide"
+  for f in sanawm-refiner-tiny.latent sanawm-refiner-tiny-prompt.safetensors; do
+    [[ -e "$base/input/$f" ]] || ln -s "$made/arrefine/$f" "$base/input/$f"
+  done
+fi
 [[ -e "$base/input/reference.png" ]] || cp "$golden/multiview-tiny/clip_vision/test_image.png" "$base/input/reference.png"
+sd3="$golden/sd3-tiny"
+if [[ -f "$sd3/diffusers/model_index.json" ]]; then
+  mkdir -p "$base/models/clip"
+  [[ -e "$base/models/checkpoints/sd3-tiny" ]] || ln -s "$sd3/diffusers" "$base/models/checkpoints/sd3-tiny"
+  [[ -e "$base/models/checkpoints/sd3-tiny.safetensors" ]] || ln -s "$sd3/sd3-tiny.safetensors" "$base/models/checkpoints/sd3-tiny.safetensors"
+  [[ -e "$base/models/tokenizers/clip_g" ]] || ln -s "$sd3/diffusers/tokenizer_2" "$base/models/tokenizers/clip_g"
+  [[ -e "$base/models/tokenizers/t5" ]] || ln -s "$sd3/diffusers/tokenizer_3" "$base/models/tokenizers/t5"
+  for encoder in clip_l:text_encoder clip_g:text_encoder_2 t5:text_encoder_3; do
+    name="$base/models/clip/sd3-tiny_${encoder%%:*}"
+    [[ -e "$name.safetensors" ]] || ln -s "$sd3/diffusers/${encoder#*:}/model.safetensors" "$name.safetensors"
+    [[ -e "$name.json" ]] || ln -s "$sd3/diffusers/${encoder#*:}/config.json" "$name.json"
+  done
+fi
 echo "workflows/sd15_txt2img.json"

@@ -12,37 +12,14 @@ in place of its Identity placeholders and the tiny VAE's ddconfig.
 
 Usage: make-tiny-multiview.py GOLDEN_DIR OUT_DIR [SEED]   (writes mvdream-tiny.* and imagedream-tiny.*)
 """
-import json
 import os
-import struct
 import sys
 
 import numpy
 
+from safetensors_file import read_safetensors, write_safetensors
+
 VOCAB, CONTEXT_LENGTH = 49408, 77
-
-
-def read_safetensors(path):
-    """name -> (dtype, shape, raw bytes), in file order."""
-    with open(path, "rb") as f:
-        size = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(size))
-        data = f.read()
-    header.pop("__metadata__", None)
-    return {name: (e["dtype"], e["shape"], data[e["data_offsets"][0]:e["data_offsets"][1]]) for name, e in header.items()}
-
-
-def write_safetensors(path, tensors):
-    header, offset = {}, 0
-    for name, (dtype, shape, raw) in tensors.items():
-        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-    encoded = json.dumps(header).encode()
-    encoded += b" " * (-len(encoded) % 8)
-    with open(path, "wb") as out:
-        out.write(struct.pack("<Q", len(encoded)) + encoded)
-        for _, _, raw in tensors.values():
-            out.write(raw)
 
 
 class Random:

@@ -10,6 +10,12 @@ public sealed class BenchConstant : INode
     public long Execute(long value = 0) => value;
 }
 
+[Node("BenchRange", Category = "benchmark")]
+public sealed class BenchRange : INode
+{
+    public IReadOnlyList<long> Execute(long count = 0) => Enumerable.Range(0, (int)count).Select(i => (long)i).ToArray();
+}
+
 [Node("BenchIncrement", Category = "benchmark")]
 public sealed class BenchIncrement : INode
 {

@@ -20,16 +20,16 @@ public static class CacheKeyBuilder
     {
         var keys = new Dictionary<NodeId, CacheKey?>(prompt.Nodes.Count);
         var writer = new ArrayBufferWriter<byte>(256);
+        Func<NodeId, CacheKey?> keyOf = source => keys[source];
         foreach (var id in prompt.TopologicalOrder)
-        {
-            writer.ResetWrittenCount();
-            keys[id] = KeyOf(prompt.Nodes[id], fingerprints.GetValueOrDefault(id), keys, writer);
-        }
+            keys[id] = KeyOf(prompt.Nodes[id], fingerprints.GetValueOrDefault(id), keyOf, writer);
         return keys;
     }
 
-    private static CacheKey? KeyOf(BoundNode node, Fingerprint fingerprint, Dictionary<NodeId, CacheKey?> keys, ArrayBufferWriter<byte> writer)
+    /// <summary>One node's key, its sources' keys given by <paramref name="keyOf"/> (a node an expansion added, say).</summary>
+    public static CacheKey? KeyOf(BoundNode node, Fingerprint fingerprint, Func<NodeId, CacheKey?> keyOf, ArrayBufferWriter<byte> writer)
     {
+        writer.ResetWrittenCount();
         if (fingerprint.AlwaysRerun)
             return null;
         WriteString(writer, node.Definition.Name);
@@ -40,11 +40,13 @@ public static class CacheKeyBuilder
         {
             if (input is BoundLink link)
             {
-                if (keys[link.From] is not { } upstream)
+                if (keyOf(link.From) is not { } upstream)
                     return null;
                 writer.Write([(byte)'L']);
                 WriteUInt128(writer, upstream.Hash);
                 WriteInt64(writer, link.Output);
+                if (link.Element is { } element)
+                    WriteInt64(writer, -1 - element);   // negative: never an output index
             }
             else
                 LiteralEncoding.Write(writer, ((BoundLiteral)input).Value);

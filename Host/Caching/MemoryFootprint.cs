@@ -18,5 +18,17 @@ public readonly record struct MemoryFootprint(long HostBytes, long DeviceBytes)
         _ => new(IntPtr.Size, 0),
     };
 
-    public static MemoryFootprint Of(IEnumerable<object?> values) => values.Aggregate(default(MemoryFootprint), (sum, v) => sum + Of(v));
+    /// <summary>Each value counted once, however often it appears (a list repeating one model, a node passing its input on).</summary>
+    public static MemoryFootprint Of(IReadOnlyList<IReadOnlyList<object?>> slots)
+    {
+        if (slots.Count == 1 && slots[0].Count == 1)
+            return Of(slots[0][0]);   // the usual case, counted without a set
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var sum = default(MemoryFootprint);
+        foreach (var slot in slots)
+            foreach (var value in slot)
+                if (value is not null && seen.Add(value))
+                    sum += Of(value);
+        return sum;
+    }
 }

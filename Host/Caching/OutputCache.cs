@@ -27,7 +27,7 @@ public sealed class OutputCache(CacheBudget budget, ValueLeases leases)
             _recency.Remove(node);
             _recency.AddFirst(node);
             outputs = node.Value.Outputs;
-            leases.Retain(outputs.Values);
+            leases.Retain(outputs.AllValues);
         }
         return true;
     }
@@ -57,7 +57,7 @@ public sealed class OutputCache(CacheBudget budget, ValueLeases leases)
         var evicted = new List<NodeOutputs>();
         lock (_lock)
         {
-            leases.Retain(outputs.Values);
+            leases.Retain(outputs.AllValues);
             if (_entries.Remove(key, out var old))
                 Drop(old, evicted);
             _entries[key] = _recency.AddFirst((key, outputs));
@@ -68,7 +68,7 @@ public sealed class OutputCache(CacheBudget budget, ValueLeases leases)
                 Drop(oldest, evicted);
             }
         }
-        evicted.ForEach(e => leases.Release(e.Values));
+        evicted.ForEach(e => leases.Release(e.AllValues));
     }
 
     /// <summary>Drops everything (ComfyUI's /free); values in use by a running prompt live until it ends.</summary>
@@ -82,7 +82,7 @@ public sealed class OutputCache(CacheBudget budget, ValueLeases leases)
             _recency.Clear();
             _held = default;
         }
-        all.ForEach(e => leases.Release(e.Values));
+        all.ForEach(e => leases.Release(e.AllValues));
     }
 
     public CacheStatistics Statistics

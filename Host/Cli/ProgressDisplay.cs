@@ -10,7 +10,7 @@ namespace Workflow.Host.Cli;
 /// </summary>
 public static class ProgressDisplay
 {
-    public static T Show<T>(IAnsiConsole console, Func<Action<ExecutionEvent>, T> run)
+    public static Task<T> ShowAsync<T>(IAnsiConsole console, Func<Action<ExecutionEvent>, Task<T>> run)
     {
         if (!console.Profile.Capabilities.Interactive)
             return run(new LineWriter(console).OnEvent);
@@ -18,7 +18,7 @@ public static class ProgressDisplay
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context => run(new LiveBars(context).OnEvent));
+            .StartAsync(context => run(new LiveBars(context).OnEvent));
     }
 
     private sealed class LiveBars(ProgressContext context)

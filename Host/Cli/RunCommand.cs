@@ -8,9 +8,9 @@ using Workflow.Host.Validation;
 namespace Workflow.Host.Cli;
 
 /// <summary>
-/// <c>workflow run FILE [--set NODE.INPUT=VALUE]... [--repeat N]</c>: validates (strictly: any node error stops it),
-/// runs with a progress display, and prints where the outputs went. --repeat runs the same workflow again in this
-/// process, showing the cache at work.
+/// <c>workflow run FILE [--set NODE.INPUT=VALUE]... [--only ID]... [--repeat N]</c>: validates (strictly: any node
+/// error stops it), runs with a progress display, and prints where the outputs went. --only runs only the output nodes
+/// named; --repeat runs the same workflow again in this process, showing the cache at work.
 /// </summary>
 public static class RunCommand
 {
@@ -18,54 +18,91 @@ public static class RunCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "Workflow in ComfyUI API format (JSON)" };
         var set = WorkflowFile.SetOption();
+        var only = OnlyOption.Create();
         var repeat = new Option<int>("--repeat") { Description = "Run this many times in one process", DefaultValueFactory = _ => 1 };
-        var command = new Command("run", "Run a workflow") { file, set, repeat };
-        command.SetAction((parse, cancellation) => Task.Run(() =>
-            Execute(global, parse, parse.GetValue(file)!, parse.GetValue(set) ?? [], Math.Max(1, parse.GetValue(repeat)), cancellation)));
+        var command = new Command("run", "Run a workflow") { file, set, only, repeat };
+        command.SetAction((parse, cancellation) =>
+        {
+            var request = new RunArguments(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(only) ?? [], Math.Max(1, parse.GetValue(repeat)));
+            return ExecuteAsync(global, parse, request, cancellation);
+        });
         return command;
     }
 
-    private static int Execute(GlobalOptions global, ParseResult parse, FileInfo file, string[] overrides, int repeat, CancellationToken cancellation)
+    /// <summary>What the command line asked to run.</summary>
+    private sealed record RunArguments(FileInfo File, string[] Overrides, string[] Only, int Repeat);
+
+    private static async Task<int> ExecuteAsync(GlobalOptions global, ParseResult parse, RunArguments arguments, CancellationToken cancellation)
     {
         using var loggers = global.CreateLoggerFactory(parse);
         var engine = global.CreateEngine(parse, loggers);
-        var (graph, loadError) = WorkflowFile.Load(file, overrides);
-        if (graph is null)
-            return ValidateCommand.Report(ValidationOutcome.Rejected(loadError!), json: false);
-        var validation = engine.Validate(graph);
+        var loaded = WorkflowFile.Load(arguments.File, arguments.Overrides);
+        if (loaded.Graph is not { } graph)
+            return ValidateCommand.Report(ValidationOutcome.Rejected(loaded.Error!), json: false);
+        var only = OnlyOption.Read(arguments.Only, graph, engine.Registry);
+        if (only.Problem is not null)
+            return ValidateCommand.Refuse(only.Problem);
+        var validation = engine.Validator.Validate(graph, only.Targets);
         if (validation.HasProblems || validation.Prompt is null)
             return ValidateCommand.Report(validation, json: false);
 
         int exitCode = ExitCodes.Success;
-        for (int i = 1; i <= repeat && exitCode == ExitCodes.Success; i++)
+        bool verbose = parse.GetValue(global.Verbose);
+        for (int i = 1; i <= arguments.Repeat && exitCode == ExitCodes.Success; i++)
         {
-            if (repeat > 1)
-                AnsiConsole.MarkupLine($"[bold]run {i} of {repeat}[/]");
+            if (arguments.Repeat > 1)
+                AnsiConsole.MarkupLine($"[bold]run {i} of {arguments.Repeat}[/]");
             var request = new RunRequest(validation.Prompt, Guid.NewGuid().ToString());
-            var result = ProgressDisplay.Show(AnsiConsole.Console, listener => engine.Run(request with { OnEvent = listener }, cancellation));
-            exitCode = Summarize(result, engine);
+            ExecutionInterrupted? interruption = null;
+            var result = await ProgressDisplay.ShowAsync(AnsiConsole.Console, listener => engine.RunAsync(request with
+            {
+                OnEvent = e =>
+                {
+                    interruption = e as ExecutionInterrupted ?? interruption;
+                    listener(e);
+                },
+            }, cancellation));
+            exitCode = Summarize(result, interruption, engine, verbose);
         }
         return exitCode;
     }
 
-    private static int Summarize(ExecutionResult result, WorkflowEngine engine)
+    /// <summary>
+    /// What ran and the files written by nodes that ran this time (a cached output node wrote nothing), on standard
+    /// output; a failure or an interruption on standard error.
+    /// </summary>
+    private static int Summarize(ExecutionResult result, ExecutionInterrupted? interruption, WorkflowEngine engine, bool verbose)
     {
         AnsiConsole.MarkupLine($"executed {result.Executed.Count} node(s), {result.Cached.Count} from cache");
-        foreach (var (nodeId, ui) in result.Outputs)
+        foreach (var (nodeId, ui) in result.Outputs.Where(o => result.Executed.Contains(o.Key)))
             foreach (var path in OutputFiles(ui, engine))
                 AnsiConsole.MarkupLine($"[green]#{TerminalText.Escape(nodeId)}[/] wrote {TerminalText.Escape(path)}");
         switch (result.Status)
         {
             case ExecutionStatus.Failed:
-                var f = result.Failure!;
-                AnsiConsole.MarkupLine($"[red]node #{TerminalText.Escape(f.NodeId)} ({TerminalText.Escape(f.ClassType)}) failed:[/] {TerminalText.Escape(f.ExceptionMessage)}");
+                Console.Error.WriteLine(FailureText(result.Failure!, verbose));
                 return ExitCodes.ExecutionFailed;
             case ExecutionStatus.Interrupted:
-                AnsiConsole.MarkupLine("[yellow]interrupted[/]");
+                Console.Error.WriteLine(interruption?.NodeId is { } at
+                    ? $"interrupted at node #{at} ({interruption.ClassType}); {Finished(result)}"
+                    : $"interrupted; {Finished(result)}");
                 return ExitCodes.Interrupted;
             default:
                 return ExitCodes.Success;
         }
+    }
+
+    private static string Finished(ExecutionResult result) => result.Executed.Count == 0
+        ? "no node had finished"
+        : $"finished before it: {string.Join(", ", result.Executed.Select(id => "#" + id))}";
+
+    /// <summary>The node, and the message naming input and value; with --verbose the exception's type and stack as well.</summary>
+    private static string FailureText(ExecutionFailure failure, bool verbose)
+    {
+        var head = $"node #{failure.NodeId} ({failure.ClassType}) failed: ";
+        return verbose
+            ? head + $"{failure.ExceptionType}: {failure.ExceptionMessage}" + string.Concat(failure.Traceback.Select(line => Environment.NewLine + line.TrimEnd()))
+            : head + failure.ExceptionMessage;
     }
 
     /// <summary>Files named in UI outputs as <c>{filename, subfolder, type}</c>, as paths under the output/temp/input folders.</summary>

@@ -5,7 +5,10 @@ using Workflow.Host.Validation;
 
 namespace Workflow.Host.Cli;
 
-/// <summary><c>workflow validate FILE [--set NODE.INPUT=VALUE]... [--json]</c>: prints every problem (ComfyUI's error JSON with --json); exits 2 on any.</summary>
+/// <summary>
+/// <c>workflow validate FILE [--set NODE.INPUT=VALUE]... [--only ID]... [--json]</c>: prints every problem (ComfyUI's
+/// error JSON with --json); exits 2 on any.
+/// </summary>
 public static class ValidateCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -15,16 +18,26 @@ public static class ValidateCommand
         var file = new Argument<FileInfo>("file") { Description = "Workflow in ComfyUI API format (JSON)" };
         var json = new Option<bool>("--json") { Description = "Print {\"error\", \"node_errors\"} as POST /prompt would" };
         var set = WorkflowFile.SetOption();
-        var command = new Command("validate", "Check a workflow without running it") { file, set, json };
+        var only = OnlyOption.Create();
+        var command = new Command("validate", "Check a workflow without running it") { file, set, only, json };
         command.SetAction(parse =>
         {
             using var loggers = global.CreateLoggerFactory(parse);
             var engine = global.CreateEngine(parse, loggers);
-            var (graph, loadError) = WorkflowFile.Load(parse.GetValue(file)!, parse.GetValue(set) ?? []);
-            var result = graph is null ? ValidationOutcome.Rejected(loadError!) : engine.Validate(graph);
-            return Report(result, parse.GetValue(json));
+            var loaded = WorkflowFile.Load(parse.GetValue(file)!, parse.GetValue(set) ?? []);
+            if (loaded.Graph is not { } graph)
+                return Report(ValidationOutcome.Rejected(loaded.Error!), parse.GetValue(json));
+            var targets = OnlyOption.Read(parse.GetValue(only) ?? [], graph, engine.Registry);
+            return targets.Problem is { } problem ? Refuse(problem) : Report(engine.Validator.Validate(graph, targets.Targets), parse.GetValue(json));
         });
         return command;
+    }
+
+    /// <summary>A command line that cannot be acted on: the reason, and exit 1.</summary>
+    public static int Refuse(string problem)
+    {
+        AnsiConsole.MarkupLine($"[red]{TerminalText.Escape(problem)}[/]");
+        return ExitCodes.Usage;
     }
 
     public static int Report(ValidationOutcome result, bool json)

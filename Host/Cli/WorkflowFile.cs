@@ -15,52 +15,58 @@ public static class WorkflowFile
         Arity = System.CommandLine.ArgumentArity.ZeroOrMore,
     };
 
-    public static (WorkflowGraph? Graph, ValidationError? Error) Load(FileInfo file, IReadOnlyList<string> overrides)
+    public static LoadedWorkflow Load(FileInfo file, IReadOnlyList<string> overrides)
     {
         if (!file.Exists)
-            return (null, ValidationErrors.InvalidPrompt($"No workflow file at {file.FullName}."));
+            return LoadedWorkflow.Refused(ValidationErrors.InvalidPrompt($"No workflow file at {file.FullName}."));
         var parsed = WorkflowJson.Parse(File.ReadAllBytes(file.FullName));
         if (parsed.Graph is null)
-            return (null, parsed.Line > 0
+            return LoadedWorkflow.Refused(parsed.Line > 0
                 ? ValidationErrors.MalformedJson($"{file.Name}: {parsed.Error}", parsed.Line, parsed.Column)
                 : ValidationErrors.InvalidPrompt($"{file.Name}: {parsed.Error}"));
-        return overrides.Count == 0 ? (parsed.Graph, null) : ApplyOverrides(parsed.Graph, overrides);
+        return overrides.Count == 0 ? new(parsed.Graph, null) : ApplyOverrides(parsed.Graph, overrides);
     }
 
-    private static (WorkflowGraph?, ValidationError?) ApplyOverrides(WorkflowGraph graph, IReadOnlyList<string> overrides)
+    private static LoadedWorkflow ApplyOverrides(WorkflowGraph graph, IReadOnlyList<string> overrides)
     {
         var source = (JsonObject)graph.Source.DeepClone();
-        foreach (var assignment in overrides)
+        foreach (var text in overrides)
         {
-            var (nodeId, input, value, problem) = ParseAssignment(assignment);
-            if (problem is not null)
-                return (null, ValidationErrors.InvalidPrompt(problem));
-            if (source[nodeId!] is not JsonObject node)
-                return (null, ValidationErrors.InvalidPrompt($"--set {assignment}: the workflow has no node '{nodeId}'."));
+            var assignment = ParseAssignment(text);
+            if (assignment.Problem is { } problem)
+                return LoadedWorkflow.Refused(ValidationErrors.InvalidPrompt(problem));
+            if (source[assignment.Node] is not JsonObject node)
+                return LoadedWorkflow.Refused(ValidationErrors.InvalidPrompt($"--set {text}: the workflow has no node '{assignment.Node}'."));
             node["inputs"] ??= new JsonObject();
             if (node["inputs"] is not JsonObject inputs)
-                return (null, ValidationErrors.InvalidPrompt($"--set {assignment}: node '{nodeId}' has inputs that are not an object."));
-            inputs[input!] = value;
+                return LoadedWorkflow.Refused(ValidationErrors.InvalidPrompt($"--set {text}: node '{assignment.Node}' has inputs that are not an object."));
+            inputs[assignment.Input] = assignment.Value;
         }
         var reparsed = WorkflowJson.FromJson(source);
         return reparsed.Graph is null
-            ? (null, ValidationErrors.InvalidPrompt(reparsed.Error!))
-            : (reparsed.Graph with { ExtraPngInfo = graph.ExtraPngInfo }, null);
+            ? LoadedWorkflow.Refused(ValidationErrors.InvalidPrompt(reparsed.Error!))
+            : new(reparsed.Graph with { ExtraPngInfo = graph.ExtraPngInfo }, null);
     }
 
-    private static (string? Node, string? Input, JsonNode? Value, string? Problem) ParseAssignment(string assignment)
+    private static Assignment ParseAssignment(string assignment)
     {
         int eq = assignment.IndexOf('=');
         int dot = assignment.IndexOf('.');
         if (eq < 0 || dot < 0 || dot > eq || dot == 0 || eq == dot + 1)
-            return (null, null, null, $"--set {assignment}: expected NODE.INPUT=VALUE, for example 3.seed=42.");
+            return Assignment.Refused($"--set {assignment}: expected NODE.INPUT=VALUE, for example 3.seed=42.");
         var text = assignment[(eq + 1)..];
         if (!LooksLikeJson(text))
-            return (assignment[..dot], assignment[(dot + 1)..eq], JsonValue.Create(text), null);
+            return new(assignment[..dot], assignment[(dot + 1)..eq], JsonValue.Create(text), null);
         var parsed = StrictJson.Parse(text);
         return parsed.Error is null
-            ? (assignment[..dot], assignment[(dot + 1)..eq], parsed.Node, null)
-            : (null, null, null, $"--set {Echo.Text(assignment)}: {parsed.Error}");
+            ? new(assignment[..dot], assignment[(dot + 1)..eq], parsed.Node, null)
+            : Assignment.Refused($"--set {Echo.Text(assignment)}: {parsed.Error}");
+    }
+
+    /// <summary>One <c>--set NODE.INPUT=VALUE</c>, or why it is not one.</summary>
+    private sealed record Assignment(string Node, string Input, JsonNode? Value, string? Problem)
+    {
+        public static Assignment Refused(string problem) => new("", "", null, problem);
     }
 
     /// <summary>Whether the text is JSON as far as its syntax goes (what it holds is checked by the strict reader).</summary>
@@ -76,4 +82,10 @@ public static class WorkflowFile
             return false;
         }
     }
+}
+
+/// <summary>A workflow read from its file with the overrides applied, or the error that stops it.</summary>
+public sealed record LoadedWorkflow(WorkflowGraph? Graph, ValidationError? Error)
+{
+    public static LoadedWorkflow Refused(ValidationError error) => new(null, error);
 }

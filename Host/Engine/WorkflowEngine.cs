@@ -25,7 +25,7 @@ public sealed class WorkflowEngine
         Leases = new ValueLeases();
         Cache = new OutputCache(options.CacheBudget, Leases);
         Validator = new Validator(registry, options);
-        Executor = new Executor(Cache, Leases, options, loggers.CreateLogger<Executor>());
+        Executor = new Executor(Cache, Leases, registry, options, loggers);
     }
 
     public INodeRegistry Registry { get; }
@@ -50,4 +50,6 @@ public sealed class WorkflowEngine
     public ValidationOutcome Validate(WorkflowGraph graph) => Validator.Validate(graph);
 
     public ExecutionResult Run(RunRequest request, CancellationToken cancellation = default) => Executor.Run(request, cancellation);
+
+    public Task<ExecutionResult> RunAsync(RunRequest request, CancellationToken cancellation = default) => Executor.RunAsync(request, cancellation);
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Workflow.Host.Caching;
 using Workflow.Host.Engine;
+using Workflow.Host.Planning;
+using Workflow.Host.Registry;
 using Workflow.Host.Validation;
 using Workflow.NodeSdk;
 using Workflow.Torch;
@@ -11,22 +13,46 @@ namespace Workflow.Host.Execution;
 public sealed record RunRequest(ValidatedPrompt Prompt, string PromptId, Action<ExecutionEvent>? OnEvent = null);
 
 /// <summary>
-/// Runs validated prompts against one output cache. Each run executes only what its outputs need and what the
-/// cache does not already hold; see <see cref="PromptRun"/> for the loop. Runs may overlap; the cache is shared.
+/// Runs validated prompts against one output cache. Each run is planned first (<see cref="RunPlan"/>: cache keys, what
+/// the cache holds), then executes only what its outputs need and the cache does not already hold; see
+/// <see cref="PromptRun"/> for the loop. Runs may overlap; the cache is shared.
 /// </summary>
-public sealed partial class Executor(OutputCache cache, ValueLeases leases, EngineOptions options, ILogger<Executor> logger)
+public sealed partial class Executor
 {
+    private readonly EngineOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly RunResources _resources;
+
     /// <summary>Where models run, found out when a node first asks: workflows without tensors never load libtorch.</summary>
-    private readonly Lazy<Device> _device = new(options.ResolveDevice);
+    private readonly Lazy<Device> _device;
 
-    public OutputCache Cache => cache;
-
-    public ExecutionResult Run(RunRequest request, CancellationToken cancellation = default)
+    public Executor(OutputCache cache, ValueLeases leases, INodeRegistry registry, EngineOptions options, ILoggerFactory loggers)
     {
-        var metadata = new PromptMetadata(request.Prompt.Graph.Source, request.Prompt.Graph.ExtraPngInfo);
-        var services = new RunServices(options, _device, metadata, logger, e => Emit(request.OnEvent, e));
-        return new PromptRun(request, cache, leases, services, cancellation).Execute();
+        (_options, _loggers) = (options, loggers);
+        _logger = loggers.CreateLogger<Executor>();
+        _resources = new RunResources(cache, leases, registry, new NodeChecker(registry, options));
+        _device = new(options.ResolveDevice);
     }
+
+    public OutputCache Cache => _resources.Cache;
+
+    /// <summary>Runs a prompt; async nodes are awaited, so a node waiting on I/O holds no thread.</summary>
+    public Task<ExecutionResult> RunAsync(RunRequest request, CancellationToken cancellation = default)
+    {
+        var prompt = request.Prompt;
+        var metadata = new PromptMetadata(prompt.Graph.Source, prompt.Graph.ExtraPngInfo);
+        var services = new RunServices(request.PromptId, _options, _device, metadata, _loggers, e => Emit(request.OnEvent, e));
+        var plan = RunPlan.Build(prompt, Fingerprints.Compute(prompt, _options.Paths, _logger), Cache);
+        return new PromptRun(plan, _resources, services, cancellation).ExecuteAsync();
+    }
+
+    /// <summary>
+    /// Runs a prompt and blocks until it ends, for callers with a thread to spare (benchmarks, tests). The run starts
+    /// on the thread pool, so a caller's synchronization context can never deadlock it.
+    /// </summary>
+    public ExecutionResult Run(RunRequest request, CancellationToken cancellation = default) =>
+        Task.Run(() => RunAsync(request, cancellation), CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>A listener that throws must not take the run down with it.</summary>
     private void Emit(Action<ExecutionEvent>? listener, ExecutionEvent e)

@@ -11,27 +11,26 @@ namespace Workflow.Host.Execution;
 /// </summary>
 internal static partial class Fingerprints
 {
-    public static Dictionary<NodeId, Fingerprint> Compute(ValidatedPrompt prompt, NodePaths paths, ILogger logger)
+    public static Dictionary<NodeId, Fingerprint> Compute(ValidatedPrompt prompt, NodePaths paths, ILogger logger) =>
+        prompt.Nodes.Values.Where(n => n.Definition.Fingerprinter is not null).ToDictionary(n => n.Id, n => Of(n, paths, logger));
+
+    /// <summary>One node's fingerprint; the default (no value) for a node that gives none.</summary>
+    public static Fingerprint Of(BoundNode node, NodePaths paths, ILogger logger)
     {
-        var result = new Dictionary<NodeId, Fingerprint>();
-        foreach (var node in prompt.Nodes.Values)
+        if (node.Definition.Fingerprinter is not { } fingerprinter)
+            return default;
+        var literals = node.Definition.Inputs.Zip(node.Inputs)
+            .Where(p => p.Second is BoundLiteral)
+            .ToDictionary(p => p.First.Name, p => ((BoundLiteral)p.Second).Value);
+        try
         {
-            if (node.Definition.Fingerprinter is not { } fingerprinter)
-                continue;
-            var literals = node.Definition.Inputs.Zip(node.Inputs)
-                .Where(p => p.Second is BoundLiteral)
-                .ToDictionary(p => p.First.Name, p => ((BoundLiteral)p.Second).Value);
-            try
-            {
-                result[node.Id] = fingerprinter.GetFingerprint(new InputValues(literals), paths);
-            }
-            catch (Exception ex)
-            {
-                LogFingerprintFailed(logger, node.Id.Value, node.Definition.Name, ex);
-                result[node.Id] = Fingerprint.Rerun;
-            }
+            return fingerprinter.GetFingerprint(new InputValues(literals), paths);
         }
-        return result;
+        catch (Exception ex)
+        {
+            LogFingerprintFailed(logger, node.Id.Value, node.Definition.Name, ex);
+            return Fingerprint.Rerun;
+        }
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Fingerprint of node {NodeId} ({ClassType}) failed; it will re-run")]

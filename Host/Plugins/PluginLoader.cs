@@ -8,6 +8,8 @@ namespace Workflow.Host.Plugins;
 /// Finds plugin folders, loads each in its own context and registers its nodes. A plugin that fails to load,
 /// or a node whose schema is wrong, is reported with its name and reason; the rest keep loading.
 /// A plugin referenced by another resolves to the loaded instance, loaded first if need be.
+/// Order is deterministic: the folders in the order given (built-ins first), the plugins of one folder by name;
+/// the first node to claim a name keeps it.
 /// </summary>
 public sealed partial class PluginLoader(NodeRegistry registry, ILogger<PluginLoader> logger)
 {
@@ -15,18 +17,41 @@ public sealed partial class PluginLoader(NodeRegistry registry, ILogger<PluginLo
     private readonly Dictionary<string, Assembly> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<LoadedPlugin> _reportLoaded = [];
     private readonly List<PluginFailure> _failures = [];
+    private readonly List<string> _warnings = [];
 
-    /// <summary>What has been loaded so far, and what failed.</summary>
-    public PluginReport Report => new(_reportLoaded.ToList(), _failures.ToList());
+    /// <summary>What has been loaded so far, what failed, and what was worth a warning.</summary>
+    public PluginReport Report => new(_reportLoaded.ToList(), _failures.ToList(), _warnings.ToList());
 
     public void LoadAll(PluginOptions options)
     {
-        foreach (var folder in options.Directories.Where(Directory.Exists).SelectMany(Directory.EnumerateDirectories).Order(StringComparer.Ordinal))
-            Discover(folder);
-        foreach (var name in _mainAssemblyByName.Keys.ToList())
+        foreach (var directory in options.Directories)
+            foreach (var folder in PluginFolders(directory))
+                Discover(folder);
+        foreach (var name in _mainAssemblyByName.Keys.ToList())   // discovery order: a Dictionary that nothing was removed from yet
             if (LoadPlugin(name) is { } assembly)
                 RegisterNodes(name, assembly);
     }
+
+    /// <summary>
+    /// A folder of plugin folders, by name; or, given a plugin's own folder (it holds its main assembly), that one.
+    /// A folder that does not exist is a warning, except the host's own plugins folder, which may well be absent.
+    /// </summary>
+    private IEnumerable<string> PluginFolders(string directory)
+    {
+        directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        if (!Directory.Exists(directory))
+        {
+            if (directory != Path.TrimEndingDirectorySeparator(PluginOptions.DefaultDirectory))
+                Warn($"plugin folder {directory} does not exist; no plugins were loaded from it");
+            return [];
+        }
+        if (IsPluginFolder(directory))
+            return [directory];
+        return Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal);
+    }
+
+    private static bool IsPluginFolder(string folder) =>
+        File.Exists(Path.Combine(folder, Path.GetFileName(folder) + ".dll")) || Directory.GetFiles(folder, "*.deps.json").Length == 1;
 
     /// <summary>Registers the nodes of an assembly that is already loaded (the host's own, or a test's).</summary>
     public void RegisterAssembly(Assembly assembly) => RegisterNodes(assembly.GetName().Name!, assembly);
@@ -65,12 +90,18 @@ public sealed partial class PluginLoader(NodeRegistry registry, ILogger<PluginLo
         {
             var context = new PluginLoadContext(path, ResolveLoadedPlugin);
             var assembly = context.LoadFromAssemblyPath(path);
+            if (SdkCompatibility.ReferencedBy(assembly) is { } sdk && SdkCompatibility.Problem(sdk, SdkCompatibility.HostVersion) is { } sdkProblem)
+            {
+                Fail(name, null, sdkProblem);
+                _mainAssemblyByName.Remove(name);
+                return null;
+            }
             _loaded[name] = assembly;
             return assembly;
         }
         catch (Exception ex)
         {
-            Fail(name, null, $"cannot load {path}: {ex.Message}");
+            Fail(name, null, $"cannot load {path}: {ex.Message}", ex);
             _mainAssemblyByName.Remove(name);
             return null;
         }
@@ -90,11 +121,11 @@ public sealed partial class PluginLoader(NodeRegistry registry, ILogger<PluginLo
         }
         catch (Exception ex)
         {
-            Fail(plugin, null, $"reading its nodes failed: {ex.GetType().Name}: {ex.Message}");
+            Fail(plugin, null, $"reading its nodes failed: {ex.GetType().Name}: {ex.Message}", ex);
         }
         _reportLoaded.Add(new LoadedPlugin(plugin, Path.GetDirectoryName(assembly.Location) ?? "",
             assembly.GetName().Version?.ToString() ?? "", nodes, assembly));
-        LogPluginLoaded(plugin, nodes.Count);
+        LogPluginLoaded(plugin, Path.GetDirectoryName(assembly.Location) ?? "", nodes.Count);
     }
 
     private string? Register(string plugin, Type type)
@@ -106,7 +137,7 @@ public sealed partial class PluginLoader(NodeRegistry registry, ILogger<PluginLo
         }
         catch (Exception ex)
         {
-            Fail(plugin, type.Name, $"{ex.GetType().Name}: {ex.Message}");
+            Fail(plugin, type.Name, $"{ex.GetType().Name}: {ex.Message}", ex);
             return null;
         }
         if (read.Definition is null)
@@ -117,22 +148,40 @@ public sealed partial class PluginLoader(NodeRegistry registry, ILogger<PluginLo
         var taken = registry.TryAdd(read.Definition);
         if (taken.Count > 0)
         {
-            Fail(plugin, read.Name, $"name already registered by another node: {string.Join(", ", taken)}");
+            Fail(plugin, read.Name, string.Join("; ", taken.Select(name => $"the name {name} is already taken by {Owner(name)}, loaded first")));
             return null;
         }
         return read.Name;
     }
 
-    private void Fail(string plugin, string? node, string reason)
+    private string Owner(string nodeName) =>
+        registry.TryGet(nodeName, out var owner) ? $"node {owner.Name} of plugin {owner.Module}" : "another node";
+
+    private void Fail(string plugin, string? node, string reason, Exception? exception = null)
     {
         var failure = new PluginFailure(plugin, node, reason);
         _failures.Add(failure);
-        LogPluginFailure(failure.ToString());
+        if (node is null)
+            LogPluginNotLoaded(plugin, reason, exception);
+        else
+            LogNodeNotRegistered(node, plugin, reason, exception);
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Loaded plugin {Plugin} with {NodeCount} nodes")]
-    private partial void LogPluginLoaded(string plugin, int nodeCount);
+    private void Warn(string warning)
+    {
+        _warnings.Add(warning);
+        LogPluginWarning(warning);
+    }
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Skipped {Failure}")]
-    private partial void LogPluginFailure(string failure);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Loaded plugin {Plugin} from {Folder} with {NodeCount} nodes")]
+    private partial void LogPluginLoaded(string plugin, string folder, int nodeCount);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Plugin {Plugin} was not loaded: {Reason}")]
+    private partial void LogPluginNotLoaded(string plugin, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Node {Node} of plugin {Plugin} was not registered (the plugin's other nodes were): {Reason}")]
+    private partial void LogNodeNotRegistered(string node, string plugin, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "{Warning}")]
+    private partial void LogPluginWarning(string warning);
 }

@@ -3,7 +3,11 @@ using Workflow.NodeSdk;
 
 namespace Workflow.Host.Registry;
 
-/// <summary>One input of a node: a socket, or a widget (INT, FLOAT, STRING, BOOLEAN, combo) that also accepts a link.</summary>
+/// <summary>
+/// One input of a node: a socket, or a widget (INT, FLOAT, STRING, BOOLEAN, combo) that also accepts a link.
+/// <paramref name="ClrType"/> is the type of one value (a list-taking node's parameter is a list of it); a lazy input is
+/// evaluated only when the node asks for it.
+/// </summary>
 public sealed record InputDefinition(
     string Name,
     string SocketType,
@@ -13,7 +17,8 @@ public sealed record InputDefinition(
     InputConstraints Constraints,
     DefaultValue Default,
     string? Tooltip,
-    bool ForceInput)
+    bool ForceInput,
+    bool Lazy)
 {
     public bool IsWidget => Constraints is not SocketConstraints;
 }

@@ -3,18 +3,25 @@ using Workflow.NodeSdk;
 
 namespace Workflow.Host.Registry;
 
-/// <summary>Reads one Execute parameter into an input definition: wire name, socket type, widget constraints, default.</summary>
+/// <summary>
+/// Reads one Execute parameter into an input definition: wire name, socket type, widget constraints, default, laziness.
+/// A list-taking node's parameters are <c>IReadOnlyList&lt;T&gt;</c>, read as inputs of T.
+/// </summary>
 internal static class InputReader
 {
-    public static InputDefinition? Read(ParameterInfo parameter, int argumentIndex, List<string> problems)
+    public static InputDefinition? Read(ParameterInfo parameter, int argumentIndex, bool inputIsList, List<string> problems)
     {
         var meta = parameter.GetCustomAttribute<InputAttribute>();
         string name = meta?.Name ?? WireNames.ToSnakeCase(parameter.Name!);
-        var clrType = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        var clrType = ValueType(parameter, name, inputIsList, problems);
+        if (clrType is null)
+            return null;
         var socket = SocketTypeNames.Of(clrType);
         if (socket is null)
         {
-            problems.Add($"Input '{name}': type {clrType.Name} is bound to no socket type (add [SocketType] to it).");
+            problems.Add($"Input '{name}': " + (OutputReader.ListElement(clrType) is null
+                ? UnboundAdvice.For(clrType)
+                : $"type {UnboundAdvice.TypeName(clrType)} is a list: set InputIsList = true on [Node] to take whole lists."));
             return null;
         }
         var constraints = ReadConstraints(parameter, name, clrType, socket, problems);
@@ -22,13 +29,28 @@ internal static class InputReader
             return null;
         if (constraints is ComboConstraints)
             socket = SocketTypes.Combo;
+        var lazy = meta?.Lazy ?? false;
+        if (lazy && parameter.ParameterType.IsValueType && Nullable.GetUnderlyingType(parameter.ParameterType) is null)
+            problems.Add($"Input '{name}': a lazy input is null until the node asks for it, so {clrType.Name} must be nullable ({clrType.Name}?).");
 
         var defaultValue = parameter.HasDefaultValue && parameter.DefaultValue is not null
             ? DefaultValue.Of(NormalizeDefault(parameter.DefaultValue, clrType))
             : DefaultValue.None;
         CheckDefault(name, defaultValue, constraints, problems);
         return new InputDefinition(name, socket, clrType, !IsNullable(parameter), argumentIndex,
-            constraints, defaultValue, meta?.Tooltip, meta?.ForceInput ?? false);
+            constraints, defaultValue, meta?.Tooltip, meta?.ForceInput ?? false, lazy);
+    }
+
+    /// <summary>The type of one value: the parameter's own, or for a list-taking node the T of its <c>IReadOnlyList&lt;T&gt;</c>.</summary>
+    private static Type? ValueType(ParameterInfo parameter, string name, bool inputIsList, List<string> problems)
+    {
+        var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        if (!inputIsList)
+            return type;
+        var element = OutputReader.ListElement(type);
+        if (element is null)
+            problems.Add($"Input '{name}': a node with InputIsList takes every input as IReadOnlyList<T>, not {type.Name}.");
+        return element;
     }
 
     // A context per call: NullabilityInfoContext is not thread-safe, and engines (tests, servers) read schemas in parallel.
@@ -40,7 +62,12 @@ internal static class InputReader
     {
         var combo = p.GetCustomAttribute<ComboAttribute>();
         if (clrType.IsEnum)
-            return ComboOptions.ForEnum(clrType);
+        {
+            if (Enum.GetNames(clrType).Length > 0)
+                return ComboOptions.ForEnum(clrType);
+            problems.Add($"Input '{name}': enum {clrType.Name} has no members, so its combo would offer nothing.");
+            return null;
+        }
         if (combo is not null)
         {
             if (clrType == typeof(string))

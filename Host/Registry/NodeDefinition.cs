@@ -15,9 +15,16 @@ public sealed record NodeDefinition(
     string Module,
     NodeInvoker Invoker,
     IFingerprint? Fingerprinter,
-    IValidateInputs? CustomValidator)
+    IValidateInputs? CustomValidator,
+    ILazyInputs? LazyInputs)
 {
     public bool IsOutputNode => Flags.HasFlag(NodeFlags.OutputNode);
+
+    /// <summary>Takes each input as a whole list and runs once (ComfyUI's INPUT_IS_LIST).</summary>
+    public bool InputIsList => Flags.HasFlag(NodeFlags.InputIsList);
+
+    /// <summary>Returns a subgraph to run in its place (Expansion&lt;T&gt;).</summary>
+    public bool Expands => Flags.HasFlag(NodeFlags.Expands);
 
     public bool NotIdempotent => Flags.HasFlag(NodeFlags.NotIdempotent);
 
@@ -32,4 +39,6 @@ public enum NodeFlags
     NotIdempotent = 2,
     Deprecated = 4,
     Experimental = 8,
+    InputIsList = 16,
+    Expands = 32,
 }

@@ -23,18 +23,20 @@ public static class NodeDefinitionReader
         if (node is null || execute is null)
             return NodeReadResult.Failed(attr.Name, problems);
 
-        var inputs = ReadInputs(execute, problems);
-        var (outputs, outputProps, uiProp) = OutputReader.Read(execute.ReturnType, problems);
+        var inputs = ReadInputs(execute, attr.InputIsList, problems);
+        var outputs = OutputReader.Read(NodeInvoker.ResultType(execute.ReturnType), problems);
+        CheckLazyInputs(node, inputs, problems);
         if (problems.Count > 0)
             return NodeReadResult.Failed(attr.Name, problems);
 
         var flags = (attr.OutputNode ? NodeFlags.OutputNode : 0) | (attr.NotIdempotent ? NodeFlags.NotIdempotent : 0)
-                  | (attr.Deprecated ? NodeFlags.Deprecated : 0) | (attr.Experimental ? NodeFlags.Experimental : 0);
+                  | (attr.Deprecated ? NodeFlags.Deprecated : 0) | (attr.Experimental ? NodeFlags.Experimental : 0)
+                  | (attr.InputIsList ? NodeFlags.InputIsList : 0) | (outputs.Expands ? NodeFlags.Expands : 0);
         var definition = new NodeDefinition(
             attr.Name, attr.Aliases, attr.DisplayName ?? attr.Name, attr.Category, attr.Description, flags,
-            inputs, outputs, module,
-            NodeInvoker.Compile(node, execute, outputProps, uiProp),
-            node as IFingerprint, node as IValidateInputs);
+            inputs, outputs.Outputs, module,
+            NodeInvoker.Compile(node, execute, outputs),
+            node as IFingerprint, node as IValidateInputs, node as ILazyInputs);
         return new NodeReadResult(attr.Name, definition, []);
     }
 
@@ -72,21 +74,34 @@ public static class NodeDefinitionReader
         return null;
     }
 
-    private static List<InputDefinition> ReadInputs(MethodInfo execute, List<string> problems)
+    /// <summary>Lazy inputs and the node's answer to which it needs come together: one without the other is a mistake.</summary>
+    private static void CheckLazyInputs(object node, List<InputDefinition> inputs, List<string> problems)
+    {
+        var lazy = inputs.Where(i => i.Lazy).Select(i => i.Name).ToList();
+        if (lazy.Count > 0 && node is not ILazyInputs)
+            problems.Add($"Lazy input(s) {string.Join(", ", lazy)} need the node to implement ILazyInputs, which says when they are needed.");
+        if (lazy.Count == 0 && node is ILazyInputs)
+            problems.Add("The node implements ILazyInputs but has no input marked [Input(Lazy = true)].");
+    }
+
+    private static List<InputDefinition> ReadInputs(MethodInfo execute, bool inputIsList, List<string> problems)
     {
         var inputs = new List<InputDefinition>();
         int argumentIndex = 0;
         foreach (var parameter in execute.GetParameters())
         {
-            if (parameter.ParameterType == typeof(NodeContext))
+            if (IsSuppliedByHost(parameter.ParameterType))
                 continue;
-            if (InputReader.Read(parameter, argumentIndex++, problems) is { } input)
+            if (InputReader.Read(parameter, argumentIndex++, inputIsList, problems) is { } input)
                 inputs.Add(input);
         }
         foreach (var duplicate in inputs.GroupBy(i => i.Name).Where(g => g.Count() > 1))
             problems.Add($"Input name '{duplicate.Key}' is used by {duplicate.Count()} parameters.");
         return inputs;
     }
+
+    /// <summary>Parameters the host fills in and that are no inputs: the node's context and the prompt's cancellation.</summary>
+    public static bool IsSuppliedByHost(Type parameterType) => parameterType == typeof(NodeContext) || parameterType == typeof(CancellationToken);
 }
 
 /// <summary>The definition read from a node class, or why there is none.</summary>

@@ -33,8 +33,9 @@ public static class ObjectInfo
         {
             ["input"] = new JsonObject { ["required"] = required, ["optional"] = optional, ["hidden"] = new JsonObject() },
             ["input_order"] = inputOrder,
+            ["is_input_list"] = definition.InputIsList,
             ["output"] = Names(definition.Outputs.Select(o => o.SocketType)),
-            ["output_is_list"] = new JsonArray(definition.Outputs.Select(_ => (JsonNode)false).ToArray()),
+            ["output_is_list"] = new JsonArray(definition.Outputs.Select(o => (JsonNode)o.IsList).ToArray()),
             ["output_name"] = Names(definition.Outputs.Select(o => o.Name)),
             ["name"] = name,
             ["display_name"] = definition.DisplayName,
@@ -57,6 +58,7 @@ public static class ObjectInfo
         AddConstraintOptions(input.Constraints, options);
         if (input.Tooltip is not null) options["tooltip"] = input.Tooltip;
         if (input.ForceInput) options["forceInput"] = true;
+        if (input.Lazy) options["lazy"] = true;
 
         JsonNode type = input.Constraints is ComboConstraints combo
             ? new JsonArray(combo.Options(paths).Select(o => (JsonNode)JsonValue.Create(o)).ToArray())

@@ -13,13 +13,14 @@ internal static class CycleFinder
     /// <summary>Most cycle members named in one error (ComfyUI echoes lists of up to 20 as well).</summary>
     public const int MaxListed = 20;
 
-    public static IEnumerable<(NodeId Node, ValidationError Error)> Find(WorkflowGraph graph, DependencyComponents components)
+    /// <summary>The cycles among <paramref name="needed"/> (a cycle's members depend on each other, so one needed member means all are).</summary>
+    public static IEnumerable<ErrorOnNode> Find(WorkflowGraph graph, GraphIndex index, IReadOnlySet<NodeId> needed)
     {
-        foreach (var component in components.SourcesFirst.Where(components.IsCycle))
+        foreach (var component in index.Components.Where(c => index.IsCycle(c) && needed.Contains(c[0])))
         {
             var members = component.Order().ToList();
-            var path = CyclePath(members, components.SourcesOf);
-            yield return (members[0], ValidationErrors.DependencyCycle(members[0], Describe(graph, path), members.Take(MaxListed).ToList(), members.Count));
+            var path = CyclePath(members, index.SourcesOf);
+            yield return new(members[0], ValidationErrors.DependencyCycle(members[0], Describe(graph, path), members.Take(MaxListed).ToList(), members.Count));
         }
     }
 

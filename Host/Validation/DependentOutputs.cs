@@ -15,9 +15,9 @@ internal sealed class DependentOutputs
     private readonly Dictionary<NodeId, int> _componentOf = [];
     private readonly NodeId[][] _lists;
 
-    public DependentOutputs(DependencyComponents components, IReadOnlyCollection<NodeId> outputs)
+    public DependentOutputs(GraphIndex index, IReadOnlyCollection<NodeId> outputs)
     {
-        var sourcesFirst = components.SourcesFirst;
+        var sourcesFirst = index.Components;
         for (int i = 0; i < sourcesFirst.Count; i++)
             foreach (var member in sourcesFirst[i])
                 _componentOf[member] = i;
@@ -28,7 +28,7 @@ internal sealed class DependentOutputs
             var list = _lists[i] = Merge(_lists[i] ?? [], sourcesFirst[i].Where(isOutput.Contains).Order().ToArray());
             if (list.Length == 0)
                 continue;
-            foreach (var source in sourcesFirst[i].SelectMany(components.SourcesOf))
+            foreach (var source in sourcesFirst[i].SelectMany(index.SourcesOf))
                 if (_componentOf[source] is var j && j != i)
                     _lists[j] = Merge(_lists[j] ?? [], list);
         }

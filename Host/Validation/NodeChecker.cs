@@ -16,7 +16,8 @@ internal sealed class NodeChecker(INodeRegistry registry, EngineOptions options)
     private readonly NodePaths _paths = options.Paths;
     private readonly LiteralCoercion _coercion = new(options.Paths, options.Limits);
 
-    public (BoundNode? Node, List<ValidationError> Errors) Check(WorkflowGraph graph, WorkflowNode node)
+    /// <summary>Checks a node whose class is registered; links are looked up in <paramref name="graph"/>.</summary>
+    public NodeCheck Check(INodeLookup graph, WorkflowNode node)
     {
         registry.TryGet(node.ClassType!, out var definition);
         var exempt = definition.CustomValidator?.ValidatedInputs ?? [];
@@ -36,39 +37,39 @@ internal sealed class NodeChecker(INodeRegistry registry, EngineOptions options)
         }
         if (errors.Count == 0 && definition.CustomValidator is { } validator)
             errors.AddRange(RunCustomValidation(validator, literals));
-        return errors.Count > 0 ? (null, errors) : (new BoundNode(node.Id, definition, bound), errors);
+        return errors.Count > 0 ? new NodeCheck(null, errors) : new NodeCheck(new BoundNode(node.Id, definition, bound), []);
     }
 
-    private (BoundInput? Value, ValidationError? Error) BindInput(WorkflowGraph graph, WorkflowNode node, InputDefinition input, bool checkRange)
+    private Binding BindInput(INodeLookup graph, WorkflowNode node, InputDefinition input, bool checkRange)
     {
         if (!node.Inputs.TryGetValue(input.Name, out var value))
         {
             if (input.Default.Exists)
-                return (new BoundLiteral(input.Default.Value), null);
-            return input.Required ? (null, ValidationErrors.RequiredInputMissing(input.Name)) : (new BoundLiteral(null), null);
+                return new(new BoundLiteral(input.Default.Value), null);
+            return input.Required ? new(null, ValidationErrors.RequiredInputMissing(input.Name)) : new(new BoundLiteral(null), null);
         }
         return value switch
         {
-            MalformedLink bad => (null, ValidationErrors.BadLinkShape(input.Name, Config(input), bad.Value)),
-            LinkInput link => (new BoundLink(link.From, link.Output), CheckLink(graph, input, link)),
+            MalformedLink bad => new(null, ValidationErrors.BadLinkShape(input.Name, Config(input), bad.Value)),
+            LinkInput link => new(new BoundLink(link.From, link.Output, link.Element), CheckLink(graph, input, link)),
             LiteralInput literal => Literal(input, literal.Value, checkRange),
             _ => throw new InvalidOperationException($"Unknown input kind {value.GetType().Name}."),
         };
     }
 
-    private (BoundInput?, ValidationError?) Literal(InputDefinition input, JsonElement value, bool checkRange)
+    private Binding Literal(InputDefinition input, JsonElement value, bool checkRange)
     {
         if (value.ValueKind == JsonValueKind.Null && !input.Required)
-            return (new BoundLiteral(null), null);
+            return new(new BoundLiteral(null), null);
         var result = _coercion.Coerce(input, value, checkRange);
-        return result.Error is null ? (new BoundLiteral(result.Value), null) : (null, result.Error);
+        return result.Error is null ? new(new BoundLiteral(result.Value), null) : new(null, result.Error);
     }
 
-    private ValidationError? CheckLink(WorkflowGraph graph, InputDefinition input, LinkInput link)
+    private ValidationError? CheckLink(INodeLookup graph, InputDefinition input, LinkInput link)
     {
-        if (!graph.Contains(link.From))
+        if (graph.Find(link.From) is not { } linked)
             return ValidationErrors.LinkToMissingNode(input.Name, Config(input), link);
-        if (graph[link.From].ClassType is not { } sourceClass || !registry.TryGet(sourceClass, out var source))
+        if (linked.ClassType is not { } sourceClass || !registry.TryGet(sourceClass, out var source))
             return null;   // the source's own error is reported on the source
         if (link.Output >= source.Outputs.Count)
             return ValidationErrors.LinkToMissingOutput(input.Name, Config(input), link, source.Outputs.Count);
@@ -92,4 +93,10 @@ internal sealed class NodeChecker(INodeRegistry registry, EngineOptions options)
     }
 
     private JsonArray Config(InputDefinition input) => ObjectInfo.InputConfig(input, _paths);
+
+    /// <summary>One input bound to a value or link, or the error that stops it.</summary>
+    private readonly record struct Binding(BoundInput? Value, ValidationError? Error);
 }
+
+/// <summary>A node bound to its definition, or the errors that stop it (then no node).</summary>
+internal sealed record NodeCheck(BoundNode? Node, IReadOnlyList<ValidationError> Errors);

@@ -5,19 +5,26 @@ using Workflow.Host.Registry;
 
 namespace Workflow.Host.Validation;
 
-/// <summary>A workflow that passed validation: every node the valid outputs need, bound to its definition. Immutable.</summary>
-public sealed record ValidatedPrompt(WorkflowGraph Graph, IReadOnlyDictionary<NodeId, BoundNode> Nodes, IReadOnlyList<NodeId> Outputs)
+/// <summary>
+/// A workflow that passed validation, with its graph's index: every node the valid outputs need, bound to its
+/// definition. Immutable.
+/// </summary>
+public sealed record ValidatedPrompt(WorkflowGraph Graph, GraphIndex Index, IReadOnlyDictionary<NodeId, BoundNode> Nodes, IReadOnlyList<NodeId> Outputs)
 {
-    private IReadOnlyList<NodeId>? _order;
-
-    /// <summary>Every node after the nodes it links to, computed once: each run builds its cache keys in this order.</summary>
-    public IReadOnlyList<NodeId> TopologicalOrder => _order ??= Planning.TopologicalOrder.Of(this);
+    /// <summary>These nodes in the index's order, each after the nodes it links to: each run builds its cache keys in it.</summary>
+    public IReadOnlyList<NodeId> TopologicalOrder { get; } = Index.TopologicalOrder.Where(Nodes.ContainsKey).ToArray();
 }
 
-/// <summary>A node with its inputs in definition order, each a converted literal or a link.</summary>
+/// <summary>
+/// A node with its inputs in definition order, each a converted literal or a link, and the nodes it reads: all of
+/// them, and those it cannot run without (all but its lazy inputs' sources), each once.
+/// </summary>
 public sealed record BoundNode(NodeId Id, NodeDefinition Definition, IReadOnlyList<BoundInput> Inputs)
 {
-    public IReadOnlyList<BoundLink> Links { get; } = Inputs.OfType<BoundLink>().ToArray();
+    public IReadOnlyList<NodeId> Sources { get; } = DistinctIds.Of(Inputs.OfType<BoundLink>().Select(l => l.From));
+
+    public IReadOnlyList<NodeId> StrongSources { get; } = DistinctIds.Of(Definition.Inputs.Zip(Inputs)
+        .Where(p => !p.First.Lazy).Select(p => p.Second).OfType<BoundLink>().Select(l => l.From));
 }
 
 public abstract record BoundInput;
@@ -25,7 +32,8 @@ public abstract record BoundInput;
 /// <summary>A literal converted to its parameter type (null for an optional input left out).</summary>
 public sealed record BoundLiteral(object? Value) : BoundInput;
 
-public sealed record BoundLink(NodeId From, int Output) : BoundInput;
+/// <summary>A link; with <paramref name="Element"/>, only that element of the output is read (the last when the list is shorter).</summary>
+public sealed record BoundLink(NodeId From, int Output, int? Element = null) : BoundInput;
 
 /// <summary>The outcome of validation: a runnable prompt (perhaps with some outputs dropped) and/or errors in ComfyUI's shape.</summary>
 public sealed record ValidationOutcome(ValidatedPrompt? Prompt, ValidationError? Error, ImmutableSortedDictionary<NodeId, NodeErrors> NodeErrors)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Workflow.Host.Graph;
 
 namespace Workflow.Host.Validation;
 
@@ -13,6 +14,9 @@ public sealed record ValidationError(string Type, string Message, string Details
         ["extra_info"] = ExtraInfo.DeepClone(),
     };
 }
+
+/// <summary>One error and the node it is reported on.</summary>
+public sealed record ErrorOnNode(NodeId Node, ValidationError Error);
 
 /// <summary>One entry of ComfyUI's node_errors: a node's own errors and the outputs that depend on it.</summary>
 public sealed record NodeErrors(string ClassType, IReadOnlyList<ValidationError> Errors, IReadOnlyList<string> DependentOutputs)

@@ -23,42 +23,42 @@ public sealed class Validator(INodeRegistry registry, EngineOptions options)
             .Where(n => targets is null || targets.Contains(n.Id))
             .Select(n => n.Id).ToList();
         if (outputs.Count == 0)
-            return new ValidationOutcome(null, structural.FirstOrDefault().Error ?? ValidationErrors.NoOutputs(),
+            return new ValidationOutcome(null, structural.FirstOrDefault()?.Error ?? ValidationErrors.NoOutputs(),
                 NodeErrorsOf(structural.ToDictionary(s => s.Node, s => new List<ValidationError> { s.Error }), graph, _ => []));
 
-        var needed = DependencyWalk.Ancestors(graph, outputs);
+        var index = GraphIndex.Of(graph);
+        var needed = index.Ancestors(outputs);
         var ownErrors = structural.ToDictionary(s => s.Node, s => new List<ValidationError> { s.Error });
         var bound = new Dictionary<NodeId, BoundNode>();
         foreach (var id in needed.Where(id => !ownErrors.ContainsKey(id)))
         {
-            var (node, errors) = _checker.Check(graph, graph[id]);
-            if (errors.Count > 0) ownErrors[id] = errors;
-            else bound[id] = node!;
+            var check = _checker.Check(graph, graph[id]);
+            if (check.Node is { } node) bound[id] = node;
+            else ownErrors[id] = [.. check.Errors];
         }
-        var components = new DependencyComponents(graph, needed);
-        foreach (var (id, cycleError) in CycleFinder.Find(graph, components))
-            (ownErrors.TryGetValue(id, out var list) ? list : ownErrors[id] = []).Add(cycleError);
+        foreach (var cycle in CycleFinder.Find(graph, index, needed))
+            (ownErrors.TryGetValue(cycle.Node, out var list) ? list : ownErrors[cycle.Node] = []).Add(cycle.Error);
 
-        var validity = new ValidityOracle(graph, ownErrors);
-        var goodOutputs = outputs.Where(validity.IsValid).ToList();
-        var dependents = new DependentOutputs(components, outputs);
-        var error = structural.FirstOrDefault().Error;
+        var invalid = index.Descendants(ownErrors.Keys);
+        var goodOutputs = outputs.Where(o => !invalid.Contains(o)).ToList();
+        var dependents = new DependentOutputs(index, outputs);
+        var error = structural.FirstOrDefault()?.Error;
         if (error is null && goodOutputs.Count == 0)
             error = ValidationErrors.OutputsFailed(needed.Where(ownErrors.ContainsKey).Order().SelectMany(n => ownErrors[n]).ToList());
         if (error is not null)
             return new ValidationOutcome(null, error, NodeErrorsOf(ownErrors, graph, dependents.Of));
 
-        var runnable = DependencyWalk.Ancestors(graph, goodOutputs);
-        var prompt = new ValidatedPrompt(graph, runnable.ToDictionary(id => id, id => bound[id]), goodOutputs);
+        var runnable = index.Ancestors(goodOutputs);
+        var prompt = new ValidatedPrompt(graph, index, runnable.ToDictionary(id => id, id => bound[id]), goodOutputs);
         return new ValidationOutcome(prompt, null, NodeErrorsOf(ownErrors, graph, dependents.Of));
     }
 
-    private List<(NodeId Node, ValidationError Error)> StructuralErrors(WorkflowGraph graph) =>
+    /// <summary>Nodes without a class, or of a class no plugin registered.</summary>
+    private List<ErrorOnNode> StructuralErrors(WorkflowGraph graph) =>
         graph.Nodes.Values
-            .Select(n => (n.Id, Error: n.ClassType is null ? ValidationErrors.MissingClassType(n.Id, n.Title)
-                : registry.TryGet(n.ClassType, out _) ? null : ValidationErrors.UnknownClass(n.Id, n.ClassType, n.Title)))
-            .Where(e => e.Error is not null)
-            .Select(e => (e.Id, e.Error!))
+            .Select(n => n.ClassType is null ? new ErrorOnNode(n.Id, ValidationErrors.MissingClassType(n.Id, n.Title))
+                : registry.TryGet(n.ClassType, out _) ? null : new ErrorOnNode(n.Id, ValidationErrors.UnknownClass(n.Id, n.ClassType, n.Title)))
+            .OfType<ErrorOnNode>()
             .ToList();
 
     /// <summary>Each node with errors of its own, listing the outputs that depend on it (nodes invalid only through an upstream error are left out, as ComfyUI does).</summary>

@@ -1,3 +1,5 @@
+using Workflow.Imaging;
+
 namespace Workflow.Nodes.Camera.Preview;
 
 /// <summary>Sizes of the preview's text, spacing and strokes, grown with the picture (1024 × 512 is the reference).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Workflow.Imaging;
+using Workflow.Nodes.Core.Files;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
@@ -23,7 +24,7 @@ public sealed class LoadImage : INode, IFingerprint, IValidateInputs
 
     public Outputs Execute(NodeContext context, [Combo(InputFiles = true)] string image)
     {
-        var picture = Read(Resolve(context.Paths, image), image, context.Limits);
+        var picture = Read(AnnotatedFiles.Resolve(context.Paths, image, "image"), image, context.Limits);
         using var scope = torch.NewDisposeScope();
         var pixels = ImageConversion.FromRaster(picture);
         var rgb = pixels.slice(2, 0, 3);
@@ -35,7 +36,7 @@ public sealed class LoadImage : INode, IFingerprint, IValidateInputs
 
     public Fingerprint GetFingerprint(InputValues literals, NodePaths paths)
     {
-        using var file = RegularFile.OpenRead(Resolve(paths, literals.Get<string>("image")));
+        using var file = RegularFile.OpenRead(AnnotatedFiles.Resolve(paths, literals.Get<string>("image"), "image"));
         return Fingerprint.Of(Convert.ToHexString(SHA256.HashData(file)));
     }
 
@@ -48,7 +49,7 @@ public sealed class LoadImage : INode, IFingerprint, IValidateInputs
         string? problem;
         try
         {
-            var path = Resolve(paths, name);
+            var path = AnnotatedFiles.Resolve(paths, name, "image");
             problem = RegularFile.Exists(path) ? null
                 : RegularFile.Describe(path) is { } kind ? $"Invalid image file: {name} is {kind}, not a regular file"
                 : $"Invalid image file: {name}";
@@ -79,26 +80,6 @@ public sealed class LoadImage : INode, IFingerprint, IValidateInputs
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new InputException("image", image, ex.Message);
-        }
-    }
-
-    /// <summary>"name.png" in input/, or "name.png [output]" / "[temp]" / "[input]" in that folder; never outside it.</summary>
-    private static string Resolve(NodePaths paths, string name)
-    {
-        var (folder, file) = name switch
-        {
-            _ when name.EndsWith(" [output]", StringComparison.Ordinal) => (paths.Output, name[..^" [output]".Length]),
-            _ when name.EndsWith(" [temp]", StringComparison.Ordinal) => (paths.Temp, name[..^" [temp]".Length]),
-            _ when name.EndsWith(" [input]", StringComparison.Ordinal) => (paths.Input, name[..^" [input]".Length]),
-            _ => (paths.Input, name),
-        };
-        try
-        {
-            return NodePaths.ResolveInside(folder, file);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InputException("image", name, ex.Message);
         }
     }
 }

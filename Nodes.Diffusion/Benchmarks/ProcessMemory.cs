@@ -14,6 +14,23 @@ internal static class ProcessMemory
     /// <summary>Resident file-backed memory (RssFile): mapped files' pages, shared with the page cache and reclaimable.</summary>
     public static double FileBacked() => Field("RssFile:");
 
+    /// <summary>
+    /// Starts a new peak: the kernel sets VmHWM back to the current resident size (writing 5 to /proc/self/clear_refs),
+    /// so a figure measured after this is the peak of what followed. Returns false where the kernel does not allow it.
+    /// </summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static double Field(string name)
     {
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));

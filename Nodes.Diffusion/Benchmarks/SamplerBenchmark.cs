@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Workflow.Nodes.Diffusion.Loading;
+using Workflow.Nodes.Diffusion.Models.Sd3;
 using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.NodeSdk;
 using Workflow.Torch;
@@ -11,9 +12,11 @@ namespace Workflow.Nodes.Diffusion.Benchmarks;
 /// <summary>
 /// <c>workflow bench sampler</c>: one UNet call on the classifier-free-guidance batch and a full DDIM run with guidance,
 /// on a checkpoint (default: models/checkpoints/sd15-tiny) or an SD1.5-sized UNet with random weights at a 64×64
-/// latent (--random-sd15), against the same model in PyTorch on the same libtorch (<see cref="UnetReference"/>).
+/// latent (--random-sd15), against the same model in PyTorch on the same libtorch (<see cref="UnetReference"/>). An
+/// SD3 checkpoint, or SD3-medium's transformer with random weights (--random-sd3), gets one MM-DiT step instead
+/// (<see cref="Sd3StepBenchmark"/>).
 /// </summary>
-[Benchmark("sampler", Description = "One UNet step on the CFG batch and a full DDIM run with guidance, against PyTorch")]
+[Benchmark("sampler", Description = "One UNet step on the CFG batch and a full DDIM run with guidance (SD3: one MM-DiT step), against PyTorch")]
 public sealed class SamplerBenchmark : IBenchmark
 {
     private const string Prompt = "a photograph of an astronaut riding a horse";
@@ -22,6 +25,9 @@ public sealed class SamplerBenchmark : IBenchmark
     [
         new("checkpoint", "A checkpoint: a path, or a name under models/checkpoints"),
         new("random-sd15", "An SD1.5-sized model with random weights, at a 64×64 latent", IsFlag: true),
+        new("random-sd3", "SD3-medium's transformer (24 joint blocks of 1536) with random weights: one step at --latent", IsFlag: true),
+        new("latent", "Latent side of the SD3 step (default 64 on the CPU, 128 on a GPU: 1024² pixels)"),
+        new("blocks", "Joint blocks of the random SD3 transformer (SD3-medium's width either way)", "24"),
         new("steps", "DDIM steps of the full run", "20"),
         new("rounds", "Timed UNet calls (median reported)", "3"),
         new("python", "Python with PyTorch for the reference (empty: no reference)", "/usr/bin/python3"),
@@ -29,14 +35,24 @@ public sealed class SamplerBenchmark : IBenchmark
 
     public JsonObject Run(BenchmarkRun run)
     {
+        if (run.Flag("random-sd3"))
+            return Sd3StepBenchmark.Run(run, Sd3StepBenchmark.RandomSd3Medium(Math.Clamp(run.Int("blocks", 24), 1, 24), run.Log), "sd3-medium (random weights)", Sd3StepBenchmark.WeightsSeed);
         var device = run.Device;
-        var (checkpoint, label, latentSize) = LoadModel(run);
+        var (checkpoint, label) = LoadModel(run);
+        if (checkpoint.Model.Network is SD3Transformer2DModel transformer)
+        {
+            checkpoint.Clip.Dispose();
+            checkpoint.Vae.Dispose();
+            return Sd3StepBenchmark.Run(run, transformer, label, randomSeed: null);
+        }
+        int latentSize = run.Flag("random-sd15") ? 64 : UnetReference.UnetOf(checkpoint.Model).Config.SampleSize ?? 64;
         checkpoint.To(device);
+        LogMemory(run, "model ready");
         using var model = checkpoint.Model;
         using var clip = checkpoint.Clip;
         using var vae = checkpoint.Vae;
-        using var positive = clip.Encode(Prompt, NullLogger.Instance);
-        using var negative = clip.Encode("", NullLogger.Instance);
+        using var positive = clip.Encode(Prompt, Nodes.ClipEncode.DefaultMaxSequenceLength, NullLogger.Instance);
+        using var negative = clip.Encode("", Nodes.ClipEncode.DefaultMaxSequenceLength, NullLogger.Instance);
         using var cpuNoise = torch.randn([1, model.LatentFormat.Channels, latentSize, latentSize], new Generator(0));
         using var noise = cpuNoise.to(device);
         int steps = run.Int("steps", 20), rounds = Math.Max(1, run.Int("rounds", 3));
@@ -47,12 +63,14 @@ public sealed class SamplerBenchmark : IBenchmark
         run.Log($"{label}: UNet on [{string.Join(", ", batch.shape)}] on {device}, {rounds} timed calls after one warm-up");
         var (stepSeconds, unetOutput) = TimeUnet(UnetReference.UnetOf(model), batch, context, rounds);
         using var _ = unetOutput;
+        LogMemory(run, "UNet timed");
         run.Log($"full run: {steps} DDIM steps with guidance 7.5");
         var clock = Stopwatch.StartNew();
         using var generator = new Generator(0);
         using var latents = DdimSampler.Sample(model, new DdimRequest(noise, null, positive, negative, steps, 7.5, 0, 1.0, generator), (_, _) => { });
         torch.synchronize(device);
         double totalSeconds = clock.Elapsed.TotalSeconds;
+        LogMemory(run, "full run done");
 
         var report = new JsonObject
         {
@@ -71,21 +89,25 @@ public sealed class SamplerBenchmark : IBenchmark
         return report;
     }
 
-    private static (LoadedCheckpoint Checkpoint, string Label, int LatentSize) LoadModel(BenchmarkRun run)
+    private static (LoadedCheckpoint Checkpoint, string Label) LoadModel(BenchmarkRun run)
     {
         if (run.Flag("random-sd15"))
         {
             run.Log("building an SD1.5-sized model with random weights");
-            return (RandomCheckpoint.Create(RandomModelPreset.Sd15, 0), "sd15 (random weights)", 64);
+            return (RandomCheckpoint.Create(RandomModelPreset.Sd15, 0), "sd15 (random weights)");
         }
         var name = run.Value("checkpoint") ?? "sd15-tiny";
         var path = File.Exists(name) || Directory.Exists(name) ? name : Path.Combine(run.Paths.ModelFolder("checkpoints"), name);
         if (!File.Exists(path) && !Directory.Exists(path))
             throw new FileNotFoundException($"No checkpoint {name} (run ./setup.sh to link the sd15-tiny fixture, or pass --checkpoint or --random-sd15).");
         run.Log($"loading {path}");
-        var checkpoint = CheckpointLoader.Load(path, [Path.Combine(run.Paths.Models, "tokenizers", "clip_l")]);
-        return (checkpoint, Path.GetFileName(path), UnetReference.UnetOf(checkpoint.Model).Config.SampleSize ?? 64);
+        return (CheckpointLoader.Load(path, [Path.Combine(run.Paths.Models, "tokenizers", "clip_l")]), Path.GetFileName(path));
     }
+
+    /// <summary>Where the peak comes from: the process's peak so far, what live tensors hold and what the CPU cache keeps.</summary>
+    private static void LogMemory(BenchmarkRun run, string phase) =>
+        run.Log($"{phase}: peak resident {ProcessMemory.PeakResident():F0} MiB, tensors {torch.cpu.memory_allocated() >> 20} MiB, " +
+            $"cached free blocks {torch.cpu.memory_reserved() >> 20} MiB");
 
     /// <summary>Median seconds of <paramref name="rounds"/> UNet calls at t = 981 after one warm-up, and the last output.</summary>
     private static (double Seconds, Tensor Output) TimeUnet(Models.Unet.UNet2DConditionModel unet, Tensor batch, Tensor context, int rounds)

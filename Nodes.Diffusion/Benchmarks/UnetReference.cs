@@ -59,7 +59,8 @@ public static class UnetReference
         }
     }
 
-    private static double MaxAbsDiff(Tensor ours, Tensor theirs)
+    /// <summary>max |ours − theirs|, on our tensor's device.</summary>
+    internal static double MaxAbsDiff(Tensor ours, Tensor theirs)
     {
         using var theirsHere = theirs.to(ours.device);
         using var difference = (ours - theirsHere).abs().max();

@@ -8,10 +8,11 @@ and schedulers/scheduling_ddim.py, loading the weights strictly by diffusers' ke
 
 usage: unet_reference.py FOLDER STEPS ROUNDS THREADS
 FOLDER holds unet.safetensors, unet_config.json, scheduler_config.json and inputs.safetensors; the script writes
-outputs.safetensors (unet_output, latents) and prints one JSON line of timings.
+outputs.safetensors (unet_output, latents) and prints one JSON line of timings and its peak resident memory.
 """
 import json
 import math
+import resource
 import struct
 import sys
 import time
@@ -300,7 +301,8 @@ def main():
         total = time.perf_counter() - start
     write_safetensors(f"{folder}/outputs.safetensors", {"unet_output": output, "latents": latents})
     print(json.dumps({"implementation": implementation, "torch_version": torch.__version__, "threads": torch.get_num_threads(),
-                      "unet_step_s": sorted(seconds)[len(seconds) // 2], "total_s": total}))
+                      "unet_step_s": sorted(seconds)[len(seconds) // 2], "total_s": total,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 if __name__ == "__main__":

@@ -4,12 +4,13 @@ using Workflow.Nodes.Diffusion.Text;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
-/// <summary>ComfyUI's CLIP: a tokenizer and a text encoder that turn a prompt into conditioning.</summary>
+/// <summary>ComfyUI's CLIP of SD1.x: a tokenizer and a text encoder that turn a prompt into conditioning.</summary>
 [SocketType("CLIP")]
-public sealed class ClipModel(ClipTextModel encoder, ClipTokenizer tokenizer) : IDisposable, IMemoryFootprint
+public sealed class ClipModel(ClipTextModel encoder, ClipTokenizer tokenizer) : IClip
 {
     public ClipTextModel Encoder { get; } = encoder;
 
@@ -20,6 +21,11 @@ public sealed class ClipModel(ClipTextModel encoder, ClipTokenizer tokenizer) : 
     public long HostBytes => ModuleMemory.HostBytes(Encoder);
 
     public long DeviceBytes => ModuleMemory.DeviceBytes(Encoder);
+
+    public void To(Device device) => Encoder.to(device);
+
+    /// <summary>CLIP's context is fixed: <paramref name="maxSequenceLength"/> is for T5 encoders.</summary>
+    Conditioning IClip.Encode(string text, int maxSequenceLength, ILogger logger) => Encode(text, logger);
 
     /// <summary>
     /// As StableDiffusionPipeline.encode_prompt: tokens padded/truncated to the context, the final hidden states as

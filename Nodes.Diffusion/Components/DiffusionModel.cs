@@ -8,29 +8,39 @@ using Workflow.Torch;
 namespace Workflow.Nodes.Diffusion.Components;
 
 /// <summary>
-/// ComfyUI's MODEL: the denoising network with what sampling needs to know (its noise schedule and latent format),
-/// and the patches layered on it (IP-Adapter). Like ComfyUI's ModelPatcher, patching gives a new MODEL that shares the
-/// network's weights; the MODEL it came from runs as before. The weights are freed when the last MODEL sharing them is
-/// disposed. A patched MODEL's memory footprint is its patches': the shared network is counted where it was loaded.
+/// ComfyUI's MODEL: the denoising network with what sampling needs to know (its noise schedule or flow sampling, and
+/// latent format), and the patches layered on it (IP-Adapter). Like ComfyUI's ModelPatcher, patching gives a new MODEL
+/// that shares the network's weights; the MODEL it came from runs as before. The weights are freed when the last MODEL
+/// sharing them is disposed. A patched MODEL's memory footprint is its patches': the shared network is counted where it was loaded.
 /// </summary>
 [SocketType("MODEL")]
 public sealed class DiffusionModel : IDisposable, IMemoryFootprint
 {
     private readonly SharedDisposable<IDenoisingNetwork> _network;
     private readonly ImmutableArray<SharedDisposable<IModelPatch>> _patches;
+    private readonly DdimSchedulerConfig? _schedule;
+    private readonly ModelSamplingDiscreteFlow? _flow;
+    private ModelSamplingDiscrete? _discrete;
     private int _disposed;
 
     public DiffusionModel(IDenoisingNetwork network, DdimSchedulerConfig schedule, LatentFormat latentFormat)
-        : this(new SharedDisposable<IDenoisingNetwork>(network), schedule, latentFormat, [])
+        : this(new SharedDisposable<IDenoisingNetwork>(network), schedule, null, latentFormat, [])
+    {
+    }
+
+    /// <summary>A flow-matching model (SD3): no discrete noise schedule, sampled along <paramref name="flow"/>.</summary>
+    public DiffusionModel(IDenoisingNetwork network, ModelSamplingDiscreteFlow flow, LatentFormat latentFormat)
+        : this(new SharedDisposable<IDenoisingNetwork>(network), null, flow, latentFormat, [])
     {
     }
 
     /// <param name="network">A lease this MODEL holds (and releases).</param>
     /// <param name="patches">Leases this MODEL holds (and releases).</param>
-    private DiffusionModel(SharedDisposable<IDenoisingNetwork> network, DdimSchedulerConfig schedule, LatentFormat latentFormat, ImmutableArray<SharedDisposable<IModelPatch>> patches)
+    private DiffusionModel(SharedDisposable<IDenoisingNetwork> network, DdimSchedulerConfig? schedule, ModelSamplingDiscreteFlow? flow, LatentFormat latentFormat,
+        ImmutableArray<SharedDisposable<IModelPatch>> patches)
     {
         _network = network;
-        Schedule = schedule;
+        (_schedule, _flow) = (schedule, flow);
         LatentFormat = latentFormat;
         _patches = patches;
         Patches = [.. patches.Select(p => p.Value)];
@@ -38,8 +48,12 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
 
     public IDenoisingNetwork Network => _network.Value;
 
-    /// <summary>The training noise schedule (betas, prediction type) from the checkpoint's scheduler config.</summary>
-    public DdimSchedulerConfig Schedule { get; }
+    /// <summary>The training noise schedule (betas, prediction type) from the checkpoint's scheduler config; flow-matching models have none.</summary>
+    public DdimSchedulerConfig Schedule => _schedule
+        ?? throw new NotSupportedException("This MODEL is sampled by flow matching (SD3): it has no discrete noise schedule; sample it with KSampler or FlowEulerSample.");
+
+    /// <summary>ComfyUI's model_sampling: flow matching with a shift (SD3, ModelSamplingSD3), else discrete ε from <see cref="Schedule"/>.</summary>
+    public IModelSampling Sampling => (IModelSampling?)_flow ?? (_discrete ??= new ModelSamplingDiscrete(Schedule));
 
     public LatentFormat LatentFormat { get; }
 
@@ -54,14 +68,23 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
 
     /// <summary>A MODEL with <paramref name="patch"/> (which it then owns) added, sharing this one's network and patches; this one is unchanged.</summary>
     public DiffusionModel WithPatch(IModelPatch patch) =>
-        new(_network.Lease(), Schedule, LatentFormat, [.. _patches.Select(p => p.Lease()), new SharedDisposable<IModelPatch>(patch)]);
+        new(_network.Lease(), _schedule, _flow, LatentFormat, [.. _patches.Select(p => p.Lease()), new SharedDisposable<IModelPatch>(patch)]);
 
     /// <summary>The same network and patches under another noise schedule.</summary>
-    public DiffusionModel WithSchedule(DdimSchedulerConfig schedule) => new(_network.Lease(), schedule, LatentFormat, [.. _patches.Select(p => p.Lease())]);
+    public DiffusionModel WithSchedule(DdimSchedulerConfig schedule) => new(_network.Lease(), schedule, null, LatentFormat, [.. _patches.Select(p => p.Lease())]);
+
+    /// <summary>The same network and patches sampled by flow matching along <paramref name="flow"/> (ComfyUI's ModelSamplingSD3).</summary>
+    public DiffusionModel WithSampling(ModelSamplingDiscreteFlow flow) => new(_network.Lease(), _schedule, flow, LatentFormat, [.. _patches.Select(p => p.Lease())]);
 
     /// <summary>One network evaluation with the patches applied for <paramref name="call"/> (none apply without one).</summary>
     public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, UNetCall? call = null) =>
         Network.Forward(sample, timestep, context, call is null || Patches.IsEmpty ? null : new PatchedCall(Network.CrossAttentionLayers, Patches, call));
+
+    /// <summary>As <see cref="Forward(Tensor, Tensor, Tensor, UNetCall?)"/>, with the prompts' pooled outputs for networks that take them (SD3); others ignore them.</summary>
+    public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, Tensor? pooled, UNetCall? call = null) =>
+        pooled is not null && Network is IPooledTextNetwork pooledNetwork
+            ? pooledNetwork.Forward(sample, timestep, context, pooled, call is null || Patches.IsEmpty ? null : new PatchedCall(Network.CrossAttentionLayers, Patches, call))
+            : Forward(sample, timestep, context, call);
 
     public void Dispose()
     {

@@ -1,16 +1,33 @@
+using Workflow.Nodes.Diffusion.Loading.Sd3;
+using Workflow.Torch.IO;
+
 namespace Workflow.Nodes.Diffusion.Loading;
 
-/// <summary>Picks the reader for a checkpoint path: a diffusers folder or a single file (which looks for its tokenizer in <paramref name="tokenizerFolders"/>).</summary>
+/// <summary>
+/// Picks the reader for a checkpoint path: a diffusers folder, or a single file by what it holds — SD3, a multi-view
+/// (MVDream / ImageDream) one, else SD1.x. A single file looks for its CLIP-L tokenizer in
+/// <paramref name="tokenizerFolders"/> (models/tokenizers/clip_l); SD3's CLIP-G and T5 tokenizers are looked for in
+/// clip_g/ and t5/ beside each of them.
+/// </summary>
 public static class CheckpointLoader
 {
     public static LoadedCheckpoint Load(string path, IReadOnlyList<string> tokenizerFolders)
     {
         if (Directory.Exists(path))
-            return DiffusersFolder.IsDiffusersFolder(path)
-                ? DiffusersCheckpoint.Load(path)
-                : throw new InvalidDataException($"{path} is a folder without model_index.json: not a diffusers pipeline.");
+            return !DiffusersFolder.IsDiffusersFolder(path) ? throw new InvalidDataException($"{path} is a folder without model_index.json: not a diffusers pipeline.")
+                : Sd3DiffusersCheckpoint.IsSd3(path) ? Sd3DiffusersCheckpoint.Load(path)
+                : DiffusersCheckpoint.Load(path);
         if (!File.Exists(path))
             throw new FileNotFoundException($"No checkpoint at {path}.", path);
-        return SingleFileCheckpoint.Load(path, tokenizerFolders);
+        using var file = TensorFile.Open(path);
+        if (Sd3SingleFileCheckpoint.IsSd3(file))
+            return Sd3SingleFileCheckpoint.Load(file, Sd3Tokenizers(tokenizerFolders), Sd3SingleFileCheckpoint.ConfigFolderBeside(path));
+        return MultiViewCheckpoint.Recognises(file) ? MultiViewCheckpoint.Load(file, tokenizerFolders) : SingleFileCheckpoint.Load(file, tokenizerFolders);
+    }
+
+    private static Sd3TokenizerFolders Sd3Tokenizers(IReadOnlyList<string> clipL)
+    {
+        string Beside(string folder, string name) => Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(folder)) ?? "", name);
+        return new Sd3TokenizerFolders(clipL, [.. clipL.Select(f => Beside(f, "clip_g"))], [.. clipL.Select(f => Beside(f, "t5"))]);
     }
 }

@@ -13,26 +13,13 @@ public static class DiffusersCheckpoint
     public static LoadedCheckpoint Load(string folder)
     {
         var components = new DiffusersFolder(folder);
-        var disposables = new List<IDisposable>();
-        try
+        return PartialLoad.Build(parts =>
         {
-            var vae = Track(disposables, new ImageVae(components.LoadVae()));
+            var vae = parts.Add(new ImageVae(components.LoadVae()));
             var schedule = DdimSchedulerConfig.FromJson(components.Config("scheduler"), components.ConfigPath("scheduler"));
-            var format = new LatentFormat(vae.Autoencoder.Config.LatentChannels, vae.Autoencoder.Config.ScalingFactor, vae.Autoencoder.Config.ShiftFactor ?? 0);
-            var model = Track(disposables, new DiffusionModel(components.LoadUnet(), schedule, format));
+            var model = parts.Add(new DiffusionModel(components.LoadUnet(), schedule, vae.LatentFormat));
             var clip = new ClipModel(components.LoadTextEncoder(), ClipTokenizer.Load(components.ComponentFolder("tokenizer")));
             return new LoadedCheckpoint(model, clip, vae);
-        }
-        catch
-        {
-            disposables.ForEach(d => d.Dispose());
-            throw;
-        }
-    }
-
-    private static T Track<T>(List<IDisposable> disposables, T item) where T : IDisposable
-    {
-        disposables.Add(item);
-        return item;
+        });
     }
 }

@@ -30,8 +30,9 @@ public sealed class DiffusersFolder(string root)
     public AutoencoderKL LoadVae(string component = "vae") =>
         Load(new AutoencoderKL(AutoencoderKLConfig.FromJson(Config(component), ConfigPath(component))), component, "diffusion_pytorch_model");
 
-    public ClipTextModel LoadTextEncoder(string component = "text_encoder") =>
-        Load(new ClipTextModel(ClipTextConfig.FromJson(Config(component), ConfigPath(component))), component, "model");
+    /// <param name="withProjection">CLIPTextModelWithProjection (text_projection.weight), as SD3's text encoders are.</param>
+    public ClipTextModel LoadTextEncoder(string component = "text_encoder", bool withProjection = false) =>
+        Load(new ClipTextModel(ClipTextConfig.FromJson(Config(component), ConfigPath(component)), withProjection), component, "model");
 
     public string ComponentFolder(string component) => Path.Combine(Root, component);
 
@@ -44,10 +45,12 @@ public sealed class DiffusersFolder(string root)
         return File.Exists(path) ? RegularFile.ReadAllText(path, MaxConfigBytes) : throw new FileNotFoundException($"{Root} has no {component} config at {path}.", path);
     }
 
-    private T Load<T>(T module, string component, string weightsStem) where T : Module
+    /// <summary>Builds nothing: loads <paramref name="module"/> (disposed on failure) strictly from the component's weights, keys matching <paramref name="ignore"/> aside.</summary>
+    internal T Load<T>(T module, string component, string weightsStem, IReadOnlyCollection<string>? ignore = null) where T : Module
     {
-        // diffusers saves safetensors; older downloads have the same weights pickled (pytorch_model.bin for transformers' models).
-        string[] names = [weightsStem + ".safetensors", weightsStem == "model" ? "pytorch_model.bin" : weightsStem + ".bin"];
+        // diffusers saves safetensors, large ones in shards with an index; older downloads have the same weights
+        // pickled (pytorch_model.bin for transformers' models).
+        string[] names = [weightsStem + ".safetensors", weightsStem + ".safetensors.index.json", weightsStem == "model" ? "pytorch_model.bin" : weightsStem + ".bin"];
         var path = names.Select(n => Path.Combine(Root, component, n)).FirstOrDefault(File.Exists);
         if (path is null)
         {
@@ -56,8 +59,8 @@ public sealed class DiffusersFolder(string root)
         }
         try
         {
-            using var weights = TensorFile.Open(path);
-            module.load_state_dict(weights);
+            using var weights = ShardedTensorFile.IsIndex(path) ? ShardedTensorFile.Open(path) : TensorFile.Open(path);
+            module.load_state_dict(weights, strict: true, ignore);
             return module;
         }
         catch

@@ -38,7 +38,7 @@ public static class LatentUpscalerCheckpoint
         var scheduler = File.Exists(folder.ConfigPath("scheduler"))
             ? EulerDiscreteSchedulerConfig.FromJson(folder.Config("scheduler"), folder.ConfigPath("scheduler"))
             : EulerDiscreteSchedulerConfig.LatentUpscaler;
-        var format = File.Exists(folder.ConfigPath("vae")) ? Format(AutoencoderKLConfig.FromJson(folder.Config("vae"), folder.ConfigPath("vae"))) : LatentFormat.StableDiffusion1;
+        var format = File.Exists(folder.ConfigPath("vae")) ? LatentFormat.Of(AutoencoderKLConfig.FromJson(folder.Config("vae"), folder.ConfigPath("vae"))) : LatentFormat.StableDiffusion1;
         var tokenizer = ClipTokenizer.Load(folder.ComponentFolder("tokenizer"));
         var unet = folder.LoadKUnet();
         try
@@ -94,8 +94,6 @@ public static class LatentUpscalerCheckpoint
             throw;
         }
     }
-
-    private static LatentFormat Format(AutoencoderKLConfig vae) => new(vae.LatentChannels, vae.ScalingFactor, vae.ShiftFactor ?? 0);
 
     /// <summary>&lt;stem&gt;.json beside a single file: {"unet": {...}, "text_encoder": {...}}, either optional.</summary>
     private static JsonObject? SameStemConfigs(string path)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Models;
 using Workflow.Nodes.Diffusion.Models.Clip;
 using Workflow.Nodes.Diffusion.Models.Unet;
@@ -36,13 +37,14 @@ public static class LdmConfigs
         }.Checked(unet.FilePath);
     }
 
-    public static AutoencoderKLConfig Vae(CheckpointShapes vae, YamlValues? yaml)
+    /// <param name="format">The latent format of the model family, where the file's shapes cannot tell it (SD3's 16-channel VAE).</param>
+    public static AutoencoderKLConfig Vae(CheckpointShapes vae, YamlValues? yaml, LatentFormat? format = null)
     {
         int levels = vae.Count("encoder.down.");
         new ConfigCheck(vae.FilePath).Range("VAE levels (encoder.down.N)", levels, 1, ConfigCheck.MaxLevels);
         var channels = Enumerable.Range(0, levels).Select(i => (int)vae.Shape($"encoder.down.{i}.block.0.conv2.weight")[0]).ToArray();
         int latentChannels = (int)vae.Shape("decoder.conv_in.weight")[1];
-        var scale = yaml?.Number("model.params.scale_factor", 1e-6, 1e6) ?? (latentChannels == 4 ? 0.18215
+        var scale = yaml?.Number("model.params.scale_factor", 1e-6, 1e6) ?? format?.ScaleFactor ?? (latentChannels == 4 ? 0.18215
             : throw new NotSupportedException($"{vae.FilePath}: no scaling factor is known for a {latentChannels}-channel VAE; give a .yaml with scale_factor."));
         return new AutoencoderKLConfig
         {
@@ -54,6 +56,7 @@ public static class LdmConfigs
             LayersPerBlock = vae.Count("encoder.down.0.block."),
             LatentChannels = latentChannels,
             ScalingFactor = scale,
+            ShiftFactor = format?.ShiftFactor,
             UseQuantConv = vae.Has("quant_conv.weight"),
             UsePostQuantConv = vae.Has("post_quant_conv.weight"),
         }.Checked(vae.FilePath);
@@ -68,9 +71,15 @@ public static class LdmConfigs
         const string tinyClip = "model.params.cond_stage_config.x_tiny_clip_text_config";
         if (yaml?.Mapping(tinyClip) is { } described)
             return ClipTextConfig.FromJson(described.ToJsonString(), $"{yaml.Source}: {tinyClip}");
+        return ClipSizes(clip).Checked(clip.FilePath);
+    }
+
+    /// <summary>CLIP ViT-L/14's text config with the sizes the shapes under text_model.* give (heads 64 wide), unchecked.</summary>
+    public static ClipTextConfig ClipSizes(CheckpointShapes clip)
+    {
         var embedding = clip.Shape("text_model.embeddings.token_embedding.weight");
         int hidden = (int)embedding[1];
-        return (ClipTextConfig.VitL14 with
+        return ClipTextConfig.VitL14 with
         {
             VocabSize = (int)embedding[0],
             HiddenSize = hidden,
@@ -78,13 +87,14 @@ public static class LdmConfigs
             NumHiddenLayers = clip.Count("text_model.encoder.layers."),
             NumAttentionHeads = Math.Max(1, hidden / 64),
             MaxPositionEmbeddings = (int)clip.Shape("text_model.embeddings.position_embedding.weight")[0],
-        }).Checked(clip.FilePath);
+        };
     }
 
-    private sealed record UnetLevel(int Channels, int ResBlocks, int ContextDim, bool LinearProjection, int Depth);
+    /// <summary>One resolution of an LDM UNet as its input blocks show it: width, res blocks, and its transformers' context width (0: none), projection and depth.</summary>
+    internal sealed record UnetLevel(int Channels, int ResBlocks, int ContextDim, bool LinearProjection, int Depth);
 
     /// <summary>Walks input_blocks: res blocks (with their transformers) until a downsampler (N.0.op) closes the level.</summary>
-    private static List<UnetLevel> UnetLevels(CheckpointShapes unet)
+    internal static List<UnetLevel> UnetLevels(CheckpointShapes unet)
     {
         var levels = new List<UnetLevel>();
         var current = new UnetLevel(0, 0, 0, false, 0);
@@ -110,22 +120,29 @@ public static class LdmConfigs
         return levels;
     }
 
-    /// <summary>
-    /// Heads per block (diffusers' attention_head_dim): the YAML's num_heads, or width/num_head_channels; failing that, the
-    /// family's rule (SD1.x, context 768: 8 heads; SD2.x, context 1024: 64 channels per head).
-    /// </summary>
+    /// <summary>Heads per block (diffusers' attention_head_dim), from <see cref="HeadSplit"/>.</summary>
     private static int[] Heads(string path, int[] channels, int contextDim, YamlValues? yaml)
+    {
+        var (numHeads, headChannels) = HeadSplit(path, contextDim, yaml);
+        return channels.Select(c => numHeads > 0 ? numHeads : c / headChannels).ToArray();
+    }
+
+    /// <summary>
+    /// LDM's num_heads or num_head_channels (the other −1): the YAML's, or failing that the family's rule (SD1.x,
+    /// context 768: 8 heads; SD2.x, context 1024: 64 channels per head).
+    /// </summary>
+    internal static (int NumHeads, int NumHeadChannels) HeadSplit(string path, int contextDim, YamlValues? yaml)
     {
         long numHeads = yaml?.Integer("model.params.unet_config.params.num_heads", -1, 1024) ?? -1;
         long headChannels = yaml?.Integer("model.params.unet_config.params.num_head_channels", -1, ConfigCheck.MaxWidth) ?? -1;
         if (numHeads > 0)
-            return channels.Select(_ => (int)numHeads).ToArray();
+            return ((int)numHeads, -1);
         if (headChannels > 0)
-            return channels.Select(c => c / (int)headChannels).ToArray();
+            return (-1, (int)headChannels);
         return contextDim switch
         {
-            768 => channels.Select(_ => 8).ToArray(),
-            1024 => channels.Select(c => c / 64).ToArray(),
+            768 => (8, -1),
+            1024 => (-1, 64),
             _ => throw new NotSupportedException($"{path}: cannot tell the attention heads of a UNet with context {contextDim}; put a .yaml with num_heads or num_head_channels beside it."),
         };
     }

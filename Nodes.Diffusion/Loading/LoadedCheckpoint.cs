@@ -4,14 +4,14 @@ using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Loading;
 
-/// <summary>What a Stable Diffusion checkpoint holds: the denoiser, the text encoder with its tokenizer, and the VAE.</summary>
-public sealed record LoadedCheckpoint(DiffusionModel Model, ClipModel Clip, ImageVae Vae)
+/// <summary>What a Stable Diffusion checkpoint holds: the denoiser, the text encoders with their tokenizers, and the VAE.</summary>
+public sealed record LoadedCheckpoint(DiffusionModel Model, IClip Clip, ImageVae Vae)
 {
     /// <summary>Moves every weight to <paramref name="device"/> (in place; the CPU copies are freed).</summary>
     public LoadedCheckpoint To(Device device)
     {
         Model.Network.Module.to(device);
-        Clip.Encoder.to(device);
+        Clip.To(device);
         Vae.To(device);
         return this;
     }

@@ -7,8 +7,9 @@ namespace Workflow.Nodes.Diffusion.Loading;
 
 /// <summary>
 /// Reads the YAML subset of LDM's original configs (v1-inference.yaml and its kind): nested mappings by indentation,
-/// "- scalar" lists, flat flow lists "[ 1, 2, 4 ]", scalars, comments. Nested flow collections, anchors and multi-line
-/// strings are not part of it and are refused.
+/// "- scalar" lists, flat flow lists "[ 1, 2, 4 ]", scalars (a quoted one may run over several lines, folded with
+/// spaces, as PyYAML writes long strings), comments. Nested flow collections, anchors and block strings are not part
+/// of it and are refused.
 /// Scalars become JSON numbers (finite ones), booleans, null or strings, so sections deserialize into config records.
 /// </summary>
 public static class OriginalConfigYaml
@@ -32,17 +33,58 @@ public static class OriginalConfigYaml
         }
     }
 
+    /// <summary>The same-stem .yaml beside <paramref name="checkpoint"/> (model.safetensors → model.yaml), or null where there is none.</summary>
+    public static YamlValues? Beside(string checkpoint)
+    {
+        var path = Path.ChangeExtension(checkpoint, ".yaml");
+        return File.Exists(path) ? Load(path) : null;
+    }
+
     public static JsonObject Parse(string text)
     {
-        var lines = text.Split('\n')
+        var lines = JoinQuotedContinuations(text.Split('\n')
             .Select((raw, number) => (Text: StripComment(raw).TrimEnd(), Number: number + 1))
             .Where(l => l.Text.Trim().Length > 0)
-            .ToList();
+            .ToList());
         if (lines.Count == 0)
             throw new InvalidDataException("the YAML document is empty");
         int index = 0;
         var root = ParseBlock(lines, ref index, indent: 0, depth: 0);
         return root as JsonObject ?? throw new InvalidDataException("the YAML document is not a mapping");
+    }
+
+    /// <summary>A quoted value left open at the end of its line continues on the next lines, each folded in with one space.</summary>
+    private static List<(string Text, int Number)> JoinQuotedContinuations(List<(string Text, int Number)> lines)
+    {
+        var joined = new List<(string Text, int Number)>();
+        for (int i = 0; i < lines.Count; i++)
+        {
+            var (text, number) = lines[i];
+            while (OpenQuote(text) is char quote && !ClosesWith(text, quote))
+            {
+                if (++i == lines.Count)
+                    throw new InvalidDataException($"YAML line {number}: the quoted value is not closed");
+                text = text + " " + lines[i].Text.Trim();
+            }
+            joined.Add((text, number));
+        }
+        return joined;
+    }
+
+    /// <summary>The quote a "key: 'value" or "- 'value" line opens, if any.</summary>
+    private static char? OpenQuote(string text)
+    {
+        var content = text.Trim();
+        int colon = content.IndexOf(": ", StringComparison.Ordinal);
+        var value = content.StartsWith("- ", StringComparison.Ordinal) ? content[2..].TrimStart() : colon > 0 ? content[(colon + 2)..].TrimStart() : "";
+        return value.Length > 0 && value[0] is '\'' or '"' ? value[0] : null;
+    }
+
+    private static bool ClosesWith(string text, char quote)
+    {
+        var value = text.TrimEnd();
+        int opening = value.IndexOf(quote);
+        return value.Length - 1 > opening && value[^1] == quote;
     }
 
     private static JsonNode ParseBlock(List<(string Text, int Number)> lines, ref int index, int indent, int depth)

@@ -25,22 +25,25 @@ public static class SingleFileCheckpoint
     public static LoadedCheckpoint Load(string path, IReadOnlyList<string> tokenizerFolders)
     {
         using var file = TensorFile.Open(path);
+        return Load(file, tokenizerFolders);
+    }
+
+    public static LoadedCheckpoint Load(ITensorFile file, IReadOnlyList<string> tokenizerFolders)
+    {
+        var path = file.Path;
         RequireLayout(file);
-        var yamlPath = Path.ChangeExtension(path, ".yaml");
-        var yaml = File.Exists(yamlPath) ? OriginalConfigYaml.Load(yamlPath) : null;
-        var schedule = Schedule(yaml, path);
+        var yaml = OriginalConfigYaml.Beside(path);
+        var schedule = LdmSchedule.Read(yaml, file, DdimSchedulerConfig.StableDiffusion1);
         var tokenizer = ClipTokenizer.Load(FindTokenizer(path, tokenizerFolders));
 
         var unetConfig = LdmConfigs.Unet(new CheckpointShapes(file, UnetPrefix, path), yaml);
-        var vaeConfig = LdmConfigs.Vae(new CheckpointShapes(file, VaePrefix, path), yaml);
         var clipSource = new RenamedTensorSource(file, ClipPrefix, ClipKey);
         var clipConfig = LdmConfigs.Clip(new CheckpointShapes(clipSource, "", path), yaml);
 
-        var vae = LoadInto(new AutoencoderKL(vaeConfig), new RenamedTensorSource(file, VaePrefix, k => LdmKeyMap.Vae(k, vaeConfig.BlockOutChannels.Length), LdmKeyMap.IsVaeAttentionConv));
+        var vae = LoadVae(file, VaePrefix, yaml);
         var unet = LoadInto(new UNet2DConditionModel(unetConfig), new RenamedTensorSource(file, UnetPrefix, k => LdmKeyMap.Unet(k, unetConfig.LayersPerBlock)));
         var clip = LoadInto(new ClipTextModel(clipConfig), clipSource, ignore: ["position_ids$"]);
-        var format = new LatentFormat(vaeConfig.LatentChannels, vaeConfig.ScalingFactor);
-        return new LoadedCheckpoint(new DiffusionModel(unet, schedule, format), new ClipModel(clip, tokenizer), new ImageVae(vae));
+        return new LoadedCheckpoint(new DiffusionModel(unet, schedule, LatentFormat.Of(vae.Config)), new ClipModel(clip, tokenizer), new ImageVae(vae));
     }
 
     private static void RequireLayout(ITensorFile file)
@@ -56,20 +59,18 @@ public static class SingleFileCheckpoint
     /// <summary>Older transformers saved the text model without its text_model. level.</summary>
     private static string ClipKey(string key) => key.StartsWith("text_model.", StringComparison.Ordinal) ? key : "text_model." + key;
 
-    /// <summary>LDM's linear_start/linear_end are the scaled-linear betas; parameterization "v" means v-prediction (SD2 768-v).</summary>
-    private static DdimSchedulerConfig Schedule(YamlValues? yaml, string path) => (DdimSchedulerConfig.StableDiffusion1 with
-    {
-        BetaStart = yaml?.Number("model.params.linear_start", 0, 1) ?? 0.00085,
-        BetaEnd = yaml?.Number("model.params.linear_end", 0, 1) ?? 0.012,
-        NumTrainTimesteps = (int?)yaml?.Integer("model.params.timesteps", DdimSchedulerConfig.MinTrainTimesteps, DdimSchedulerConfig.MaxTrainTimesteps) ?? 1000,
-        PredictionTypeName = yaml?.Text("model.params.parameterization") == "v" ? "v_prediction" : "epsilon",
-    }).Checked(yaml?.Source ?? path);
-
     internal static string FindTokenizer(string checkpoint, IReadOnlyList<string> folders)
     {
         var candidates = folders.Prepend(Path.ChangeExtension(checkpoint, ".tokenizer")).ToList();
         return candidates.FirstOrDefault(f => File.Exists(Path.Combine(f, "vocab.json")) && File.Exists(Path.Combine(f, "merges.txt")))
             ?? throw new FileNotFoundException(
                 $"{checkpoint} carries no tokenizer; put CLIP's vocab.json and merges.txt in one of: {string.Join(", ", candidates)}.");
+    }
+
+    /// <summary>The KL VAE under <paramref name="prefix"/> (first_stage_model., or ImageDream's vae_model.), renamed to diffusers' keys.</summary>
+    internal static AutoencoderKL LoadVae(ITensorFile file, string prefix, YamlValues? yaml)
+    {
+        var config = LdmConfigs.Vae(new CheckpointShapes(file, prefix, file.Path), yaml);
+        return LoadInto(new AutoencoderKL(config), new RenamedTensorSource(file, prefix, k => LdmKeyMap.Vae(k, config.BlockOutChannels.Length), LdmKeyMap.IsVaeAttentionConv));
     }
 }

@@ -22,7 +22,7 @@ public static class VaeCheckpoint
         if (Ltx2VaeCheckpoint.Holds(file))
             return new VideoVae(Ltx2VaeCheckpoint.Load(path));
         if (file.Keys.Any(k => k.StartsWith("encoder.down.", StringComparison.Ordinal)))
-            return new ImageVae(LoadOriginalLayout(file, path));
+            return new ImageVae(SingleFileCheckpoint.LoadVae(file, "", yaml: null));
         var found = file.Keys.Select(k => string.Join('.', k.Split('.').Take(2))).Distinct().Order().Take(8);
         throw new InvalidDataException(
             $"{path} is neither an LTX-2 video VAE in diffusers' names ({Ltx2VaeCheckpoint.MarkerKey}) nor a Stable Diffusion VAE in the " +
@@ -55,12 +55,5 @@ public static class VaeCheckpoint
         {
             throw new InvalidDataException($"{configPath}: {ex.Message}");
         }
-    }
-
-    private static AutoencoderKL LoadOriginalLayout(ITensorFile file, string path)
-    {
-        var config = LdmConfigs.Vae(new CheckpointShapes(file, "", path), yaml: null);
-        return ModuleLoading.LoadInto(new AutoencoderKL(config),
-            new RenamedTensorSource(file, "", k => LdmKeyMap.Vae(k, config.BlockOutChannels.Length), LdmKeyMap.IsVaeAttentionConv));
     }
 }

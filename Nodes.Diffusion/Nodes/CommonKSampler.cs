@@ -20,14 +20,13 @@ internal static class CommonKSampler
         if (latent.NoiseMask is not null)
             throw new InputException("latent_image", "a latent with a noise mask", "inpainting with a noise mask is not supported by this KSampler");
         using var scope = torch.NewDisposeScope();
-        var format = model.LatentFormat;
-        var samples = LatentChannels.Fit(latent.Samples, format.Channels).to(model.Device);
+        var samples = SamplerLatents.FitChannels(model, latent);
         var noise = disableNoise ? torch.zeros(samples.shape, torch.float32, model.Device) : SeedNoise(seed, samples.shape, latent.BatchIndex).to(model.Device);
-        var inModelSpace = samples.ne(0).any().item<bool>() ? (samples - format.ShiftFactor) * format.ScaleFactor : samples;
+        // CFGGuider.sample: "Don't shift the empty latent image."
+        var inModelSpace = samples.ne(0).any().item<bool>() ? SamplerLatents.ToModelSpace(model, samples) : samples;
         var request = new KSamplerRequest(noise, inModelSpace, positive, negative, steps, cfg, sampler, scheduler, denoise, seed, startStep, lastStep, forceFullDenoise);
         using var result = KSamplerRun.Sample(model, request, (step, total) => context.ReportProgress(step, total));
-        var unscaled = (result / format.ScaleFactor + format.ShiftFactor).cpu();
-        return new Latent(unscaled.DetachFromDisposeScope(), null, latent.BatchIndex);
+        return SamplerLatents.Result(model, result, latent);
     }
 
     private static Tensor SeedNoise(ulong seed, long[] shape, IReadOnlyList<int>? batchIndex)

@@ -29,15 +29,10 @@ public sealed class DdimSample : INode
         if (DdimScheduler.StepsProblem(model.Schedule, steps) is { } problem)
             throw new InputException("steps", steps, problem);
         using var scope = torch.NewDisposeScope();
-        var format = model.LatentFormat;
-        var samples = LatentChannels.Fit(latentImage.Samples, format.Channels).to(model.Device);
         using var generator = SeededNoise.Generator(seed);
-        var noise = SeededNoise.Draw(generator, samples.shape, latentImage.BatchIndex).to(model.Device);
-        var init = denoise < 1.0 ? (samples - format.ShiftFactor) * format.ScaleFactor : null;
-        var request = new DdimRequest(noise, init, positive, negative, steps, cfg, eta, denoise, generator);
-        var latents = DdimSampler.Sample(model, request, (step, total) => context.ReportProgress(step, total));
-        var unscaled = (latents / format.ScaleFactor + format.ShiftFactor).cpu();
-        latents.Dispose();
-        return new Latent(unscaled.DetachFromDisposeScope(), latentImage.NoiseMask?.clone().DetachFromDisposeScope(), latentImage.BatchIndex);
+        var (scaled, noise) = SamplerLatents.Prepare(model, latentImage, generator);
+        var request = new DdimRequest(noise, denoise < 1.0 ? scaled : null, positive, negative, steps, cfg, eta, denoise, generator);
+        using var latents = DdimSampler.Sample(model, request, (step, total) => context.ReportProgress(step, total));
+        return SamplerLatents.Result(model, latents, latentImage);
     }
 }

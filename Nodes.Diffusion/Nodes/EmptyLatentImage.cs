@@ -18,8 +18,11 @@ public sealed class EmptyLatentImage : INode, IValidateInputs
         => new(torch.zeros([batchSize, 4, height / 8, width / 8], dtype: torch.float32));
 
     /// <summary>ComfyUI silently rounds down; an image size the VAE cannot reproduce is reported instead.</summary>
-    public IEnumerable<InputProblem> Validate(InputValues literals, NodePaths paths) =>
+    public IEnumerable<InputProblem> Validate(InputValues literals, NodePaths paths) => SidesNotMultipleOf(literals, 8, "latents are 1/8 of the image size");
+
+    /// <summary>A problem for each of width and height given as a literal that is not a multiple of <paramref name="multiple"/>, saying <paramref name="why"/>.</summary>
+    internal static IEnumerable<InputProblem> SidesNotMultipleOf(InputValues literals, int multiple, string why) =>
         new[] { "width", "height" }
-            .Where(name => literals.Contains(name) && literals.Get<int>(name) % 8 != 0)
-            .Select(name => new InputProblem(name, $"{literals.Get<int>(name)} is not a multiple of 8 (latents are 1/8 of the image size)"));
+            .Where(name => literals.Contains(name) && literals.Get<int>(name) % multiple != 0)
+            .Select(name => new InputProblem(name, $"{literals.Get<int>(name)} is not a multiple of {multiple} ({why})"));
 }

@@ -8,8 +8,9 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 /// <summary>
 /// ComfyUI's KSampler with ComfyUI's semantics (../shared/notes/comfyui.md §7): its sampler and scheduler names (those
 /// ported: <see cref="SamplerName"/>, <see cref="SchedulerName"/>), denoise &lt; 1 keeping the tail of a longer schedule,
-/// noise from the seed as torch.manual_seed, ancestral and SDE noise seeded as ComfyUI's. ε-prediction models. The
-/// widgets keep ComfyUI's order and defaults; the sockets come first.
+/// noise from the seed as torch.manual_seed, ancestral and SDE noise seeded as ComfyUI's. ε-prediction models, and
+/// flow-matching ones (SD3) under their model sampling's shift (ModelSamplingSD3). The widgets keep ComfyUI's order and
+/// defaults; the sockets come first.
 /// </summary>
 [Node("KSampler", Category = "sampling",
       Description = "Uses the provided model, positive and negative conditioning to denoise the latent image.")]

@@ -6,15 +6,16 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 
 /// <summary>
 /// Loads a Stable Diffusion checkpoint from models/checkpoints: a single file in the original layout (safetensors, or a
-/// PyTorch pickle such as a .ckpt, read weights-only), or a diffusers folder. ComfyUI's CheckpointLoaderSimple under
-/// another name; the same input name (ckpt_name). A single file's tokenizer (which it does not contain) is read from
-/// &lt;stem&gt;.tokenizer/ beside it, else models/tokenizers/clip_l/.
+/// PyTorch pickle such as a .ckpt, read weights-only), or a diffusers folder; SD1.x/SD2.x or SD3 by what it holds.
+/// ComfyUI's CheckpointLoaderSimple under another name; the same input name (ckpt_name). A single file's tokenizers
+/// (which it does not contain) are read from &lt;stem&gt;.tokenizer/ beside it, else models/tokenizers/clip_l/ (and,
+/// for SD3, clip_g/ and t5/).
 /// </summary>
 [Node("LoadCheckpoint", Aliases = ["CheckpointLoaderSimple"], DisplayName = "Load Checkpoint", Category = "loaders",
       Description = "Loads a diffusion model checkpoint; diffusion models denoise latents.")]
 public sealed class LoadCheckpoint : INode, IFingerprint
 {
-    public sealed record Outputs(DiffusionModel Model, ClipModel Clip, VaeModel Vae) : INodeOutputs;
+    public sealed record Outputs(DiffusionModel Model, IClip Clip, VaeModel Vae) : INodeOutputs;
 
     public Outputs Execute(NodeContext context,
         [Combo(ModelFolder = "checkpoints"), Input(Tooltip = "The checkpoint (file or diffusers folder) to load.")] string ckptName)

@@ -36,7 +36,8 @@ public sealed class IpAdapterPatch : IModelPatch
         if (call.Sigma > _sigmaStart || call.Sigma < _sigmaEnd)
             return null;
         var tokens = torch.cat([.. call.UnconditionalRows.Select(unconditional => unconditional ? _unconditional : _conditional)], dim: 0);
-        return new ImageTokensTerm(_adapter.Value.Layers[layer], tokens, _weight);
+        var weights = _adapter.Value.Layers[layer];
+        return new ImageTokensTerm(weights.ToKIp, weights.ToVIp, tokens, _weight);
     }
 
     public void Dispose()
@@ -44,18 +45,5 @@ public sealed class IpAdapterPatch : IModelPatch
         _conditional.Dispose();
         _unconditional.Dispose();
         _adapter.Release();
-    }
-
-    /// <summary>weight · softmax(q·k_ipᵀ)·v_ip, with k_ip and v_ip projected from the image tokens of each row.</summary>
-    private sealed class ImageTokensTerm(IpAttentionWeights weights, Tensor tokens, double weight) : ICrossAttentionTerm
-    {
-        public Tensor Attend(Attention attention, Tensor query)
-        {
-            using var scope = torch.NewDisposeScope();
-            var key = ClassicAttentionProcessor.HeadsToBatch(weights.ToKIp.Forward(tokens), attention.Heads);
-            var value = ClassicAttentionProcessor.HeadsToBatch(weights.ToVIp.Forward(tokens), attention.Heads);
-            var output = ClassicAttentionProcessor.BatchToHeads(ClassicAttentionProcessor.AttendHeads(attention, query, key, value), attention.Heads);
-            return (output * weight).MoveToOuterDisposeScope();
-        }
     }
 }

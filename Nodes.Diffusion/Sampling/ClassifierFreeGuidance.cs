@@ -26,11 +26,19 @@ public sealed class ClassifierFreeGuidance : IDisposable
         using var scope = torch.NewDisposeScope();
         var cond = Repeat(positive, batch);
         _context = (Enabled ? torch.cat([Repeat(negative, batch), cond], dim: 0) : cond).to(device).DetachFromDisposeScope();
+        if (RepeatPooled(positive, batch) is { } pooled && (!Enabled || RepeatPooled(negative, batch) is not null))
+            Pooled = (Enabled ? torch.cat([RepeatPooled(negative, batch)!, pooled], dim: 0) : pooled).to(device).DetachFromDisposeScope();
     }
 
     public double Scale { get; }
 
     public bool Enabled { get; }
+
+    /// <summary>
+    /// The prompts' pooled outputs in the rows of the context the model is given (networks such as SD3's take them
+    /// beside the tokens), or null where a prompt has none.
+    /// </summary>
+    public Tensor? Pooled { get; }
 
     /// <summary>
     /// Runs <paramref name="model"/> on the (doubled) latents and combines the halves. The model is told which rows are
@@ -55,5 +63,15 @@ public sealed class ClassifierFreeGuidance : IDisposable
         return embeddings.shape[0] == batch ? embeddings.alias() : embeddings.repeat(batch / embeddings.shape[0], 1, 1);
     }
 
-    public void Dispose() => _context.Dispose();
+    private static Tensor? RepeatPooled(Conditioning conditioning, long batch)
+    {
+        var pooled = conditioning.Entries[0].Pooled;
+        return pooled is null ? null : pooled.shape[0] == batch ? pooled.alias() : pooled.repeat(batch / pooled.shape[0], 1);
+    }
+
+    public void Dispose()
+    {
+        _context.Dispose();
+        Pooled?.Dispose();
+    }
 }

@@ -17,7 +17,9 @@ public sealed record DdimRequest(Tensor Noise, Tensor? InitLatents, Conditioning
 /// </summary>
 public static class DdimSampler
 {
-    public static Tensor Sample(DiffusionModel model, DdimRequest request, Action<int, int> onStep)
+    /// <param name="onStep">Called after each step with (steps done, steps in all).</param>
+    /// <param name="onStepResult">Called with each step's timestep and results (x_{t−1} and the predicted x₀), which it must not keep: they are freed after the step.</param>
+    public static Tensor Sample(DiffusionModel model, DdimRequest request, Action<int, int> onStep, Action<long, DdimStepOutput>? onStepResult = null)
     {
         var scheduler = new DdimScheduler(model.Schedule);
         var timesteps = KeptTimesteps(scheduler.Timesteps(request.Steps), request);
@@ -30,9 +32,10 @@ public static class DdimSampler
             double alphaBar = scheduler.AlphasCumprod[(int)timesteps[i]];
             var call = (IReadOnlyList<bool> unconditional) => new UNetCall(unconditional, Math.Sqrt((1 - alphaBar) / alphaBar));
             var prediction = guidance.Predict(latents, (input, context, unconditional) => model.Forward(input, t, context, call(unconditional)));
-            var next = scheduler.Step(prediction, timesteps[i], latents, request.Steps, request.Eta, request.Generator).PrevSample;
+            var result = scheduler.Step(prediction, timesteps[i], latents, request.Steps, request.Eta, request.Generator);
+            onStepResult?.Invoke(timesteps[i], result);
             latents.Dispose();
-            latents = next.DetachFromDisposeScope();
+            latents = result.PrevSample.DetachFromDisposeScope();
             onStep(i + 1, timesteps.Length);
         }
         return latents;
@@ -43,8 +46,8 @@ public static class DdimSampler
     {
         if (request.Denoise >= 1.0 || request.InitLatents is null)
             return all;
-        int kept = Math.Min((int)(request.Steps * request.Denoise), request.Steps);
-        return all[Math.Max(request.Steps - kept, 0)..];
+        int kept = Math.Min((int)(request.Steps * request.Denoise), all.Length);
+        return all[(all.Length - kept)..];
     }
 
     private static Tensor Start(DdimScheduler scheduler, long[] timesteps, DdimRequest request)

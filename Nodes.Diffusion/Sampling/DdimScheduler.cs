@@ -55,7 +55,8 @@ public sealed class DdimScheduler
             throw new ArgumentOutOfRangeException(nameof(steps), steps, problem);
         return Config.TimestepSpacing switch
         {
-            TimestepSpacing.Leading => Enumerable.Range(0, steps).Reverse().Select(i => (long)i * (train / steps) + Config.StepsOffset).ToArray(),
+            TimestepSpacing.Leading or TimestepSpacing.LdmUniform =>
+                Enumerable.Range(0, Count(Config, steps)).Reverse().Select(i => (long)i * (train / steps) + Config.StepsOffset).ToArray(),
             TimestepSpacing.Trailing => Enumerable.Range(0, steps).Select(i => (long)Math.Round(train - i * ((double)train / steps)) - 1).ToArray(),
             _ => Enumerable.Range(0, steps).Reverse().Select(i => (long)Math.Round(steps == 1 ? 0 : i * (train - 1.0) / (steps - 1))).ToArray(),
         };
@@ -65,20 +66,32 @@ public sealed class DdimScheduler
     /// Why a <paramref name="steps"/>-step run does not fit <paramref name="config"/>'s schedule, or null. Leading
     /// spacing shifted by steps_offset can pass the last training timestep (1,000 steps of a 1,000-step schedule with
     /// offset 1 ask for timestep 1,000), where diffusers fails with an IndexError mid-run; this is said before any step.
+    /// LDM's uniform spacing passes it more often (3 steps of 1,000 reach 1,000), where LDM fails with the same error.
     /// </summary>
     public static string? StepsProblem(DdimSchedulerConfig config, int steps)
     {
         int train = config.NumTrainTimesteps;
         if (steps < 1 || steps > train)
             return $"must be between 1 and {train} (the model's training timesteps)";
-        if (config.TimestepSpacing != TimestepSpacing.Leading || LastLeading(config, steps) < train)
+        if (config.TimestepSpacing is not (TimestepSpacing.Leading or TimestepSpacing.LdmUniform) || Last(config, steps) < train)
             return null;
-        int most = Enumerable.Range(1, steps - 1).Reverse().First(s => LastLeading(config, s) < train);
-        return $"{steps} steps with steps_offset {config.StepsOffset} reach timestep {LastLeading(config, steps)}, past the schedule's last ({train - 1}); "
-            + $"at most {most} steps fit this model (diffusers fails on it too)";
+        var fits = Enumerable.Range(1, train).Where(s => Last(config, s) < train);
+        string advice = config.TimestepSpacing == TimestepSpacing.Leading
+            ? $"at most {fits.Where(s => s < steps).Max()} steps fit this model (diffusers fails on it too)"
+            : $"{fits.MinBy(s => Math.Abs(s - steps))} steps fit (LDM's DDIM sampler fails on it too)";
+        return $"{steps} steps with steps_offset {config.StepsOffset} reach timestep {Last(config, steps)}, past the schedule's last ({train - 1}); {advice}";
     }
 
-    private static long LastLeading(DdimSchedulerConfig config, int steps) => (long)(steps - 1) * (config.NumTrainTimesteps / steps) + config.StepsOffset;
+    /// <summary>How many timesteps a run has: S for leading, ⌈T / (T // S)⌉ for LDM's uniform spacing.</summary>
+    private static int Count(DdimSchedulerConfig config, int steps)
+    {
+        int stride = config.NumTrainTimesteps / steps;
+        return config.TimestepSpacing == TimestepSpacing.LdmUniform ? (config.NumTrainTimesteps + stride - 1) / stride : steps;
+    }
+
+    /// <summary>The highest timestep of a leading or LDM-uniform run.</summary>
+    private static long Last(DdimSchedulerConfig config, int steps) =>
+        (long)(Count(config, steps) - 1) * (config.NumTrainTimesteps / steps) + config.StepsOffset;
 
     /// <summary>
     /// x_{t−1} from x_t and the model output (eq. 12): predict x₀, then step towards ᾱ_prev, with σ_t = η·√variance
@@ -87,9 +100,8 @@ public sealed class DdimScheduler
     public DdimStepOutput Step(Tensor modelOutput, long timestep, Tensor sample, int steps, double eta = 0, Generator? generator = null)
     {
         using var scope = torch.NewDisposeScope();
-        long prevTimestep = timestep - Config.NumTrainTimesteps / steps;
         float alphaProdT = _alphasCumprod[timestep];
-        float alphaProdTPrev = prevTimestep >= 0 ? _alphasCumprod[prevTimestep] : FinalAlphaCumprod;
+        float alphaProdTPrev = PreviousAlphaCumprod(timestep, steps);
         float betaProdT = 1f - alphaProdT;
 
         // 1-2. predicted original sample and predicted noise, by prediction type
@@ -103,8 +115,7 @@ public sealed class DdimScheduler
             predOriginal = torch.clamp(predOriginal, -Config.ClipSampleRange, Config.ClipSampleRange);
 
         // 3-5. variance σ_t² and the direction pointing to x_t
-        float variance = (1f - alphaProdTPrev) / betaProdT * (1f - alphaProdT / alphaProdTPrev);
-        float stdDevT = (float)eta * MathF.Sqrt(variance);
+        float stdDevT = StandardDeviation(timestep, steps, eta);
         var direction = predEpsilon * MathF.Sqrt(1f - alphaProdTPrev - stdDevT * stdDevT);
 
         // 6-7. x_{t−1} without, then with, the random noise
@@ -112,6 +123,21 @@ public sealed class DdimScheduler
         if (eta > 0)
             prevSample = prevSample + RandnTensor.Like(modelOutput, generator) * stdDevT;
         return new DdimStepOutput(prevSample.MoveToOuterDisposeScope(), predOriginal.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>ᾱ_prev of a step from <paramref name="timestep"/>: ᾱ at t − T/S, or the final ᾱ past the first timestep.</summary>
+    public float PreviousAlphaCumprod(long timestep, int steps)
+    {
+        long prevTimestep = timestep - Config.NumTrainTimesteps / steps;
+        return prevTimestep >= 0 ? _alphasCumprod[prevTimestep] : FinalAlphaCumprod;
+    }
+
+    /// <summary>σ_t = η · √((1 − ᾱ_prev)/(1 − ᾱ_t) · (1 − ᾱ_t/ᾱ_prev)), eq. 16.</summary>
+    public float StandardDeviation(long timestep, int steps, double eta)
+    {
+        float alphaProdT = _alphasCumprod[timestep], alphaProdTPrev = PreviousAlphaCumprod(timestep, steps);
+        float variance = (1f - alphaProdTPrev) / (1f - alphaProdT) * (1f - alphaProdT / alphaProdTPrev);
+        return (float)eta * MathF.Sqrt(variance);
     }
 
     /// <summary>add_noise: √ᾱ_t · x₀ + √(1 − ᾱ_t) · ε, for img2img starts.</summary>

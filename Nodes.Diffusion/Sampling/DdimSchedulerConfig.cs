@@ -7,11 +7,23 @@ public enum BetaSchedule { Linear, ScaledLinear }
 
 public enum PredictionType { Epsilon, VPrediction, Sample }
 
-public enum TimestepSpacing { Leading, Trailing, Linspace }
+public enum TimestepSpacing
+{
+    Leading,
+    Trailing,
+    Linspace,
+
+    /// <summary>
+    /// LDM's DDIM "uniform" discretization (make_ddim_timesteps): range(0, T, T // S) + steps_offset, which MVDream and
+    /// ImageDream sample with. It is "leading" where T % S == 0; otherwise it has more than S steps (S = 6 of 1,000: 7).
+    /// </summary>
+    LdmUniform,
+}
 
 /// <summary>
 /// diffusers DDIMScheduler config (v0.27.2 schedulers/scheduling_ddim.py), upstream names and defaults; string
 /// options are parsed into enums once. Fixed upstream choices: no trained_betas, no thresholding, no zero-SNR rescale.
+/// One addition: timestep_spacing "ldm_uniform", LDM's own DDIM timesteps.
 /// </summary>
 public sealed record DdimSchedulerConfig
 {
@@ -58,6 +70,7 @@ public sealed record DdimSchedulerConfig
         "leading" => TimestepSpacing.Leading,
         "trailing" => TimestepSpacing.Trailing,
         "linspace" => TimestepSpacing.Linspace,
+        "ldm_uniform" => TimestepSpacing.LdmUniform,
         _ => throw new NotSupportedException($"timestep_spacing '{TimestepSpacingName}' is not supported."),
     };
 

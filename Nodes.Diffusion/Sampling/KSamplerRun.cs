@@ -15,24 +15,27 @@ public sealed record KSamplerRequest(Tensor Noise, Tensor LatentImage, Condition
     int? StartStep = null, int? LastStep = null, bool ForceFullDenoise = false);
 
 /// <summary>
-/// ComfyUI's sampling of an ε-prediction model (comfy/samplers.py KSampler.sample, KSAMPLER.sample, CFGGuider,
-/// model_base.apply_model): σ from the scheduler, cut to the requested steps; x = latent + noise·σ₀ (noise·√(1+σ₀²) at
-/// full denoise); the sampler calls the model, which sees x/√(σ²+1) at the nearest training timestep, its ε becomes
-/// x̂₀ = x − σ·ε, and guidance mixes the x̂₀ of both prompts. Works on scaled latents.
+/// ComfyUI's sampling (comfy/samplers.py KSampler.sample, KSAMPLER.sample, CFGGuider, model_base.apply_model) under the
+/// MODEL's model_sampling: σ from the scheduler, cut to the requested steps; the start is noise_scaling at σ₀; the
+/// sampler calls the model, which sees calculate_input(x) at timestep(σ) (with the prompts' pooled outputs where it
+/// takes them), its output becomes the clean estimate x̂₀ (calculate_denoised), and guidance mixes the x̂₀ of both
+/// prompts. ε-prediction (SD1.x) and rectified flow (SD3). Works on scaled latents.
 /// </summary>
 public static class KSamplerRun
 {
     public static Tensor Sample(DiffusionModel model, KSamplerRequest request, Action<int, int> onStep)
     {
-        if (model.Schedule.PredictionType != PredictionType.Epsilon)
+        var sampling = model.Sampling;
+        if (sampling is ModelSamplingDiscrete && model.Schedule.PredictionType != PredictionType.Epsilon)
             throw new NotSupportedException($"KSampler supports ε-prediction models; this one predicts {model.Schedule.PredictionTypeName}.");
-        var sampling = new ModelSamplingDiscrete(model.Schedule);
+        if (sampling is not ModelSamplingDiscrete && Samplers.AssumesVariancePreserving(request.Sampler))
+            throw new NotSupportedException($"sampler {ComfyNames.Of(request.Sampler)} adds noise as for an ε-prediction model; on this flow-matching model ComfyUI switches to a rectified-flow variant, which is not ported: choose euler, heun, dpm_2, lms, dpmpp_2m, ddim or uni_pc.");
         var sigmas = Sigmas(sampling, request);
         if (sigmas.Length == 0)
             return request.LatentImage.clone();
         using var guidance = ClassifierFreeGuidance.ComfyUi(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0], request.Noise.device);
-        using var start = NoiseScaling.Eps(sigmas[0], request.Noise, request.LatentImage, NoiseScaling.IsMaxDenoise(sampling.SigmaMax, sigmas[0]));
-        Denoiser denoiser = (x, sigma) => guidance.Predict(x, (input, context, unconditional) => Denoise(model, sampling, input, context, new UNetCall(unconditional, sigma)));
+        using var start = sampling.NoiseScaling(sigmas[0], request.Noise, request.LatentImage, NoiseScaling.IsMaxDenoise(sampling.SigmaMax, sigmas[0]));
+        Denoiser denoiser = (x, sigma) => guidance.Predict(x, (input, context, unconditional) => Denoise(model, sampling, input, context, guidance.Pooled, new UNetCall(unconditional, sigma)));
         var run = new SamplerRun(request.Seed, step => onStep(step.Index + 1, step.Total));
         return Samplers.Function(request.Sampler)(denoiser, start, sigmas, run);
     }
@@ -41,7 +44,7 @@ public static class KSamplerRun
     /// KSampler.set_steps then KSampler.sample's slicing: end at <see cref="KSamplerRequest.LastStep"/> (with σ = 0 there
     /// when forced), start at <see cref="KSamplerRequest.StartStep"/>; a start at or past the end leaves nothing to run.
     /// </summary>
-    public static float[] Sigmas(ModelSamplingDiscrete sampling, KSamplerRequest request)
+    public static float[] Sigmas(IModelSampling sampling, KSamplerRequest request)
     {
         var sigmas = SigmaSchedule.ForDenoise(sampling, request.Scheduler, request.Steps, request.Denoise, Samplers.DiscardsPenultimateSigma(request.Sampler));
         if (request.LastStep is int last && last < sigmas.Length - 1)
@@ -55,13 +58,13 @@ public static class KSamplerRun
         return sigmas;
     }
 
-    /// <summary>BaseModel.apply_model for ε: the UNet sees x/√(σ²+1) at timestep(σ); x̂₀ = x − ε·σ.</summary>
-    private static Tensor Denoise(DiffusionModel model, ModelSamplingDiscrete sampling, Tensor x, Tensor context, UNetCall call)
+    /// <summary>BaseModel.apply_model: the network sees calculate_input(x) at timestep(σ); its output becomes x̂₀.</summary>
+    private static Tensor Denoise(DiffusionModel model, IModelSampling sampling, Tensor x, Tensor context, Tensor? pooled, UNetCall call)
     {
         using var scope = torch.NewDisposeScope();
-        var input = x / Math.Sqrt(call.Sigma * call.Sigma + 1.0);
+        var input = sampling.CalculateInput(call.Sigma, x);
         var timestep = torch.full([x.shape[0]], sampling.Timestep((float)call.Sigma), torch.float32, x.device);
-        var epsilon = model.Forward(input, timestep, context, call);
-        return (x - epsilon * call.Sigma).MoveToOuterDisposeScope();
+        var output = model.Forward(input, timestep, context, pooled, call);
+        return sampling.CalculateDenoised(call.Sigma, output, x).MoveToOuterDisposeScope();
     }
 }

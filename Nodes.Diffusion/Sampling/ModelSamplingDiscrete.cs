@@ -3,11 +3,12 @@ using Workflow.Torch;
 namespace Workflow.Nodes.Diffusion.Sampling;
 
 /// <summary>
-/// ComfyUI's ModelSamplingDiscrete (comfy/model_sampling.py): the 1000 training noise levels
+/// ComfyUI's ModelSamplingDiscrete with the EPS model type (comfy/model_sampling.py): the 1000 training noise levels
 /// as σ = √((1 − ᾱ)/ᾱ), from betas built as LDM's make_beta_schedule("linear") does — linspace of the square roots in
-/// float64, squared — then stored as float32. Maps σ to the nearest training timestep and back (log-σ interpolation).
+/// float64, squared — then stored as float32. Maps σ to the nearest training timestep and back (log-σ interpolation);
+/// the network sees x/√(σ² + 1) and predicts ε, so the clean estimate is x − σ·ε.
 /// </summary>
-public sealed class ModelSamplingDiscrete
+public sealed class ModelSamplingDiscrete : IModelSampling
 {
     public ModelSamplingDiscrete(DdimSchedulerConfig schedule)
     {
@@ -39,6 +40,20 @@ public sealed class ModelSamplingDiscrete
                 best = t;
         return best;
     }
+
+    float IModelSampling.Timestep(float sigma) => Timestep(sigma);
+
+    public Tensor CalculateInput(double sigma, Tensor noisy) => noisy / Math.Sqrt(sigma * sigma + 1.0);
+
+    public Tensor CalculateDenoised(double sigma, Tensor output, Tensor input)
+    {
+        using var scaled = output * sigma;
+        return input - scaled;
+    }
+
+    /// <summary>EPS.noise_scaling: the latent plus noise at σ (√(1+σ²) when σ is the model's largest σ).</summary>
+    public Tensor NoiseScaling(double sigma, Tensor noise, Tensor latent, bool maxDenoise) =>
+        Sampling.NoiseScaling.Eps((float)sigma, noise, latent, maxDenoise);
 
     /// <summary>ComfyUI's percent_to_sigma: σ at that fraction of sampling (0 → beyond every σ, 1 → 0), for step-range options.</summary>
     public double PercentToSigma(double percent) =>

@@ -47,4 +47,12 @@ public static class Samplers
     /// <summary>DISCARD_PENULTIMATE_SIGMA_SAMPLERS: their schedules are made a step longer and the penultimate σ dropped.</summary>
     public static bool DiscardsPenultimateSigma(SamplerName name) =>
         name is SamplerName.Dpm2 or SamplerName.Dpm2Ancestral or SamplerName.UniPc or SamplerName.UniPcBh2;
+
+    /// <summary>
+    /// Samplers whose added noise assumes an ε-prediction (variance-preserving) model: on a flow model (model_sampling
+    /// CONST) ComfyUI runs rectified-flow variants of them instead (sample_euler_ancestral_RF, …), not ported here.
+    /// </summary>
+    public static bool AssumesVariancePreserving(SamplerName name) =>
+        name is SamplerName.EulerAncestral or SamplerName.Dpm2Ancestral or SamplerName.DpmPpSde or SamplerName.DpmPp2MSde
+            or SamplerName.DpmPp3MSde or SamplerName.Lcm;
 }

@@ -21,7 +21,7 @@ public enum SchedulerName
 /// </summary>
 public static class SigmaSchedule
 {
-    public static float[] Calculate(ModelSamplingDiscrete sampling, SchedulerName scheduler, int steps) => scheduler switch
+    public static float[] Calculate(IModelSampling sampling, SchedulerName scheduler, int steps) => scheduler switch
     {
         SchedulerName.Normal => Normal(sampling, steps, sgm: false),
         SchedulerName.SgmUniform => Normal(sampling, steps, sgm: true),
@@ -37,7 +37,7 @@ public static class SigmaSchedule
     /// <paramref name="discardPenultimate"/> (KSampler.calculate_sigmas for dpm_2, dpm_2_ancestral, uni_pc, uni_pc_bh2)
     /// each schedule is made one step longer and its penultimate σ dropped.
     /// </summary>
-    public static float[] ForDenoise(ModelSamplingDiscrete sampling, SchedulerName scheduler, int steps, double denoise, bool discardPenultimate = false)
+    public static float[] ForDenoise(IModelSampling sampling, SchedulerName scheduler, int steps, double denoise, bool discardPenultimate = false)
     {
         if (denoise > 0.9999)
             return ForSteps(sampling, scheduler, steps, discardPenultimate);
@@ -47,7 +47,7 @@ public static class SigmaSchedule
         return all[^Math.Min(steps + 1, all.Length)..];
     }
 
-    private static float[] ForSteps(ModelSamplingDiscrete sampling, SchedulerName scheduler, int steps, bool discardPenultimate)
+    private static float[] ForSteps(IModelSampling sampling, SchedulerName scheduler, int steps, bool discardPenultimate)
     {
         if (!discardPenultimate)
             return Calculate(sampling, scheduler, steps);
@@ -56,7 +56,7 @@ public static class SigmaSchedule
     }
 
     /// <summary>Linear in timestep from σ_max's to σ_min's (sgm: steps+1 points without the last), σ at each.</summary>
-    private static float[] Normal(ModelSamplingDiscrete s, int steps, bool sgm)
+    private static float[] Normal(IModelSampling s, int steps, bool sgm)
     {
         float start = s.Timestep(s.SigmaMax), end = s.Timestep(s.SigmaMin);
         var timesteps = sgm ? Linspace(start, end, steps + 1)[..^1] : Linspace(start, end, steps);
@@ -79,7 +79,7 @@ public static class SigmaSchedule
     }
 
     /// <summary>Every len/steps-th training σ, from the top.</summary>
-    private static float[] Simple(ModelSamplingDiscrete s, int steps)
+    private static float[] Simple(IModelSampling s, int steps)
     {
         double stride = (double)s.Sigmas.Length / steps;
         return [.. Enumerable.Range(0, steps).Select(x => s.Sigmas[^(1 + (int)(x * stride))]), 0f];
@@ -89,7 +89,7 @@ public static class SigmaSchedule
     /// Beta sampling (Lee et al. 2024, arXiv:2407.12173) with α = β = 0.6: timesteps at the Beta quantiles of 1, 1 − 1/steps,
     /// …, rounded half to even (numpy.rint), repeats dropped, then 0.
     /// </summary>
-    private static float[] Beta(ModelSamplingDiscrete s, int steps, double alpha = 0.6, double beta = 0.6)
+    private static float[] Beta(IModelSampling s, int steps, double alpha = 0.6, double beta = 0.6)
     {
         int last = s.Sigmas.Length - 1;
         var picked = new List<float>();
@@ -105,7 +105,7 @@ public static class SigmaSchedule
     }
 
     /// <summary>σ at timesteps 1, 1+⌊len/steps⌋, ... (DDIM's leading spacing with offset 1), highest first, then 0.</summary>
-    private static float[] DdimUniform(ModelSamplingDiscrete s, int steps)
+    private static float[] DdimUniform(IModelSampling s, int steps)
     {
         int stride = Math.Max(s.Sigmas.Length / steps, 1);
         var picked = new List<float> { 0f };

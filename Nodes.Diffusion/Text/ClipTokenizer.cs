@@ -24,9 +24,12 @@ public sealed class ClipTokenizer
     private readonly ConcurrentDictionary<string, string[]> _cache = new();
     private readonly Dictionary<int, string> _idToToken;
 
-    private ClipTokenizer(Dictionary<string, int> vocab, Dictionary<(string, string), int> mergeRanks, ClipSpecialTokens special)
+    private readonly string[] _specialTokenTexts;
+
+    /// <param name="specialTokenTexts">The special tokens a prompt is cut at before BPE (a loaded tokenizer's, as transformers does).</param>
+    private ClipTokenizer(Dictionary<string, int> vocab, Dictionary<(string, string), int> mergeRanks, ClipSpecialTokens special, string[] specialTokenTexts)
     {
-        (_vocab, _mergeRanks, Special) = (vocab, mergeRanks, special);
+        (_vocab, _mergeRanks, Special, _specialTokenTexts) = (vocab, mergeRanks, special, specialTokenTexts);
         _idToToken = vocab.ToDictionary(kv => kv.Value, kv => kv.Key);
         foreach (var token in new[] { "<|startoftext|>", "<|endoftext|>" })
             _cache[token] = [token];
@@ -36,10 +39,12 @@ public sealed class ClipTokenizer
 
     /// <summary>
     /// The same vocabulary padding with <paramref name="padToken"/> (open_clip pads with 0, the token "!", where
-    /// transformers' CLIP pads with the end token).
+    /// transformers' CLIP pads with the end token). Unlike a padding token named in tokenizer_config.json, it stays an
+    /// ordinary token inside a prompt, as in open_clip.
     /// </summary>
     public ClipTokenizer WithPadding(string padToken) =>
-        new(_vocab, _mergeRanks, Special with { Pad = _vocab.TryGetValue(padToken, out var id) ? id : throw new InvalidDataException($"the padding token '{padToken}' is not in the vocabulary") });
+        new(_vocab, _mergeRanks, Special with { Pad = _vocab.TryGetValue(padToken, out var id) ? id : throw new InvalidDataException($"the padding token '{padToken}' is not in the vocabulary") },
+            _specialTokenTexts);
 
     /// <summary>CLIP's vocab.json is 1.6 MB and merges.txt 0.5 MB; the largest BPE vocabularies stay well under this.</summary>
     public const int MaxFileBytes = 64 << 20;
@@ -66,7 +71,8 @@ public sealed class ClipTokenizer
             if (parts.Length == 2)
                 ranks.TryAdd((parts[0], parts[1]), ranks.Count);
         }
-        return new ClipTokenizer(vocab, ranks, ClipSpecialTokens.Read(folder, vocab));
+        var config = TokenizerConfig.Read(folder);
+        return new ClipTokenizer(vocab, ranks, ClipSpecialTokens.Read(folder, config, vocab), ClipSpecialTokens.Texts(config));
     }
 
     /// <summary>
@@ -83,7 +89,7 @@ public sealed class ClipTokenizer
         }
         vocab["<|startoftext|>"] = 49406;
         vocab["<|endoftext|>"] = 49407;
-        return new ClipTokenizer(vocab, [], new ClipSpecialTokens(49406, 49407, 49407, 49407));
+        return new ClipTokenizer(vocab, [], new ClipSpecialTokens(49406, 49407, 49407, 49407), []);
     }
 
     /// <summary>Start token, the content tokens, end token: no truncation, no padding.</summary>
@@ -118,17 +124,33 @@ public sealed class ClipTokenizer
     private static readonly (string, string)[] CleanUps =
         [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")];
 
+    /// <summary>
+    /// The prompt cut at the special tokens written in it (a literal "!" is the padding token of SD2's and SD3's
+    /// CLIP-G tokenizer, id 0, as transformers tokenizes it: diffusers issue #4153); each other part cleaned (ftfy,
+    /// whitespace, lower case) and BPE-encoded.
+    /// </summary>
     private List<int> EncodeContent(string text)
     {
-        var cleaned = PythonText.Lower(PythonText.CollapseWhitespace(TextFixer.FixText(text)));
         var ids = new List<int>();
+        foreach (var (part, special) in SpecialTokenSplit.Split(text, _specialTokenTexts))
+        {
+            if (special)
+                ids.Add(_vocab[part]);
+            else
+                EncodeCleaned(part, ids);
+        }
+        return ids;
+    }
+
+    private void EncodeCleaned(string text, List<int> ids)
+    {
+        var cleaned = PythonText.Lower(PythonText.CollapseWhitespace(TextFixer.FixText(text)));
         foreach (var word in ClipPreTokenizer.Split(cleaned))
         {
             var symbols = string.Concat(Encoding.UTF8.GetBytes(word).Select(b => ByteLevelAlphabet.ByteToChar[b]));
             foreach (var piece in _cache.GetOrAdd(symbols, Bpe))
                 ids.Add(_vocab.TryGetValue(piece, out var id) ? id : Special.Unknown);
         }
-        return ids;
     }
 
     /// <summary>Merges the lowest-ranked adjacent pair, every occurrence left to right, until no ranked pair is left.</summary>
@@ -170,36 +192,19 @@ public sealed class ClipTokenizer
 /// <summary>The ids of the start, end, padding and unknown tokens, from tokenizer_config.json (defaults: CLIP's).</summary>
 public sealed record ClipSpecialTokens(int Start, int End, int Pad, int Unknown)
 {
-    public static ClipSpecialTokens Read(string folder, IReadOnlyDictionary<string, int> vocab)
+    private static readonly (string Key, string Fallback)[] Keys =
+        [("bos_token", "<|startoftext|>"), ("eos_token", "<|endoftext|>"), ("pad_token", "<|endoftext|>"), ("unk_token", "<|endoftext|>")];
+
+    public static ClipSpecialTokens Read(string folder, JsonObject? config, IReadOnlyDictionary<string, int> vocab)
     {
-        var configPath = Path.Combine(folder, "tokenizer_config.json");
-        var config = File.Exists(configPath) ? ParseConfig(configPath) : null;
-        int Id(string key, string fallback)
+        var ids = Keys.Select(k =>
         {
-            var token = TokenText(config?[key]) ?? fallback;
-            return vocab.TryGetValue(token, out var id) ? id : throw new InvalidDataException($"{folder}: the {key} '{token}' is not in vocab.json.");
-        }
-        return new ClipSpecialTokens(Id("bos_token", "<|startoftext|>"), Id("eos_token", "<|endoftext|>"),
-            Id("pad_token", "<|endoftext|>"), Id("unk_token", "<|endoftext|>"));
+            var token = TokenizerConfig.TokenText(config?[k.Key]) ?? k.Fallback;
+            return vocab.TryGetValue(token, out var id) ? id : throw new InvalidDataException($"{folder}: the {k.Key} '{token}' is not in vocab.json.");
+        }).ToArray();
+        return new ClipSpecialTokens(ids[0], ids[1], ids[2], ids[3]);
     }
 
-    private static JsonObject? ParseConfig(string path)
-    {
-        try
-        {
-            return JsonNode.Parse(RegularFile.ReadAllText(path, ClipTokenizer.MaxFileBytes)) as JsonObject;
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{path}: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>A token is written as a string or as <c>{"content": ...}</c>.</summary>
-    private static string? TokenText(JsonNode? node) => node switch
-    {
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        JsonObject o => (string?)o["content"],
-        _ => null,
-    };
+    /// <summary>The texts of the special tokens, which a prompt is cut at.</summary>
+    public static string[] Texts(JsonObject? config) => [.. Keys.Select(k => TokenizerConfig.TokenText(config?[k.Key]) ?? k.Fallback).Distinct()];
 }

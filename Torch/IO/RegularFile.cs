@@ -67,6 +67,20 @@ public static partial class RegularFile
         return reader.ReadToEnd();
     }
 
+    /// <summary>fsync of a folder: renames and new names in it are on disk when this returns.</summary>
+    public static void SyncFolder(string folder)
+    {
+        const int ReadOnlyDirectory = 0x10000 | 0x80000;   // O_RDONLY | O_DIRECTORY | O_CLOEXEC
+        var descriptor = open(folder, ReadOnlyDirectory);
+        if (descriptor < 0)
+            throw OpenFailed(folder, Marshal.GetLastPInvokeError());
+        var synced = fsync(descriptor) == 0;
+        var errno = Marshal.GetLastPInvokeError();
+        close(descriptor);
+        if (!synced)
+            throw new IOException($"{folder}: fsync failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+    }
+
     private static FileStream OpenElsewhere(string path) =>
         Directory.Exists(path) ? throw new NotRegularFileException(path, 0x4000) : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
 
@@ -86,6 +100,12 @@ public static partial class RegularFile
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int fsync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int close(int descriptor);
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int statx(int directory, string path, int flags, uint mask, ref byte buffer);

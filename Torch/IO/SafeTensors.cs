@@ -23,9 +23,12 @@ public static unsafe class SafeTensors
 
     /// <summary>
     /// Writes <paramref name="tensors"/> (any device, any strides) in name order with optional string metadata.
-    /// The file appears complete or not at all: it is written beside the target and moved into place.
+    /// The file appears complete or not at all: it is written beside the target and moved into place. With
+    /// <paramref name="durable"/> that holds across a power cut too: the file's data reach the disk before the move
+    /// (fsync), and the move itself before this returns (fsync of the folder).
     /// </summary>
-    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null,
+        bool durable = false)
     {
         var ordered = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
         var header = Header(ordered, metadata);
@@ -38,8 +41,12 @@ public static unsafe class SafeTensors
             stream.Write(header);
             foreach (var (_, tensor) in ordered)
                 WriteData(stream, tensor);
+            if (durable)
+                stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
+        if (durable)
+            RegularFile.SyncFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     /// <summary>The JSON header, padded with spaces to a multiple of 8 bytes as the reference writer does.</summary>

@@ -27,6 +27,12 @@ internal static unsafe partial class Native
     internal static partial long wt_cpu_allocated_bytes();
 
     [LibraryImport(Library)]
+    internal static partial long wt_cpu_max_allocated_bytes();
+
+    [LibraryImport(Library)]
+    internal static partial void wt_cpu_reset_peak_allocated();
+
+    [LibraryImport(Library)]
     internal static partial void wt_cpu_cache_release();
 
     [LibraryImport(Library)]
@@ -43,4 +49,10 @@ internal static unsafe partial class Native
 
     [LibraryImport(Library)]
     internal static partial ulong wt_generator_initial_seed(nint generator);
+
+    [LibraryImport(Library)]
+    internal static partial nint wt_generator_get_state(nint generator);
+
+    [LibraryImport(Library)]
+    internal static partial int wt_generator_set_state(nint generator, nint state);
 }

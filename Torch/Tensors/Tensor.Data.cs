@@ -39,6 +39,20 @@ public sealed unsafe partial class Tensor
         return new Span<T>(Native.wt_data_ptr(Handle), checked((int)numel()));
     }
 
+    /// <summary>
+    /// The raw bytes of the elements in place (TorchSharp's <c>bytes</c>), whatever the dtype: only for a contiguous CPU
+    /// tensor. The span is valid while this tensor is alive.
+    /// </summary>
+    public Span<byte> bytes
+    {
+        get
+        {
+            if (device.Type != DeviceType.CPU || !is_contiguous())
+                throw new InvalidOperationException($"bytes needs a contiguous cpu tensor, this is {this}" + (is_contiguous() ? "" : " (not contiguous)"));
+            return new Span<byte>(Native.wt_data_ptr(Handle), checked((int)(numel() * element_size())));
+        }
+    }
+
     /// <summary>Copies <paramref name="source"/> into this tensor (broadcasting, converting dtype and device); returns this.</summary>
     public Tensor copy_(Tensor source) => InPlace(&Native.wt_copy_, source);
 }

@@ -56,10 +56,10 @@ public static class Golden
             : $"golden fixture '{fixture}' is not at {Path.Combine(Root, fixture)}; skipped outside CI";
 }
 
-/// <summary>A fact that needs a golden fixture: skipped with the reason where it is absent, failing under CI.</summary>
+/// <summary>A fact that needs golden fixtures: skipped with the reason where one is absent, failing under CI.</summary>
 public sealed class GoldenFactAttribute : FactAttribute
 {
-    public GoldenFactAttribute(string fixture) => Skip = Golden.SkipReason(fixture);
+    public GoldenFactAttribute(params string[] fixtures) => Skip = fixtures.Select(Golden.SkipReason).FirstOrDefault(reason => reason is not null);
 }
 
 /// <summary>A theory that needs a golden fixture: skipped with the reason where it is absent, failing under CI.</summary>

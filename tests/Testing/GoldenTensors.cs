@@ -57,10 +57,16 @@ public sealed class GoldenTensors : IDisposable
     /// Asserts <paramref name="actual"/> equals the golden tensor within the manifest's tolerance, naming where it differs most.
     /// 'exact' entries must be equal, except for floating-point cancellation residues (<see cref="CancellationResidue"/>).
     /// </summary>
-    public void AssertMatches(string name, Tensor actual)
+    public void AssertMatches(string name, Tensor actual) => AssertPartMatches(name, actual, whole => whole);
+
+    /// <summary>
+    /// As <see cref="AssertMatches"/>, for the part of the golden tensor <paramref name="part"/> selects (the views of a
+    /// multi-view batch without its reference slot, say), under the whole tensor's tolerance.
+    /// </summary>
+    public void AssertPartMatches(string name, Tensor actual, Func<Tensor, Tensor> part)
     {
         using var scope = torch.NewDisposeScope();
-        var expectedTensor = Load(name);
+        var expectedTensor = part(Load(name));
         Assert.True(expectedTensor.shape.SequenceEqual(actual.shape),
             $"{_label}: {name} has shape [{string.Join(", ", actual.shape)}], expected [{string.Join(", ", expectedTensor.shape)}]");
         var expected = expectedTensor.to(torch.float64).ToArray<double>();

@@ -55,4 +55,17 @@ public unsafe class CpuCacheTests
         }
         Assert.Equal(before, torch.cpu.memory_allocated());
     }
+
+    [Fact]
+    public void The_peak_of_allocated_bytes_is_kept_until_reset()
+    {
+        torch.cpu.reset_peak_memory_stats();
+        var start = torch.cpu.max_memory_allocated();
+        using (torch.zeros([16 << 20], torch.uint8))
+        {
+        }
+        Assert.True(torch.cpu.max_memory_allocated() >= start + (16 << 20));
+        torch.cpu.reset_peak_memory_stats();
+        Assert.True(torch.cpu.max_memory_allocated() < start + (16 << 20));
+    }
 }

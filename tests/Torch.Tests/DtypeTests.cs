@@ -60,6 +60,16 @@ public class DtypeTests
     }
 
     [Fact]
+    public void Bytes_are_the_raw_memory_whatever_the_dtype()
+    {
+        using var scope = torch.NewDisposeScope();
+        var t = torch.tensor([1.5f, -2f]);
+        Assert.Equal(BitConverter.GetBytes(1.5f).Concat(BitConverter.GetBytes(-2f)), t.bytes.ToArray());
+        Assert.Equal(4, torch.zeros([2], torch.bfloat16).bytes.Length);
+        Assert.Throws<InvalidOperationException>(() => torch.zeros([2, 3]).t().bytes.Length);
+    }
+
+    [Fact]
     public void To_without_a_change_shares_the_data()
     {
         using var scope = torch.NewDisposeScope();

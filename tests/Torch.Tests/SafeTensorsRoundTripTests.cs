@@ -56,6 +56,19 @@ public class SafeTensorsRoundTripTests
     }
 
     [Fact]
+    public void A_durable_save_writes_the_same_file_and_leaves_no_temporary()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var directory = new TemporaryDirectory();
+        var tensors = new Dictionary<string, Tensor> { ["x"] = torch.arange(12, dtype: torch.float32).view(3, 4) };
+        SafeTensors.Save(directory.File("plain.safetensors"), tensors, new Dictionary<string, string> { ["k"] = "v" });
+        SafeTensors.Save(directory.File("durable.safetensors"), tensors, new Dictionary<string, string> { ["k"] = "v" }, durable: true);
+
+        Assert.Equal(File.ReadAllBytes(directory.File("plain.safetensors")), File.ReadAllBytes(directory.File("durable.safetensors")));
+        Assert.Equal(["durable.safetensors", "plain.safetensors"], Directory.GetFiles(directory.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
     public void The_file_follows_the_format()
     {
         using var scope = torch.NewDisposeScope();

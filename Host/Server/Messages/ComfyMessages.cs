@@ -37,11 +37,11 @@ public static class ComfyMessages
     {
         ExecutionStarted s => Stamped("execution_start", new JsonObject { ["prompt_id"] = s.PromptId }, timestampMs),
         NodesCached c => Stamped("execution_cached", new JsonObject { ["nodes"] = Strings(c.Nodes), ["prompt_id"] = c.PromptId }, timestampMs),
-        NodeExecuting n => new("executing", new JsonObject { ["node"] = n.NodeId, ["display_node"] = n.NodeId, ["prompt_id"] = n.PromptId }),
+        NodeExecuting n => new("executing", new JsonObject { ["node"] = n.NodeId, ["display_node"] = n.DisplayNodeId, ["prompt_id"] = n.PromptId }),
         NodeProgress p => new("progress", new JsonObject { ["value"] = p.Value, ["max"] = p.Max, ["prompt_id"] = p.PromptId, ["node"] = p.NodeId }),
         NodeExecuted x => new("executed", new JsonObject
         {
-            ["node"] = x.NodeId, ["display_node"] = x.NodeId, ["output"] = x.Output?.DeepClone(), ["prompt_id"] = x.PromptId,
+            ["node"] = x.NodeId, ["display_node"] = x.DisplayNodeId, ["output"] = x.Output?.DeepClone(), ["prompt_id"] = x.PromptId,
         }),
         ExecutionSucceeded s => Stamped("execution_success", new JsonObject { ["prompt_id"] = s.PromptId }, timestampMs),
         ExecutionFailed f => Stamped("execution_error", ErrorData(f.PromptId, f.Failure), timestampMs),

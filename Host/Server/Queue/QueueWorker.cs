@@ -86,7 +86,7 @@ public sealed partial class QueueWorker(
         RunOutcome outcome;
         try
         {
-            outcome = await Task.Run(() => Execute(prompt, reporter, interrupt.Token), CancellationToken.None);
+            outcome = await Task.Run(() => ExecuteAsync(prompt, reporter, interrupt.Token), CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -131,7 +131,7 @@ public sealed partial class QueueWorker(
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     /// <summary>Validated again where it runs (this server's nodes), then run with the interrupt token.</summary>
-    private RunOutcome Execute(QueuedPrompt prompt, PromptReporter reporter, CancellationToken interrupt)
+    private async Task<RunOutcome> ExecuteAsync(QueuedPrompt prompt, PromptReporter reporter, CancellationToken interrupt)
     {
         var parsed = WorkflowJson.FromJson(new JsonObject { ["prompt"] = prompt.Prompt.DeepClone(), ["extra_data"] = prompt.ExtraData.DeepClone() });
         var validation = parsed.Graph is null ? null : engine.Validator.Validate(parsed.Graph, prompt.Outputs.Select(o => new NodeId(o)).ToList());
@@ -141,7 +141,7 @@ public sealed partial class QueueWorker(
             reporter.Report(ComfyMessages.Rejected(prompt.PromptId, parsed.Error ?? validation!.ToJson().ToJsonString(), Now()));
             return new RunOutcome(ExecutionStatus.Failed, new Dictionary<string, JsonObject>());
         }
-        var result = engine.Run(new RunRequest(validation.Prompt!, prompt.PromptId, reporter.OnEvent), interrupt);
+        var result = await engine.RunAsync(new RunRequest(validation.Prompt!, prompt.PromptId, reporter.OnEvent), interrupt);
         return new RunOutcome(result.Status, result.Outputs.ToDictionary(o => o.Key.Value, o => o.Value));
     }
 

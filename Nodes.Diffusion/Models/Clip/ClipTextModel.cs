@@ -23,19 +23,25 @@ public sealed class ClipTextOutput(Tensor lastHiddenState, Tensor pooledOutput, 
 
 /// <summary>
 /// transformers CLIPTextModel (v4.38 models/clip/modeling_clip.py): keys under text_model.* (embeddings, encoder.layers.N,
-/// final_layer_norm). Causal self-attention only; SD pipelines pass no padding mask.
+/// final_layer_norm). Causal self-attention only; SD pipelines pass no padding mask. With a projection it is
+/// CLIPTextModelWithProjection (SD3's CLIP-L and CLIP-G): text_projection.weight maps the pooled output to text_embeds.
 /// </summary>
 public sealed class ClipTextModel : Module
 {
     private readonly ClipTextTransformer _textModel;
 
-    public ClipTextModel(ClipTextConfig config)
+    public ClipTextModel(ClipTextConfig config, bool withProjection = false)
     {
         Config = config;
         _textModel = Register("text_model", new ClipTextTransformer(config));
+        if (withProjection)
+            TextProjection = Register("text_projection", new Linear(config.HiddenSize, config.ProjectionDim, bias: false));
     }
 
     public ClipTextConfig Config { get; }
+
+    /// <summary>CLIPTextModelWithProjection's text_projection, or null for a plain CLIPTextModel.</summary>
+    public Linear? TextProjection { get; }
 
     public ClipTextOutput Forward(Tensor inputIds) => _textModel.Forward(inputIds);
 }

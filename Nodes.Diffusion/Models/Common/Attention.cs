@@ -8,13 +8,14 @@ namespace Workflow.Nodes.Diffusion.Models.Common;
 /// (to_q, to_k, to_v, to_out.0; slot 1 of to_out is dropout and has none); the math is a swappable
 /// <see cref="IAttentionProcessor"/>. For spatial input (the VAE's mid-block attention) it flattens the feature map,
 /// applies its group norm, and adds the residual, as upstream's processor does. <c>LayerNormCross</c> is upstream's
-/// cross_attention_norm "layer_norm": the context passes a LayerNorm (norm_cross) before to_k and to_v.
+/// cross_attention_norm "layer_norm": the context passes a LayerNorm (norm_cross) before to_k and to_v. Open for
+/// variants that own more weights beside these (ImageDream's cross-attention with to_k_ip / to_v_ip).
 /// </summary>
 public sealed record AttentionConfig(int QueryDim, int? CrossAttentionDim = null, int Heads = 8, int DimHead = 64, bool Bias = false,
     bool OutBias = true, int? NormGroups = null, double NormEps = 1e-5, bool ResidualConnection = false, bool UpcastSoftmax = false,
     bool LayerNormCross = false);
 
-public sealed class Attention : Module
+public class Attention : Module
 {
     private readonly GroupNorm? _groupNorm;
     private readonly LayerNorm? _normCross;

@@ -19,6 +19,7 @@ public sealed class Resampler : Module, IImageProjection
     public Resampler(ResamplerConfig config)
     {
         Tokens = config.NumQueries;
+        EmbeddingDim = config.EmbeddingDim;
         _latents = Parameter("latents", 1, config.NumQueries, config.Dim);
         _projIn = Register("proj_in", new Linear(config.EmbeddingDim, config.Dim));
         _projOut = Register("proj_out", new Linear(config.Dim, config.OutputDim));
@@ -27,6 +28,9 @@ public sealed class Resampler : Module, IImageProjection
     }
 
     public int Tokens { get; }
+
+    /// <summary>The width of the image features it reads.</summary>
+    public int EmbeddingDim { get; }
 
     /// <summary>[B, tokens, embedding_dim] features → [B, num_queries, output_dim].</summary>
     public Tensor Forward(Tensor features)

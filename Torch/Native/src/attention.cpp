@@ -1,22 +1,28 @@
 // Scaled dot-product attention: the fused ATen op where libtorch has it (2.0, with `scale` from 2.1),
 // otherwise the math PyTorch's own fallback computes (aten/src/ATen/native/transformers/attention.cpp,
 // _scaled_dot_product_attention_math): softmax(q k^T * scale + mask) v.
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "shim.h"
 
 #if !WT_TORCH_AT_LEAST(2, 1)
 namespace {
 
-at::Tensor attention_math(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                          const c10::optional<at::Tensor>& mask, bool is_causal, c10::optional<double> scale) {
-  const double factor = scale.value_or(1.0 / std::sqrt(static_cast<double>(q.size(-1))));
+// Scores are computed for a block of query rows at a time, at most this many bytes of them: each row's softmax still
+// sees every key, so the result is the unblocked one, but a 4,096-token self-attention no longer holds its whole
+// score matrix (1 GiB for SD1.5's 16 heads-by-batch at 64x64 latents) and its softmax copy at once.
+constexpr int64_t kScoreBlockBytes = int64_t{32} << 20;
+
+at::Tensor attention_rows(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const c10::optional<at::Tensor>& mask,
+                          bool is_causal, int64_t first_row, double factor) {
   // Scaling q (L x E) is cheaper than scaling the scores (L x S).
   auto scores = at::matmul(q * factor, k.transpose(-2, -1));
   const double minus_infinity = -std::numeric_limits<double>::infinity();
   if (is_causal) {
-    const auto future = at::ones({q.size(-2), k.size(-2)}, q.options().dtype(at::kBool)).triu(1);
+    const auto future = at::ones({q.size(-2), k.size(-2)}, q.options().dtype(at::kBool)).triu(1 + first_row);
     scores.masked_fill_(future, minus_infinity);
   }
   if (mask) {
@@ -27,6 +33,28 @@ at::Tensor attention_math(const at::Tensor& q, const at::Tensor& k, const at::Te
       scores.add_(*mask);
   }
   return at::matmul(at::softmax(scores, -1), v);
+}
+
+at::Tensor attention_math(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                          const c10::optional<at::Tensor>& mask, bool is_causal, c10::optional<double> scale) {
+  const double factor = scale.value_or(1.0 / std::sqrt(static_cast<double>(q.size(-1))));
+  const int64_t rows = q.size(-2), keys = k.size(-2);
+  const int64_t matrices = std::max(q.numel() / std::max<int64_t>(rows * q.size(-1), 1),
+                                    k.numel() / std::max<int64_t>(keys * k.size(-1), 1));
+  const int64_t row_bytes = std::max<int64_t>(matrices * keys * q.element_size(), 1);
+  const int64_t block = std::max<int64_t>(kScoreBlockBytes / row_bytes, 1);
+  if (block >= rows) return attention_rows(q, k, v, mask, is_causal, 0, factor);
+
+  // A mask with one row per query is cut with the queries; a mask broadcast over the rows is used whole.
+  const bool mask_has_rows = mask && mask->dim() >= 2 && mask->size(-2) == rows;
+  std::vector<at::Tensor> outputs;
+  for (int64_t first = 0; first < rows; first += block) {
+    const int64_t count = std::min(block, rows - first);
+    c10::optional<at::Tensor> mask_rows = mask;
+    if (mask_has_rows) mask_rows = mask->narrow(-2, first, count);
+    outputs.push_back(attention_rows(q.narrow(-2, first, count), k, v, mask_rows, is_causal, first, factor));
+  }
+  return at::cat(outputs, -2);
 }
 
 }  // namespace

@@ -60,6 +60,10 @@ class CachingCpuAllocator final : public at::Allocator {
 
   int64_t allocated_bytes() const { return allocated_.load(std::memory_order_relaxed); }
 
+  int64_t max_allocated_bytes() const { return max_allocated_.load(std::memory_order_relaxed); }
+
+  void reset_peak() { max_allocated_.store(allocated_bytes(), std::memory_order_relaxed); }
+
   void release() {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& [bytes, blocks] : free_)
@@ -76,7 +80,10 @@ class CachingCpuAllocator final : public at::Allocator {
     void* block = cached ? reuse(bytes) : nullptr;
     if (!block) block = c10::alloc_cpu(bytes + kHeader);
     *static_cast<BlockHeader*>(block) = {cached ? bytes : 0, requested};
-    allocated_.fetch_add(static_cast<int64_t>(requested), std::memory_order_relaxed);
+    const int64_t now = allocated_.fetch_add(static_cast<int64_t>(requested), std::memory_order_relaxed) + static_cast<int64_t>(requested);
+    for (int64_t peak = max_allocated_.load(std::memory_order_relaxed);
+         now > peak && !max_allocated_.compare_exchange_weak(peak, now, std::memory_order_relaxed);) {
+    }
     void* data = static_cast<char*>(block) + kHeader;
     return {data, data, &deallocate, at::Device(at::kCPU)};
   }
@@ -111,6 +118,7 @@ class CachingCpuAllocator final : public at::Allocator {
   std::unordered_map<size_t, std::vector<void*>> free_;
   size_t cached_ = 0;
   std::atomic<int64_t> allocated_{0};
+  std::atomic<int64_t> max_allocated_{0};
 };
 
 // Never destroyed: tensors may still be freed while the process exits.
@@ -139,3 +147,7 @@ WT_API int64_t wt_cpu_cache_bytes() { return static_cast<int64_t>(instance().cac
 WT_API void wt_cpu_cache_release() { instance().release(); }
 
 WT_API int64_t wt_cpu_allocated_bytes() { return instance().allocated_bytes(); }
+
+WT_API int64_t wt_cpu_max_allocated_bytes() { return instance().max_allocated_bytes(); }
+
+WT_API void wt_cpu_reset_peak_allocated() { instance().reset_peak(); }

@@ -71,3 +71,20 @@ WT_API int32_t wt_generator_manual_seed(wt_generator generator, uint64_t value) 
 }
 
 WT_API uint64_t wt_generator_initial_seed(wt_generator generator) { return generator->current_seed(); }
+
+// torch.Generator.get_state / set_state: the whole state (the Mersenne Twister words and the cached normal
+// sample) as a uint8 CPU tensor in PyTorch's own layout, so a state saved here restores a PyTorch generator of
+// the same version, and back. set_state refuses a tensor of another dtype or size.
+WT_API wt_tensor wt_generator_get_state(wt_generator generator) {
+  return wt::tensor_call([&] {
+    std::lock_guard<std::mutex> lock(generator->mutex());
+    return generator->get_state();
+  });
+}
+
+WT_API int32_t wt_generator_set_state(wt_generator generator, wt_tensor state) {
+  return wt::status_call([&] {
+    std::lock_guard<std::mutex> lock(generator->mutex());
+    generator->set_state(*state);
+  });
+}

@@ -15,10 +15,10 @@ public sealed class OutputCacheTests
     {
         var leases = new ValueLeases();
         var cache = new OutputCache(new CacheBudget(HostBytes: 100, DeviceBytes: 10), leases);
-        cache.Add(Key(1), new NodeOutputs([new DeviceValue(8)], null));
-        cache.Add(Key(2), new NodeOutputs([NewBlob(90)], null));
+        cache.Add(Key(1), NodeOutputs.Single([new DeviceValue(8)]));
+        cache.Add(Key(2), NodeOutputs.Single([NewBlob(90)]));
         Assert.Equal(2, cache.Statistics.Entries);
-        cache.Add(Key(3), new NodeOutputs([new DeviceValue(8)], null));   // 16 > 10 on the device: key 1 goes
+        cache.Add(Key(3), NodeOutputs.Single([new DeviceValue(8)]));   // 16 > 10 on the device: key 1 goes
         Assert.False(cache.Contains(Key(1)));
         Assert.True(cache.Contains(Key(2)));
         Assert.Equal(8, cache.Statistics.DeviceBytes);
@@ -30,11 +30,11 @@ public sealed class OutputCacheTests
         var leases = new ValueLeases();
         var cache = new OutputCache(new CacheBudget(HostBytes: 150, DeviceBytes: 0), leases);
         var shared = NewBlob(60);
-        cache.Add(Key(1), new NodeOutputs([shared], null));
-        cache.Add(Key(2), new NodeOutputs([shared], null));   // a node that passed its input through
-        cache.Add(Key(3), new NodeOutputs([NewBlob(60)], null));   // evicts key 1 only
+        cache.Add(Key(1), NodeOutputs.Single([shared]));
+        cache.Add(Key(2), NodeOutputs.Single([shared]));   // a node that passed its input through
+        cache.Add(Key(3), NodeOutputs.Single([NewBlob(60)]));   // evicts key 1 only
         Assert.False(shared.IsDisposed);
-        cache.Add(Key(4), new NodeOutputs([NewBlob(60)], null));   // evicts key 2
+        cache.Add(Key(4), NodeOutputs.Single([NewBlob(60)]));   // evicts key 2
         Assert.True(shared.IsDisposed);
     }
 
@@ -44,12 +44,12 @@ public sealed class OutputCacheTests
         var leases = new ValueLeases();
         var cache = new OutputCache(new CacheBudget(HostBytes: 100, DeviceBytes: 0), leases);
         var blob = NewBlob(80);
-        cache.Add(Key(1), new NodeOutputs([blob], null));
+        cache.Add(Key(1), NodeOutputs.Single([blob]));
         Assert.True(cache.TryAcquire(Key(1), out var held));
-        cache.Add(Key(2), new NodeOutputs([NewBlob(80)], null));
+        cache.Add(Key(2), NodeOutputs.Single([NewBlob(80)]));
         Assert.False(cache.Contains(Key(1)));
         Assert.False(blob.IsDisposed);
-        leases.Release(held.Values);
+        leases.Release(held.AllValues);
         Assert.True(blob.IsDisposed);
     }
 

@@ -38,6 +38,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal("The answer is 120", File.ReadAllText(Path.Combine(_dir, "output", "arithmetic", "answer_00001_.txt")));
         Assert.Contains("executed 6 node(s), 0 from cache", outcome.Stdout);
         Assert.Contains("executed 0 node(s), 6 from cache", outcome.Stdout);
+        Assert.Single(outcome.Stdout.Split('\n'), line => line.Contains(" wrote ", StringComparison.Ordinal));   // the cached SaveText wrote nothing
     }
 
     /// <summary>The image-prompted example on the models setup installs, run as a user runs it.</summary>
@@ -51,12 +52,45 @@ public sealed class CliTests : IDisposable
         Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", "sd15_ipadapter_00001_.png"))));
     }
 
+    /// <summary>The SD3 examples (our nodes on the diffusers folder; ComfyUI's API shape on the single file with TripleCLIPLoader) as a user runs them.</summary>
+    [GoldenTheory("sd3-tiny")]
+    [InlineData("sd3_txt2img.json", "sd3_txt2img_00001_.png")]
+    [InlineData("comfyui_sd3_txt2img.json", "ComfyUI_00001_.png")]
+    public void Sd3_example_runs_from_the_command_line(string workflow, string png)
+    {
+        FixtureModels.Install(_dir);
+        var outcome = Workflow("run", Path.Combine(Golden.RepoRoot, "workflows", workflow));
+        Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
+        Assert.Contains($"wrote output/{png}", outcome.Stdout);
+        Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", png))));
+    }
+
     [Fact]
     public void Failing_node_exits_3_naming_node_input_and_value()
     {
         var outcome = Workflow("run", _arithmetic, "--set", "2.value=0", "--set", "3.operation=divide");
         Assert.Equal(3, outcome.ExitCode);
-        Assert.Contains("node #3 (IntArithmetic) failed: b = 0: division by zero", outcome.Stdout);
+        Assert.Contains("node #3 (IntArithmetic) failed: b = 0: division by zero", outcome.Stderr);
+        Assert.DoesNotContain("failed", outcome.Stdout);
+        Assert.DoesNotContain(" at ", outcome.Stderr);
+    }
+
+    [Fact]
+    public void Plugins_folder_that_does_not_exist_is_a_warning_on_stderr()
+    {
+        var missing = Path.Combine(_dir, "no-such-plugins");
+        var outcome = Workflow("nodes", "--plugins", missing);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains($"plugin folder {missing} does not exist; no plugins were loaded from it", outcome.Stderr);
+    }
+
+    [Fact]
+    public void Failing_node_under_verbose_shows_the_exception_type_and_stack()
+    {
+        var outcome = Workflow("run", _arithmetic, "--set", "2.value=0", "--set", "3.operation=divide", "--verbose");
+        Assert.Equal(3, outcome.ExitCode);
+        Assert.Contains("node #3 (IntArithmetic) failed: Workflow.NodeSdk.InputException: b = 0: division by zero", outcome.Stderr);
+        Assert.Contains("at Workflow.Nodes.Core.Math.", outcome.Stderr);
     }
 
     [Fact]
@@ -129,6 +163,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, outcome.ExitCode);
         var report = JsonNode.Parse(outcome.Stdout)!.AsObject();
         Assert.Equal(50, (int)report["nodes"]!);
-        Assert.All(["per_node_us", "cached_rerun_ms", "first_run_ms", "validate_ms"], key => Assert.True((double)report[key]! > 0, key));
+        Assert.Equal(50, (int)report["list_elements"]!);
+        Assert.All(["per_node_us", "cached_rerun_ms", "first_run_ms", "validate_ms", "list_run_ms", "list_per_element_us", "list_cached_rerun_ms"],
+            key => Assert.True((double)report[key]! > 0, key));
     }
 }

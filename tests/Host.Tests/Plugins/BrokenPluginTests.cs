@@ -22,7 +22,7 @@ public sealed class BrokenPluginTests : IDisposable
 
         Assert.Equal("Input 'value': default 99 is outside [0, 10].", failures["DefaultOutOfRange"]);
         Assert.Equal("BrokenPlugin.ConstructorThrows constructor threw InvalidOperationException: cannot construct", failures["ConstructorThrows"]);
-        Assert.Equal("Input 'address': type Uri is bound to no socket type (add [SocketType] to it).", failures["UnboundType"]);
+        Assert.Equal("Input 'address': type Uri is bound to no socket type: use int, long, ulong, double, float, string, bool, an enum, object (any) or a type of your own marked [SocketType(\"NAME\")].", failures["UnboundType"]);
         Assert.True(test.Engine.Registry.TryGet("StillWorks", out _));
         Assert.False(test.Engine.Registry.TryGet("DefaultOutOfRange", out _));
     }
@@ -100,11 +100,13 @@ public sealed class BrokenPluginTests : IDisposable
     }
 
     [Fact]
-    public void Missing_plugin_folder_is_not_an_error()
+    public void Missing_plugin_folder_is_a_warning_naming_it()
     {
+        var missing = Path.Combine(_pluginsDir, "does-not-exist");
         var loader = new PluginLoader(new NodeRegistry(), NullLogger<PluginLoader>.Instance);
-        loader.LoadAll(new PluginOptions([Path.Combine(_pluginsDir, "does-not-exist")]));
+        loader.LoadAll(new PluginOptions([missing]));
         Assert.Empty(loader.Report.Failures);
+        Assert.Equal($"plugin folder {missing} does not exist; no plugins were loaded from it", Assert.Single(loader.Report.Warnings));
     }
 
     private static void CopyDirectory(string from, string to)

@@ -36,7 +36,7 @@ public sealed class SchemaTests : IDisposable
                                 "color": [["red", "green", "blue"], {"default": "red"}],
                                 "strength": ["FLOAT", {"default": 0.5, "min": 0, "max": 1, "step": 0.05}]},
                    "optional": {}, "hidden": {}},
-         "input_order": {"required": ["mode", "color", "strength"]},
+         "input_order": {"required": ["mode", "color", "strength"]}, "is_input_list": false,
          "output": ["STRING"], "output_is_list": [false], "output_name": ["STRING"],
          "name": "TestChoice", "display_name": "TestChoice", "description": "", "python_module": "Workflow.Host.Tests",
          "category": "test", "output_node": false}
@@ -84,6 +84,47 @@ public sealed class SchemaTests : IDisposable
         var first = NodeDefinitionReader.Read(typeof(TestConstant), "a").Definition!;
         Assert.Empty(registry.TryAdd(first));
         Assert.Equal(["TestConstant"], registry.TryAdd(first with { Module = "b" }));
+    }
+
+    [Fact]
+    public void List_outputs_and_list_inputs_are_declared_by_type_and_shown_in_object_info()
+    {
+        var range = ObjectInfo.ForNode(Definition("TestRange"), "TestRange", _test.Engine.Paths);
+        AssertJsonEqual("""["INT"]""", range["output"]);
+        AssertJsonEqual("[true]", range["output_is_list"]);
+        var join = ObjectInfo.ForNode(Definition("TestJoin"), "TestJoin", _test.Engine.Paths);
+        Assert.True((bool)join["is_input_list"]!);
+        AssertJsonEqual("""["INT", {"min": -9223372036854775808, "max": 9223372036854775807, "step": 1}]""", join["input"]!["required"]!["values"]);
+    }
+
+    [Fact]
+    public void Mistakes_in_list_and_lazy_declarations_are_schema_problems()
+    {
+        Assert.Equal(["Input 'value': a node with InputIsList takes every input as IReadOnlyList<T>, not Int64."],
+            NodeDefinitionReader.Read(typeof(ListNodeWithScalar), "test").Problems);
+        Assert.Equal(["Input 'values': type IReadOnlyList<Int64> is a list: set InputIsList = true on [Node] to take whole lists."],
+            NodeDefinitionReader.Read(typeof(ScalarNodeWithList), "test").Problems);
+        Assert.Equal(["Input 'value': a lazy input is null until the node asks for it, so Int64 must be nullable (Int64?).",
+                      "Lazy input(s) value need the node to implement ILazyInputs, which says when they are needed."],
+            NodeDefinitionReader.Read(typeof(LazyWithoutQuestion), "test").Problems);
+    }
+
+    [Node("ListNodeWithScalar", InputIsList = true)]
+    private sealed class ListNodeWithScalar : INode
+    {
+        public long Execute(long value) => value;
+    }
+
+    [Node("ScalarNodeWithList")]
+    private sealed class ScalarNodeWithList : INode
+    {
+        public long Execute(IReadOnlyList<long> values) => values.Count;
+    }
+
+    [Node("LazyWithoutQuestion")]
+    private sealed class LazyWithoutQuestion : INode
+    {
+        public long Execute([Input(Lazy = true)] long value) => value;
     }
 
     [Node("ClashingNames")]

@@ -7,6 +7,12 @@ public static class BuildPaths
 {
     public static string TestPlugins => Metadata("TestPluginsDir");
 
+    /// <summary>The folder of plugin folders holding SlowNodes (TestSleep and friends), shared with the server tests.</summary>
+    public static string SlowNodePlugins => Metadata("SlowNodesDir");
+
+    /// <summary>Where the build packs Workflow.NodeSdk and the dotnet new templates.</summary>
+    public static string Packages => Metadata("PackagesDir");
+
     public static string HostDirectory => Metadata("HostDir");
 
     public static string HostPlugins => Path.Combine(HostDirectory, "plugins");

@@ -22,22 +22,9 @@ public static class CliRunner
 
     public static Outcome Run(string workingDirectory, Settings settings, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(BuildPaths.HostDirectory, "Workflow.Host.dll"));
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        foreach (var variable in new[] { "WORKFLOW_BASE_DIR", "WORKFLOW_PLUGIN_PATH", "WORKFLOW_MAX_STRING_MB" })
-            start.Environment.Remove(variable);
-        foreach (var (name, value) in settings.Environment ?? new Dictionary<string, string>())
-            start.Environment[name] = value;
         var limit = settings.Limit ?? TimeSpan.FromMinutes(2);
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
+        using var process = Start(workingDirectory, settings, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         long peak = 0;
@@ -51,5 +38,24 @@ public static class CliRunner
             }
         }
         return new Outcome(process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed, peak);
+    }
+
+    /// <summary>Starts the host with standard output and error redirected, for a test that talks to it while it runs.</summary>
+    public static Process Start(string workingDirectory, Settings settings, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(BuildPaths.HostDirectory, "Workflow.Host.dll"));
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var variable in new[] { "WORKFLOW_BASE_DIR", "WORKFLOW_PLUGIN_PATH", "WORKFLOW_MAX_STRING_MB" })
+            start.Environment.Remove(variable);
+        foreach (var (name, value) in settings.Environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+        return Process.Start(start)!;
     }
 }

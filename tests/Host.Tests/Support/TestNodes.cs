@@ -144,5 +144,86 @@ public sealed class TestSeed : INode
     public ulong Execute([Seed] ulong seed = 0) => seed;
 }
 
+/// <summary>A list output (OUTPUT_IS_LIST): <c>count</c> numbers from <c>start</c>.</summary>
+[Node("TestRange", Category = "test")]
+public sealed class TestRange : INode
+{
+    public IReadOnlyList<long> Execute(long start = 0, [Int(Min = 0, Max = 1_000_000_000)] long count = 3) =>
+        Enumerable.Range(0, (int)count).Select(i => start + i).ToArray();
+}
+
+/// <summary>Takes whole lists (INPUT_IS_LIST): shows how many values each list had and what they were.</summary>
+[Node("TestJoin", Category = "test", InputIsList = true)]
+public sealed class TestJoin : INode
+{
+    public string Execute(IReadOnlyList<long> values, IReadOnlyList<string> separator) =>
+        $"{values.Count} values, {separator.Count} separator: " + string.Join(separator[0], values);
+}
+
+/// <summary>Picks one of two lazy inputs; only the picked one is evaluated.</summary>
+[Node("TestSwitch", Category = "test")]
+public sealed class TestSwitch : INode, ILazyInputs
+{
+    public object Execute(bool pick, [Input(Lazy = true)] object onTrue, [Input(Lazy = true)] object onFalse) => pick ? onTrue : onFalse;
+
+    public IEnumerable<string> InputsNeeded(InputValues evaluated) => [evaluated.Get<bool>("pick") ? "on_true" : "on_false"];
+}
+
+/// <summary>Asks for <c>first</c>, and only when it is positive, in a second round, for <c>second</c>.</summary>
+[Node("TestTwoRounds", Category = "test")]
+public sealed class TestTwoRounds : INode, ILazyInputs
+{
+    public long Execute([Input(Lazy = true)] long? first, [Input(Lazy = true)] long? second) => (first ?? 0) * 1000 + (second ?? -1);
+
+    public IEnumerable<string> InputsNeeded(InputValues evaluated)
+    {
+        if (!evaluated.Contains("first"))
+            return ["first"];
+        return evaluated.Get<long>("first") > 0 ? ["second"] : [];
+    }
+}
+
+/// <summary>Expands into a chain of <c>times</c> TestAdd nodes, each adding <c>step</c>: the result is value + times × step.</summary>
+[Node("TestRepeatAdd", Category = "test")]
+public sealed class TestRepeatAdd : INode
+{
+    public Expansion<long> Execute(NodeContext context, long value, [Int(Min = 0, Max = 100)] long times = 2, long step = 1)
+    {
+        var graph = new GraphBuilder(context);
+        GraphValue current = graph.ParentInput("value");
+        for (int i = 0; i < times; i++)
+            current = graph.Node("TestAdd").Input("a", current).Input("b", graph.ParentInput("step")).Output(0);
+        return new Expansion<long>(graph, current);
+    }
+}
+
+/// <summary>
+/// Expands into a chain of <c>copies</c> nodes of <c>class_type</c>, the first fed its value: a node that throws, or
+/// itself (an expansion without end, which doubles at every level with two copies).
+/// </summary>
+[Node("TestExpandInto", Category = "test")]
+public sealed class TestExpandInto : INode
+{
+    public Expansion<long> Execute(NodeContext context, long value, string classType = "TestThrows", [Int(Min = 1, Max = 1_000_000)] long copies = 1)
+    {
+        var graph = new GraphBuilder(context);
+        GraphValue last = graph.ParentInput("value");
+        for (int i = 0; i < copies; i++)
+            last = graph.Node(classType).Input("value", last).Input("class_type", classType).Input("copies", copies).Output(0);
+        return new Expansion<long>(graph, last);
+    }
+}
+
 /// <summary>Names this assembly of test nodes.</summary>
 public static class TestNodes;
+
+/// <summary>Logs its value through the context's logger, whose category should name the node.</summary>
+[Node("TestLogs", Category = "test")]
+public sealed class TestLogs : INode
+{
+    public long Execute(NodeContext context, long value)
+    {
+        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(context.Logger, "value is {Value}", value);
+        return value;
+    }
+}

@@ -9,14 +9,14 @@ namespace Workflow.Nodes.Diffusion.Tests.Benchmarks;
 /// <summary>The sampler benchmark's report has the promised figures (no timing is asserted).</summary>
 public sealed class SamplerBenchmarkTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("bench-sampler-test-").FullName;
+    private readonly TemporaryBase _base = new("bench-sampler-test-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _base.Dispose();
 
     [GoldenFact(Sd15Fixture.Name)]
     public void Report_has_unet_step_total_and_peak_rss()
     {
-        var paths = new NodePaths(Path.Combine(_root, "models"), Path.Combine(_root, "input"), Path.Combine(_root, "output"), Path.Combine(_root, "temp"));
+        var paths = _base.Paths;
         Sd15Models.Install(paths.Models, Sd15Models.Folder);
         var values = new Dictionary<string, string?> { ["steps"] = "2", ["rounds"] = "1", ["python"] = "" };
 
@@ -25,5 +25,25 @@ public sealed class SamplerBenchmarkTests : IDisposable
         Assert.Equal("sd15-tiny", (string)report["model"]!);
         Assert.All(["unet_step_s", "total_s", "peak_rss_mb"], key => Assert.True((double)report[key]! > 0, key));
         Assert.Null(report["reference"]);
+    }
+
+    /// <summary>The SD3 mode on sd3-tiny against the PyTorch reference: the report's figures, and the reference computing the same velocity.</summary>
+    [GoldenPyTorchFact(Sd3.Sd3Fixture.Name)]
+    public void Sd3_step_report_has_the_figures_and_the_reference_agrees()
+    {
+        var paths = _base.Paths;
+        var name = Sd3.Sd3Models.Install(paths.Models, Sd3.Sd3Models.Folder);
+        var values = new Dictionary<string, string?> { ["checkpoint"] = name, ["rounds"] = "1", ["python"] = ReferencePython.Executable };
+
+        var report = new SamplerBenchmark().Run(new BenchmarkRun(values, paths, _ => { }, CancellationToken.None));
+
+        Assert.Equal(name, (string)report["model"]!);
+        Assert.All(["transformer_step_s", "peak_rss_mb"], key => Assert.True((double)report[key]! > 0, key));
+        var reference = report["reference"]!;
+        Assert.True(reference["error"] is null, reference.ToJsonString());
+        Assert.All(["step_s", "ratio_transformer_step", "peak_rss_mb"], key => Assert.True((double)reference[key]! > 0, key));
+        // The fixture's own bound for the transformer's velocity: what float32 arithmetic may differ by.
+        using var golden = Sd3.Sd3Fixture.Tensors("transformer/transformer.safetensors");
+        Assert.True((double)reference["max_abs_diff"]! <= golden.Tolerance("call0.output"), reference.ToJsonString());
     }
 }

@@ -45,4 +45,27 @@ public sealed class OriginalConfigYamlTests
     [Fact]
     public void Syntax_outside_the_subset_is_refused() =>
         Assert.Throws<InvalidDataException>(() => OriginalConfigYaml.Parse("a: [[1], 2]"));
+
+    /// <summary>PyYAML folds a long quoted string onto the next lines (MVDream's fixture configs have one).</summary>
+    [Fact]
+    public void A_quoted_value_may_continue_on_the_next_lines()
+    {
+        var root = OriginalConfigYaml.Parse("""
+            cond_stage_config:
+              x_real_target: 'mvdream.ldm.modules.encoders.modules.FrozenOpenCLIPEmbedder
+                (layer: penultimate)'
+              after: 1
+            """);
+
+        Assert.Equal("mvdream.ldm.modules.encoders.modules.FrozenOpenCLIPEmbedder (layer: penultimate)", (string)root["cond_stage_config"]!["x_real_target"]!);
+        Assert.Equal(1, (long)root["cond_stage_config"]!["after"]!);
+    }
+
+    [Fact]
+    public void An_unclosed_quoted_value_is_refused_with_its_line()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => OriginalConfigYaml.Parse("a: 1\nb: 'open\n  still open\n"));
+
+        Assert.Contains("line 2", error.Message);
+    }
 }

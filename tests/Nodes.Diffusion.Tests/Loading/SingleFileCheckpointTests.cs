@@ -1,3 +1,4 @@
+using Workflow.Nodes.Diffusion.Components;
 using System.Text.Json.Nodes;
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.Nodes.Diffusion.Tests.Models;
@@ -34,7 +35,7 @@ public sealed class SingleFileCheckpointTests
     {
         var loaded = LoadSingleFile();
         using var unet = loaded.Model;
-        using var clip = loaded.Clip;
+        using var clip = Assert.IsType<ClipModel>(loaded.Clip);
         using var vae = loaded.Vae;
         var text = Sd15Fixture.ModelConfig("text_encoder");
         Assert.Equal(((int)text["hidden_size"]!, (int)text["intermediate_size"]!, (int)text["num_hidden_layers"]!, (int)text["num_attention_heads"]!),

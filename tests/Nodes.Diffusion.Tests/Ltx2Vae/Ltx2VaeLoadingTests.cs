@@ -77,6 +77,28 @@ public sealed class Ltx2VaeLoadingTests : IDisposable
         Assert.Equal((int)Ltx2VaeFixture.Manifest["model"]!["init_kwargs"]!["latent_channels"]!, Assert.IsType<VideoVae>(vae).LatentChannels);
     }
 
+    /// <summary>
+    /// Setup widens the tiny VAE to the refiner fixture's latent channels for workflows/arrefine_tiny.json
+    /// (scripts/make-refiner-example.py): channel j repeats channel j mod L, so a latent whose copies agree decodes as the
+    /// tiny VAE decodes it (up to float rounding: the decoder's first convolution sums the copies' halves).
+    /// </summary>
+    [GoldenFact(Ltx2VaeFixture.Name, "sanawm-refiner-tiny")]
+    public void The_vae_widened_for_the_refiner_example_decodes_repeated_channels_as_the_tiny_vae()
+    {
+        FixtureModels.Install(_root);
+        var context = new TestNodeContext(Paths);
+        using var tiny = Assert.IsType<VideoVae>(new VaeLoader().Execute(context, "ltx2-vae-tiny"));
+        using var wide = Assert.IsType<VideoVae>(new VaeLoader().Execute(context, "ltx2-vae-tiny-wide"));
+        using var scope = torch.NewDisposeScope();
+        var latents = torch.randn([1, tiny.LatentChannels, 2, 2, 3], new Generator(0));
+
+        var expected = tiny.DecodeLatents(latents);
+        var decoded = wide.DecodeLatents(latents.repeat(1, wide.LatentChannels / tiny.LatentChannels, 1, 1, 1));
+
+        Assert.True(wide.LatentChannels > tiny.LatentChannels && wide.LatentChannels % tiny.LatentChannels == 0, $"{wide.LatentChannels} channels");
+        Assert.True(decoded.allclose(expected, rtol: 0, atol: 1e-5), $"max |diff| {(decoded - expected).abs().max().item<float>()}");
+    }
+
     /// <summary>ComfyUI's models/vae/ files are in the original names; mvdream-tiny's checkpoint (setup completes it with sd15-tiny's VAE) has one under first_stage_model.</summary>
     [GoldenFact("multiview-tiny")]
     public void VAELoader_reads_a_stable_diffusion_vae_file_in_the_original_names()

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Workflow.Host.Execution;
 using Workflow.Host.Registry;
 using Workflow.Nodes.Core.Images;
+using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.Nodes.Diffusion.Nodes;
 using Workflow.Nodes.Diffusion.Sampling;
@@ -138,7 +139,8 @@ public sealed class KSamplerNodeTests : IDisposable
         {
             var loaded = DiffusersCheckpoint.Load(Golden.File(Sd15Fixture.Name, "model"));
             var call = Sd15PipelineCall.Read();
-            return new Sd15Parts(loaded, loaded.Clip.Encode(call.Prompt, NullLogger.Instance), loaded.Clip.Encode(call.NegativePrompt, NullLogger.Instance));
+            var clip = Assert.IsType<ClipModel>(loaded.Clip);
+            return new Sd15Parts(loaded, clip.Encode(call.Prompt, NullLogger.Instance), clip.Encode(call.NegativePrompt, NullLogger.Instance));
         }
 
         public void Dispose()

@@ -4,7 +4,6 @@ using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Testing;
 using Workflow.Torch;
-using Workflow.Torch.IO;
 
 namespace Workflow.Nodes.Diffusion.Tests.Nodes;
 
@@ -49,7 +48,7 @@ public sealed class LatentUpscaleComfyUiTests : IDisposable
 
         using var output = new LatentUpscale().Execute(new TestNodeContext(_base.Paths), input, method, width, height, crop);
 
-        AssertClose(CaseReferences.Value[Region(method, expected)], output.Samples);
+        TorchInterpolate.AssertClose(CaseReferences.Value[TorchInterpolate.Region(method, expected)], output.Samples);
     }
 
     [PyTorchFact]
@@ -62,7 +61,7 @@ public sealed class LatentUpscaleComfyUiTests : IDisposable
         using var output = new LatentUpscaleBy().Execute(input, UpscaleMethod.Bilinear, 1.25);
 
         Assert.Equal([1L, 4, 12, 8], output.Samples.shape);
-        AssertClose(References(_base.Root, input.Samples, ["bilinear:12:8:0:10:0:6"])["bilinear:12:8:0:10:0:6"], output.Samples);
+        TorchInterpolate.AssertClose(TorchInterpolate.References(_base.Root, input.Samples, ["bilinear:12:8:0:10:0:6"])["bilinear:12:8:0:10:0:6"], output.Samples);
     }
 
     [Fact]
@@ -122,45 +121,14 @@ public sealed class LatentUpscaleComfyUiTests : IDisposable
     private static readonly Lazy<IReadOnlyDictionary<string, Tensor>> CaseReferences = new(() =>
     {
         using var folder = new TemporaryBase("latent-upscale-reference-");
-        var regions = Cases.Select(row => Region((UpscaleMethod)row[3], (int[])row[4])).Distinct().ToArray();
+        var regions = Cases.Select(row => TorchInterpolate.Region((UpscaleMethod)row[3], (int[])row[4])).Distinct().ToArray();
         using var samples = Samples([2, 4, 6, 8]);
-        return References(folder.Root, samples, regions);
+        return TorchInterpolate.References(folder.Root, samples, regions);
     });
-
-    /// <summary>A case's region for the reference script: "mode:height:width:top:bottom:left:right".</summary>
-    private static string Region(UpscaleMethod method, int[] expected) =>
-        $"{Mode(method)}:{expected[4]}:{expected[5]}:{expected[0]}:{expected[1]}:{expected[2]}:{expected[3]}";
 
     private static Tensor Samples(long[] shape)
     {
         using var generator = new Generator(20240607);
         return torch.randn(shape, generator, torch.float32);
     }
-
-    /// <summary>PyTorch's results on <paramref name="samples"/> for each region ("mode:height:width:top:bottom:left:right"), by region.</summary>
-    private static Dictionary<string, Tensor> References(string folder, Tensor samples, string[] regions)
-    {
-        var input = Path.Combine(folder, "input.safetensors");
-        var output = Path.Combine(folder, "output.pt");
-        SafeTensors.Save(input, new Dictionary<string, Tensor> { ["samples"] = samples });
-        ReferencePython.Run([Path.Combine(AppContext.BaseDirectory, "Data", "interpolate.py"), input, output, .. regions.Select((r, i) => $"{i}:{r}")]);
-        using var file = TensorFile.Open(output);
-        return regions.Select((r, i) => (r, file.Load(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).DetachFromDisposeScope())).ToDictionary();
-    }
-
-    /// <summary>Both sides run the same libtorch kernels; a float32 ulp of slack for a different thread split.</summary>
-    private static void AssertClose(Tensor expected, Tensor actual)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        var worst = (expected - actual).abs().max().item<float>();
-        Assert.True(worst <= 1e-6, $"differs from PyTorch's interpolate by {worst}");
-    }
-
-    private static string Mode(UpscaleMethod method) => method switch
-    {
-        UpscaleMethod.NearestExact => "nearest-exact",
-        UpscaleMethod.Bilinear => "bilinear",
-        UpscaleMethod.Area => "area",
-        _ => "bicubic",
-    };
 }

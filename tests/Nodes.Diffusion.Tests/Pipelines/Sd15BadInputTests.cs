@@ -1,3 +1,4 @@
+using Workflow.Nodes.Diffusion.Components;
 using Microsoft.Extensions.Logging;
 using Workflow.Host.Execution;
 using Workflow.Nodes.Core.Images;
@@ -76,7 +77,7 @@ public sealed class Sd15BadInputTests : IDisposable
         var context = new TestNodeContext(paths);
         var checkpoint = new LoadCheckpoint().Execute(context, "sd15-tiny");
         using var model = checkpoint.Model;
-        using var clip = checkpoint.Clip;
+        using var clip = Assert.IsType<ClipModel>(checkpoint.Clip);
         using var vae = checkpoint.Vae;
         using var conditioning = new ClipEncode().Execute(context, string.Join(' ', Enumerable.Repeat("cat", 80)), clip);
         Assert.Equal([1L, clip.Encoder.Config.MaxPositionEmbeddings, Sd15Fixture.TextHiddenSize], conditioning.Entries[0].Embeddings.shape);

@@ -34,7 +34,7 @@ public sealed class Sd15NodesTests : IDisposable
 
         var checkpoint = new LoadCheckpoint().Execute(context, ckptName);
         using var model = checkpoint.Model;
-        using var clip = checkpoint.Clip;
+        using var clip = Assert.IsType<Components.ClipModel>(checkpoint.Clip);
         using var vae = checkpoint.Vae;
         golden.AssertMatches("prompt_input_ids", PaddedIds(clip, call.Prompt));
         golden.AssertMatches("negative_prompt_input_ids", PaddedIds(clip, call.NegativePrompt));

@@ -98,7 +98,7 @@ public sealed class KSamplerTests
     {
         var loaded = Workflow.Nodes.Diffusion.Loading.DiffusersCheckpoint.Load(Golden.File(Sd15Fixture.Name, "model"));
         using var model = loaded.Model;
-        using var clip = loaded.Clip;
+        using var clip = Assert.IsType<ClipModel>(loaded.Clip);
         using var vae = loaded.Vae;
         var call = Pipelines.Sd15PipelineCall.Read();
         using var positive = clip.Encode(call.Prompt, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);

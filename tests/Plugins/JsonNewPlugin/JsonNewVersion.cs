@@ -11,6 +11,13 @@ public sealed class JsonNewVersion : INode
         $"{typeof(JsonConvert).Assembly.GetName().Version}|{JsonConvert.SerializeObject(new { text })}";
 }
 
+/// <summary>JsonOldPlugin defines a node of the same name: which one is registered shows the load order.</summary>
+[Node("WhichPlugin", Category = "test")]
+public sealed class WhichPlugin : INode
+{
+    public string Execute() => "JsonNewPlugin";
+}
+
 /// <summary>A socket type defined by a plugin and consumed by another plugin that references this one.</summary>
 [SocketType("GREETING")]
 public sealed record Greeting(string Text);

@@ -56,6 +56,21 @@ public sealed class RouteTests
     }
 
     [Fact]
+    public async Task Object_info_tells_list_outputs_whole_list_inputs_and_lazy_inputs_in_comfyuis_keys()
+    {
+        await using var server = await TestServer.StartAsync();
+        var nodes = (await server.Http.GetAsync("/object_info")).Json!;
+
+        Assert.Equal("[true]", nodes["StringList"]!["output_is_list"]!.ToJsonString());
+        Assert.False((bool)nodes["StringList"]!["is_input_list"]!);
+        Assert.True((bool)nodes["StringJoin"]!["is_input_list"]!);
+        Assert.Equal("[false]", nodes["StringJoin"]!["output_is_list"]!.ToJsonString());
+        var switchInputs = nodes["Switch"]!["input"]!["required"]!;
+        Assert.True((bool)switchInputs["on_true"]![1]!["lazy"]!);
+        Assert.Null(switchInputs["switch"]![1]?["lazy"]);
+    }
+
+    [Fact]
     public async Task System_stats_names_the_os_and_devices()
     {
         await using var server = await TestServer.StartAsync();
