@@ -30,6 +30,26 @@ public unsafe class CpuCacheTests
         Assert.Equal(0, torch.cpu.memory_reserved());
     }
 
+    /// <summary>
+    /// A request no cached block fits frees cached blocks (at least its own size) before allocating, so cached bytes
+    /// never add to the footprint; the block it then frees is kept as usual.
+    /// </summary>
+    [Fact]
+    public void A_miss_frees_cached_blocks_of_other_sizes_before_allocating()
+    {
+        torch.cpu.empty_cache();
+        using (torch.ones(Shape))
+        {
+        }
+        Assert.True(torch.cpu.memory_reserved() >= Shape[0] * sizeof(float));
+
+        long[] smaller = [Shape[0] / 2];
+        using (torch.ones(smaller))
+            Assert.Equal(0, torch.cpu.memory_reserved());
+        Assert.InRange(torch.cpu.memory_reserved(), smaller[0] * sizeof(float), Shape[0] * sizeof(float) - 1);
+        torch.cpu.empty_cache();
+    }
+
     [Fact]
     public void Small_tensors_are_not_cached()
     {
