@@ -14,6 +14,14 @@ internal static class ProcessMemory
     /// <summary>Resident file-backed memory (RssFile): mapped files' pages, shared with the page cache and reclaimable.</summary>
     public static double FileBacked() => Field("RssFile:");
 
+    /// <summary>Minor page faults so far (/proc/self/stat field 10): each is a fresh page the kernel zeroed, the cost a caching allocator saves.</summary>
+    public static long MinorFaults()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');   // after "pid (comm) ", the state is field 3
+        return long.Parse(fields[10 - 3], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// Starts a new peak: the kernel sets VmHWM back to the current resident size (writing 5 to /proc/self/clear_refs),
     /// so a figure measured after this is the peak of what followed. Returns false where the kernel does not allow it.

@@ -105,9 +105,14 @@ public sealed class SamplerBenchmark : IBenchmark
     }
 
     /// <summary>Where the peak comes from: the process's peak so far, what live tensors hold and what the CPU cache keeps.</summary>
-    private static void LogMemory(BenchmarkRun run, string phase) =>
-        run.Log($"{phase}: peak resident {ProcessMemory.PeakResident():F0} MiB, tensors {torch.cpu.memory_allocated() >> 20} MiB, " +
-            $"cached free blocks {torch.cpu.memory_reserved() >> 20} MiB");
+    /// <summary>Logs the phase's memory and starts the next phase's tensor peak.</summary>
+    private static void LogMemory(BenchmarkRun run, string phase)
+    {
+        run.Log($"{phase}: peak resident {ProcessMemory.PeakResident():F0} MiB, tensors {torch.cpu.memory_allocated() >> 20} MiB " +
+            $"(at most {torch.cpu.max_memory_allocated() >> 20} MiB in the phase), cached free blocks {torch.cpu.memory_reserved() >> 20} MiB, " +
+            $"{ProcessMemory.MinorFaults() * Environment.SystemPageSize >> 20} MiB of fresh pages so far");
+        torch.cpu.reset_peak_memory_stats();
+    }
 
     /// <summary>Median seconds of <paramref name="rounds"/> UNet calls at t = 981 after one warm-up, and the last output.</summary>
     private static (double Seconds, Tensor Output) TimeUnet(Models.Unet.UNet2DConditionModel unet, Tensor batch, Tensor context, int rounds)

@@ -94,6 +94,7 @@ public interface IAttentionPatch
 /// <summary>
 /// diffusers' AttnProcessor, the one it uses on torch 1.13 (no fused attention there): scores as
 /// baddbmm(empty, q, kᵀ, beta=0, alpha=scale), softmax, bmm with v — so our numbers follow the fixtures' arithmetic.
+/// Long sequences go to scaled-dot-product attention instead (see <see cref="LongScoresBytes"/>).
 /// </summary>
 public sealed class ClassicAttentionProcessor : IAttentionProcessor
 {
@@ -108,13 +109,24 @@ public sealed class ClassicAttentionProcessor : IAttentionProcessor
         return BatchToHeads(AttendHeads(attention, query, key, value), attention.Heads).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Scores above this size go to scaled-dot-product attention, which the shim computes a block of query rows at a
+    /// time on libtorch 1.13 (and fused kernels compute on 2.x): SD1.5's 4,096-token self-attention with CFG would
+    /// otherwise hold 3 GiB at once (baddbmm's input, the scores, their softmax), most of a step's peak memory. Results
+    /// agree within float32 rounding; the small models of the fixtures stay below it, on diffusers' exact arithmetic.
+    /// </summary>
+    public const long LongScoresBytes = 32L << 20;
+
     /// <summary>get_attention_scores then bmm with the values, on [B·H, T, D] tensors.</summary>
     internal static Tensor AttendHeads(Attention attention, Tensor query, Tensor key, Tensor value)
     {
+        bool upcast = attention.UpcastSoftmax && query.dtype != torch.float32;
+        if (!upcast && query.shape[0] * query.shape[1] * key.shape[1] * query.element_size() > LongScoresBytes)
+            return F.scaled_dot_product_attention(query, key, value, scale: attention.Scale);
         using var scope = torch.NewDisposeScope();
         var empty = torch.empty([query.shape[0], query.shape[1], key.shape[1]], dtype: query.dtype, device: query.device);
         var scores = torch.baddbmm(empty, query, key.transpose(-1, -2), beta: 0, alpha: attention.Scale);
-        var probabilities = attention.UpcastSoftmax && query.dtype != torch.float32
+        var probabilities = upcast
             ? F.softmax(scores.@float(), dim: -1).to(query.dtype)
             : F.softmax(scores, dim: -1);
         return torch.bmm(probabilities, value).MoveToOuterDisposeScope();

@@ -9,10 +9,10 @@
 //
 // Blocks are kept by exact size class, so a cached block of one size cannot serve a request of another. Were a miss
 // simply to allocate, the footprint would be the live bytes plus everything cached: an SD1.5 step on the CPU peaked
-// 5.4 GB above its live 4.1 GB that way. So a miss first frees cached blocks, least recently freed first, at least as
-// many bytes as it needs: the footprint stays near the most bytes ever live, and a loop that repeats its sizes still
-// finds them. glibc's mmap threshold is fixed at the cache's minimum, so what the cache frees goes back to the kernel
-// rather than into a heap that keeps it resident.
+// 5.4 GB above its live 4.1 GB that way. So a miss that would take live plus cached bytes above the most bytes live
+// (since the start or torch.cpu.reset_peak_memory_stats) plus an eighth first frees cached blocks, least recently
+// freed first: the footprint stays near the live peak, and a loop that repeats its sizes still finds them. glibc's mmap threshold is fixed at the cache's minimum block,
+// so what the cache frees goes back to the kernel rather than into a heap that keeps it resident.
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/alloc_cpu.h>
 #include <malloc.h>
@@ -100,8 +100,8 @@ class CachingCpuAllocator final : public at::Allocator {
     return {data, data, &deallocate, at::Device(at::kCPU)};
   }
 
-  // A cached block of this size class (the most recently freed), or null after freeing at least this many cached
-  // bytes of other classes, oldest first, so that the allocation that follows does not add to the footprint.
+  // A cached block of this size class (the most recently freed), or null after freeing cached blocks of other
+  // classes, oldest first, as far as the allocation that follows would otherwise raise the footprint above the bound.
   void* reuse_or_make_room(size_t bytes) {
     std::vector<void*> evicted;
     {
@@ -114,13 +114,14 @@ class CachingCpuAllocator final : public at::Allocator {
         cached_ -= bytes;
         return newest->second;
       }
-      for (size_t freed = 0; freed < bytes && !by_age_.empty();) {
+      const size_t live = static_cast<size_t>(std::max<int64_t>(allocated_.load(std::memory_order_relaxed), 0)) + bytes;
+      const size_t bound = std::max(live, static_cast<size_t>(max_allocated_.load(std::memory_order_relaxed)));
+      while (live + cached_ > bound + bound / 8 && !by_age_.empty()) {
         const auto [size, block] = by_age_.front();
         auto& same_size = free_[size];
         same_size.erase(same_size.begin());  // the oldest of its class comes first
         by_age_.pop_front();
         cached_ -= size;
-        freed += size;
         evicted.push_back(block);
       }
     }
