@@ -13,8 +13,8 @@ namespace Workflow.Nodes.Diffusion.Tests.Guidance;
 /// </summary>
 public sealed class CondBatchTests
 {
-    private const int Side = 16;
-    private static readonly long[] Shape = [1, 2, Side, Side];
+    internal const int Side = 16;
+    internal static readonly long[] Shape = [1, 2, Side, Side];
 
     [Fact]
     public void An_area_entry_is_faded_weighted_and_mirrored_into_the_negative()
@@ -168,6 +168,21 @@ public sealed class CondBatchTests
     }
 
     [Fact]
+    public void Pooled_outputs_travel_in_their_entries_rows_for_networks_that_take_them()
+    {
+        using var positive = new Conditioning([Entry(2) with { Pooled = torch.full([1, 3], 5.0) }]);
+        using var negative = new Conditioning([Entry(-3) with { Pooled = torch.full([1, 3], -5.0) }]);
+        using var x = Noise(9);
+        var toy = new ToyGuidance();
+
+        using var conds = CondPreparation.Prepare(positive, negative, Setup(Shape) with { TakesPooled = true });
+        new ComfyGuidance(conds, 3).Predict(x, 2f, toy.Denoise).Dispose();
+
+        using var expected = torch.cat([negative.Entries[0].Pooled!, positive.Entries[0].Pooled!], dim: 0);
+        Assert.True(Assert.Single(toy.Calls).Pooled!.equal(expected));
+    }
+
+    [Fact]
     public void An_area_starting_outside_the_latent_is_refused_naming_the_prompt()
     {
         using var positive = new Conditioning([Entry(1)]);
@@ -184,7 +199,7 @@ public sealed class CondBatchTests
         return (guidance.Predict(x, sigma, new ToyGuidance().Denoise), conds);
     }
 
-    private static Tensor Noise(long seed)
+    internal static Tensor Noise(long seed)
     {
         using var generator = new Generator(seed);
         return torch.randn(Shape, generator);

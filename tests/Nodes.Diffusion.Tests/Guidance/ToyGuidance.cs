@@ -17,7 +17,8 @@ internal sealed class ToyGuidance
 
     public Tensor Denoise(GuidanceBatch batch)
     {
-        Calls.Add(batch with { Input = batch.Input.clone().DetachFromDisposeScope(), Context = batch.Context.clone().DetachFromDisposeScope() });
+        Calls.Add(batch with { Input = batch.Input.clone().DetachFromDisposeScope(), Context = batch.Context.clone().DetachFromDisposeScope(),
+            Pooled = batch.Pooled?.clone().DetachFromDisposeScope() });
         return batch.Input * 0.5 + batch.Context.mean([1, 2]).view(-1, 1, 1, 1);
     }
 
