@@ -1,5 +1,6 @@
 using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Sampling;
+using Workflow.Nodes.Diffusion.Sampling.Conds;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
@@ -26,6 +27,8 @@ public sealed class DdimSample : INode
         [Float(Min = 0, Max = 1, Step = 0.01), Input(Tooltip = "DDIM's eta: 0 is deterministic, 1 is DDPM-like.")] double eta = 0,
         [Float(Min = 0, Max = 1, Step = 0.01), Input(Tooltip = "How much of the latent to replace with noise (1: all).")] double denoise = 1.0)
     {
+        PlainConditioning.Require(positive, "positive", "DDIMSample");
+        PlainConditioning.Require(negative, "negative", "DDIMSample");
         if (DdimScheduler.StepsProblem(model.Schedule, steps) is { } problem)
             throw new InputException("steps", steps, problem);
         using var scope = torch.NewDisposeScope();

@@ -1,5 +1,6 @@
 using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Sampling;
+using Workflow.Nodes.Diffusion.Sampling.Conds;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
@@ -30,6 +31,8 @@ public sealed class FlowEulerSample : INode
     {
         if (model.Network is not Models.IPooledTextNetwork)
             throw new InputException("model", model.Network.GetType().Name, "FlowEulerSample samples flow-matching transformers (SD3); use KSampler or DDIMSample for this model");
+        PlainConditioning.Require(positive, "positive", "FlowEulerSample");
+        PlainConditioning.Require(negative, "negative", "FlowEulerSample");
         if (cfg > 1.0 && positive.Entries[0].Embeddings.shape[1] != negative.Entries[0].Embeddings.shape[1])
             throw new InputException("negative", $"{negative.Entries[0].Embeddings.shape[1]} tokens",
                 $"the positive prompt has {positive.Entries[0].Embeddings.shape[1]}: encode both with the same max_sequence_length");

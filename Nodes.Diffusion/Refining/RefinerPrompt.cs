@@ -1,4 +1,5 @@
 using Workflow.Nodes.Diffusion.Models.Ltx2;
+using Workflow.Nodes.Diffusion.Sampling.Conds;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
@@ -53,9 +54,11 @@ public static class RefinerPrompt
             throw new InputException("embeddings", name, "no such file in input/");
     }
 
-    private static (Tensor, Tensor?, string, object) FromConditioning(Conditioning conditioning) => conditioning.Entries.Count == 1
-        ? (conditioning.Entries[0].Embeddings, null, "conditioning", "CONDITIONING")
-        : throw new InputException("conditioning", $"{conditioning.Entries.Count} entries", "the refiner takes one prompt");
+    private static (Tensor, Tensor?, string, object) FromConditioning(Conditioning conditioning)
+    {
+        PlainConditioning.Require(conditioning, "conditioning", "the refiner");
+        return (conditioning.Entries[0].Embeddings, null, "conditioning", "CONDITIONING");
+    }
 
     private static (Tensor, Tensor?, string, object) FromFile(NodePaths paths, string name)
     {

@@ -4,9 +4,10 @@ using Workflow.Torch;
 namespace Workflow.Nodes.Diffusion.Sampling;
 
 /// <summary>
-/// Classifier-free guidance (Ho &amp; Salimans 2022): the model sees [uncond, cond] as one batch, and the prediction is
-/// uncond + scale · (cond − uncond). When the unconditional half is skipped differs: diffusers skips it for a scale of
-/// 1 or less (<see cref="Diffusers"/>), ComfyUI only at exactly 1 (<see cref="ComfyUi"/>: a scale below 1 still mixes).
+/// Classifier-free guidance (Ho &amp; Salimans 2022) as diffusers' pipelines do it: the model sees [uncond, cond] as one
+/// batch, and the prediction is uncond + scale · (cond − uncond); the unconditional half is skipped for a scale of 1 or
+/// less. One plain prompt each (KSampler's ComfyUI guidance, with several entries, areas and masks, is
+/// <see cref="Conds.ComfyGuidance"/>).
 /// </summary>
 public sealed class ClassifierFreeGuidance : IDisposable
 {
@@ -14,9 +15,6 @@ public sealed class ClassifierFreeGuidance : IDisposable
 
     public static ClassifierFreeGuidance Diffusers(Conditioning positive, Conditioning negative, double scale, long batch, Device device) =>
         new(positive, negative, scale, batch, device, enabled: scale > 1.0);
-
-    public static ClassifierFreeGuidance ComfyUi(Conditioning positive, Conditioning negative, double scale, long batch, Device device) =>
-        new(positive, negative, scale, batch, device, enabled: scale != 1.0);
 
     /// <param name="device">The model's: the prompts' embeddings (on the CPU between nodes) are moved there once.</param>
     private ClassifierFreeGuidance(Conditioning positive, Conditioning negative, double scale, long batch, Device device, bool enabled)

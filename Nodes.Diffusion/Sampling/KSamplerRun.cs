@@ -1,5 +1,6 @@
 using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Patching;
+using Workflow.Nodes.Diffusion.Sampling.Conds;
 using Workflow.Nodes.Diffusion.Sampling.KDiffusion;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
@@ -18,8 +19,8 @@ public sealed record KSamplerRequest(Tensor Noise, Tensor LatentImage, Condition
 /// ComfyUI's sampling (comfy/samplers.py KSampler.sample, KSAMPLER.sample, CFGGuider, model_base.apply_model) under the
 /// MODEL's model_sampling: σ from the scheduler, cut to the requested steps; the start is noise_scaling at σ₀; the
 /// sampler calls the model, which sees calculate_input(x) at timestep(σ) (with the prompts' pooled outputs where it
-/// takes them), its output becomes the clean estimate x̂₀ (calculate_denoised), and guidance mixes the x̂₀ of both
-/// prompts. ε-prediction (SD1.x) and rectified flow (SD3). Works on scaled latents.
+/// takes them), its output becomes the clean estimate x̂₀ (calculate_denoised), and guidance mixes the x̂₀ of the
+/// prompts' entries (<see cref="ComfyGuidance"/>). ε-prediction (SD1.x) and rectified flow (SD3). Works on scaled latents.
 /// </summary>
 public static class KSamplerRun
 {
@@ -33,9 +34,9 @@ public static class KSamplerRun
         var sigmas = Sigmas(sampling, request);
         if (sigmas.Length == 0)
             return request.LatentImage.clone();
-        using var guidance = ClassifierFreeGuidance.ComfyUi(request.Positive, request.Negative, request.Cfg, request.Noise.shape[0], request.Noise.device);
+        using var guidance = ComfyGuidance.For(model, request.Positive, request.Negative, request.Cfg, request.Noise.shape, request.Noise.device);
         using var start = sampling.NoiseScaling(sigmas[0], request.Noise, request.LatentImage, NoiseScaling.IsMaxDenoise(sampling.SigmaMax, sigmas[0]));
-        Denoiser denoiser = (x, sigma) => guidance.Predict(x, (input, context, unconditional) => Denoise(model, sampling, input, context, guidance.Pooled, new UNetCall(unconditional, sigma)));
+        Denoiser denoiser = (x, sigma) => guidance.Predict(x, sigma, batch => Denoise(model, sampling, batch, sigma));
         var run = new SamplerRun(request.Seed, step => onStep(step.Index + 1, step.Total));
         return Samplers.Function(request.Sampler)(denoiser, start, sigmas, run);
     }
@@ -59,12 +60,13 @@ public static class KSamplerRun
     }
 
     /// <summary>BaseModel.apply_model: the network sees calculate_input(x) at timestep(σ); its output becomes x̂₀.</summary>
-    private static Tensor Denoise(DiffusionModel model, IModelSampling sampling, Tensor x, Tensor context, Tensor? pooled, UNetCall call)
+    private static Tensor Denoise(DiffusionModel model, IModelSampling sampling, GuidanceBatch batch, float sigma)
     {
         using var scope = torch.NewDisposeScope();
-        var input = sampling.CalculateInput(call.Sigma, x);
-        var timestep = torch.full([x.shape[0]], sampling.Timestep((float)call.Sigma), torch.float32, x.device);
-        var output = model.Forward(input, timestep, context, pooled, call);
-        return sampling.CalculateDenoised(call.Sigma, output, x).MoveToOuterDisposeScope();
+        var x = batch.Input;
+        var input = sampling.CalculateInput(sigma, x);
+        var timestep = torch.full([x.shape[0]], sampling.Timestep(sigma), torch.float32, x.device);
+        var output = model.Forward(input, timestep, batch.Context, batch.Pooled, new UNetCall(batch.UnconditionalRows, sigma));
+        return sampling.CalculateDenoised(sigma, output, x).MoveToOuterDisposeScope();
     }
 }
