@@ -115,11 +115,8 @@ public sealed class LoaderNodesTests : IDisposable
     public void CheckpointLoader_reads_the_checkpoint_with_the_config_it_is_given(string name)
     {
         WriteAs(Fixture("sd15-tiny.safetensors"), Path.Combine(Folder("checkpoints"), name));
-        var yaml = File.ReadAllText(Fixture("sd15-tiny.yaml"));
-        File.WriteAllText(Path.Combine(Folder("configs"), "tiny.yaml"), yaml);
-        const string modelParams = "\n  params:\n";
-        File.WriteAllText(Path.Combine(Folder("configs"), "tiny-v.yaml"),
-            yaml.Insert(yaml.IndexOf(modelParams, StringComparison.Ordinal) + modelParams.Length, "    parameterization: \"v\"\n"));
+        File.Copy(Fixture("sd15-tiny.yaml"), Path.Combine(Folder("configs"), "tiny.yaml"));
+        File.WriteAllText(Path.Combine(Folder("configs"), "tiny-v.yaml"), Sd15Fixture.YamlWithVParameterization());
 
         var outputs = new CheckpointLoaderWithConfig().Execute(Context, "tiny.yaml", name);
         var v = new CheckpointLoaderWithConfig().Execute(Context, "tiny-v.yaml", name);

@@ -166,10 +166,7 @@ public sealed class VPredictionTests : IDisposable
     {
         var checkpoint = Path.Combine(_folder, "sd15-tiny-v.safetensors");
         File.CreateSymbolicLink(checkpoint, Golden.File(Sd15Fixture.Name, "sd15-tiny.safetensors"));
-        var yaml = File.ReadAllText(Golden.File(Sd15Fixture.Name, "sd15-tiny.yaml"));
-        const string modelParams = "\n  params:\n";
-        File.WriteAllText(Path.ChangeExtension(checkpoint, ".yaml"),
-            yaml.Insert(yaml.IndexOf(modelParams, StringComparison.Ordinal) + modelParams.Length, "    parameterization: \"v\"\n"));
+        File.WriteAllText(Path.ChangeExtension(checkpoint, ".yaml"), Sd15Fixture.YamlWithVParameterization());
         var loaded = CheckpointLoader.Load(checkpoint, []);
         try
         {
