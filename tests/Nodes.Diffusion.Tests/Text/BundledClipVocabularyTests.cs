@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Workflow.Imaging;
+using Workflow.Nodes.Core.Images;
 using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Loading;
+using Workflow.Nodes.Diffusion.Nodes;
 using Workflow.Nodes.Diffusion.Text;
 using Workflow.Nodes.Diffusion.Tests.Loading;
 using Workflow.Nodes.Diffusion.Tests.Models;
@@ -73,6 +76,24 @@ public sealed class BundledClipVocabularyTests : IDisposable
         {
             SameWeights.Dispose(bundled, fixture);
         }
+    }
+
+    /// <summary>ComfyUI's API example on a single file dropped into models/checkpoints/ alone draws what it draws with the fixture's tokenizer installed.</summary>
+    [GoldenFact(Sd15Fixture.Name)]
+    public void ComfyUIs_example_runs_on_a_dropped_in_single_file_as_with_the_tokenizer_installed() =>
+        Assert.Equal(DrawComfyUIsExample(tokenizerInstalled: true).Pixels, DrawComfyUIsExample(tokenizerInstalled: false).Pixels);
+
+    private static RasterImage DrawComfyUIsExample(bool tokenizerInstalled)
+    {
+        using var test = new TestEngine([typeof(LoadCheckpoint).Assembly, typeof(SaveImage).Assembly]);
+        var checkpoints = Directory.CreateDirectory(test.Engine.Paths.ModelFolder("checkpoints")).FullName;
+        File.CreateSymbolicLink(Path.Combine(checkpoints, "sd15-tiny.safetensors"), Golden.File(Sd15Fixture.Name, "sd15-tiny.safetensors"));
+        File.CreateSymbolicLink(Path.Combine(checkpoints, "sd15-tiny.yaml"), Golden.File(Sd15Fixture.Name, "sd15-tiny.yaml"));
+        if (tokenizerInstalled)
+            Directory.CreateSymbolicLink(Path.Combine(Directory.CreateDirectory(test.Engine.Paths.ModelFolder("tokenizers")).FullName, "clip_l"),
+                Golden.File(Sd15Fixture.Name, "model/tokenizer"));
+        var workflow = FixtureModels.Workflow("comfyui_txt2img.json").Replace("\"sd15-tiny\"", "\"sd15-tiny.safetensors\"", StringComparison.Ordinal);
+        return test.SavedImage(test.RunSucceeded(workflow), "9");
     }
 
     /// <summary>A tokenizer folder beside the checkpoint still wins over the bundled vocabulary.</summary>
