@@ -12,7 +12,7 @@ internal static class ComboOptions
     public static ComboConstraints For(ComboAttribute combo)
     {
         if (combo.ModelFolder is { } folder)
-            return new ComboConstraints(paths => FileListing.ModelFiles(paths.ModelFolder(folder), paths.Models), false, null);
+            return new ComboConstraints(paths => FileListing.ModelFiles(paths, folder), false, null);
         if (combo.InputFiles)
             return new ComboConstraints(paths => FileListing.Files(paths.Input), ImageUpload: true, null);
         if (combo.OptionsProvider is { } providerType)
@@ -56,13 +56,27 @@ public static class FileListing
             .ToList();
     }
 
+    /// <summary>ComfyUI's extensions for models/configs/ (LDM's original configs).</summary>
+    private static readonly string[] ConfigExtensions = [".yaml"];
+
     /// <summary>Model files by extension, plus folders in diffusers layout (a model_index.json inside).</summary>
-    public static IReadOnlyList<string> ModelFiles(string folder, string modelsRoot)
+    public static IReadOnlyList<string> ModelFiles(string folder, string modelsRoot) => Listed(folder, modelsRoot, ModelExtensions, withDiffusersFolders: true);
+
+    /// <summary>
+    /// A kind's files as ComfyUI's get_filename_list lists them: every folder of the kind (<see cref="NodePaths.ModelFolders"/>)
+    /// merged and sorted; models/configs/ lists .yaml files.
+    /// </summary>
+    public static IReadOnlyList<string> ModelFiles(NodePaths paths, string kind) =>
+        paths.ModelFolders(kind)
+            .SelectMany(folder => kind == "configs" ? Listed(folder, paths.Models, ConfigExtensions, withDiffusersFolders: false) : ModelFiles(folder, paths.Models))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+
+    private static IReadOnlyList<string> Listed(string folder, string modelsRoot, string[] extensions, bool withDiffusersFolders)
     {
         if (modelsRoot.Length == 0 || !Directory.Exists(folder))
             return [];
-        var files = Files(folder).Where(f => ModelExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase));
-        var diffusersFolders = Directory.EnumerateFiles(folder, "model_index.json", SearchOption.AllDirectories)
+        var files = Files(folder).Where(f => extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase));
+        var diffusersFolders = !withDiffusersFolders ? [] : Directory.EnumerateFiles(folder, "model_index.json", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder, Path.GetDirectoryName(f)!).Replace(Path.DirectorySeparatorChar, '/'));
         return files.Concat(diffusersFolders).Order(StringComparer.Ordinal).ToList();
     }

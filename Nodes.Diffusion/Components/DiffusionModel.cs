@@ -19,7 +19,7 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
     private readonly SharedDisposable<IDenoisingNetwork> _network;
     private readonly ImmutableArray<SharedDisposable<IModelPatch>> _patches;
     private readonly DdimSchedulerConfig? _schedule;
-    private readonly ModelSamplingDiscreteFlow? _flow;
+    private readonly IModelSampling? _sampling;
     private ModelSamplingDiscrete? _discrete;
     private int _disposed;
 
@@ -36,11 +36,11 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
 
     /// <param name="network">A lease this MODEL holds (and releases).</param>
     /// <param name="patches">Leases this MODEL holds (and releases).</param>
-    private DiffusionModel(SharedDisposable<IDenoisingNetwork> network, DdimSchedulerConfig? schedule, ModelSamplingDiscreteFlow? flow, LatentFormat latentFormat,
+    private DiffusionModel(SharedDisposable<IDenoisingNetwork> network, DdimSchedulerConfig? schedule, IModelSampling? sampling, LatentFormat latentFormat,
         ImmutableArray<SharedDisposable<IModelPatch>> patches)
     {
         _network = network;
-        (_schedule, _flow) = (schedule, flow);
+        (_schedule, _sampling) = (schedule, sampling);
         LatentFormat = latentFormat;
         _patches = patches;
         Patches = [.. patches.Select(p => p.Value)];
@@ -52,8 +52,11 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
     public DdimSchedulerConfig Schedule => _schedule
         ?? throw new NotSupportedException("This MODEL is sampled by flow matching (SD3): it has no discrete noise schedule; sample it with KSampler or FlowEulerSample.");
 
-    /// <summary>ComfyUI's model_sampling: flow matching with a shift (SD3, ModelSamplingSD3), else discrete ε from <see cref="Schedule"/>.</summary>
-    public IModelSampling Sampling => (IModelSampling?)_flow ?? (_discrete ??= new ModelSamplingDiscrete(Schedule));
+    /// <summary>
+    /// ComfyUI's model_sampling: as set (flow matching with a shift for SD3 or by ModelSamplingSD3; ModelSamplingDiscrete's
+    /// choice), else discrete with <see cref="Schedule"/>'s betas and prediction type (ε or v).
+    /// </summary>
+    public IModelSampling Sampling => _sampling ?? (_discrete ??= new ModelSamplingDiscrete(Schedule));
 
     public LatentFormat LatentFormat { get; }
 
@@ -68,13 +71,13 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
 
     /// <summary>A MODEL with <paramref name="patch"/> (which it then owns) added, sharing this one's network and patches; this one is unchanged.</summary>
     public DiffusionModel WithPatch(IModelPatch patch) =>
-        new(_network.Lease(), _schedule, _flow, LatentFormat, [.. _patches.Select(p => p.Lease()), new SharedDisposable<IModelPatch>(patch)]);
+        new(_network.Lease(), _schedule, _sampling, LatentFormat, [.. _patches.Select(p => p.Lease()), new SharedDisposable<IModelPatch>(patch)]);
 
     /// <summary>The same network and patches under another noise schedule.</summary>
     public DiffusionModel WithSchedule(DdimSchedulerConfig schedule) => new(_network.Lease(), schedule, null, LatentFormat, [.. _patches.Select(p => p.Lease())]);
 
-    /// <summary>The same network and patches sampled by flow matching along <paramref name="flow"/> (ComfyUI's ModelSamplingSD3).</summary>
-    public DiffusionModel WithSampling(ModelSamplingDiscreteFlow flow) => new(_network.Lease(), _schedule, flow, LatentFormat, [.. _patches.Select(p => p.Lease())]);
+    /// <summary>The same network and patches sampled along <paramref name="sampling"/> (ComfyUI's ModelSamplingSD3 and ModelSamplingDiscrete).</summary>
+    public DiffusionModel WithSampling(IModelSampling sampling) => new(_network.Lease(), _schedule, sampling, LatentFormat, [.. _patches.Select(p => p.Lease())]);
 
     /// <summary>One network evaluation with the patches applied for <paramref name="call"/> (none apply without one).</summary>
     public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, UNetCall? call = null) =>

@@ -15,7 +15,7 @@ namespace Workflow.Nodes.Diffusion.Loading;
 /// networks under their component names (unet.*, text_encoder.*). A single file's configurations come from the tensor
 /// shapes with the published model's head width of 64 channels (or from a same-stem .json with "unet" and
 /// "text_encoder" configs), its scheduler is the published one, and its tokenizer is looked up as a single-file
-/// checkpoint's (&lt;stem&gt;.tokenizer/ beside it, then <paramref name="tokenizerFolders"/>).
+/// checkpoint's (&lt;stem&gt;.tokenizer/ beside it, then <paramref name="tokenizerFolders"/>, then the bundled vocabulary).
 /// </summary>
 public static class LatentUpscalerCheckpoint
 {
@@ -67,7 +67,7 @@ public static class LatentUpscalerCheckpoint
         var textConfig = configs?["text_encoder"] is JsonObject textJson
             ? ClipTextConfig.FromJson(textJson.ToJsonString(), $"{Path.ChangeExtension(path, ".json")}: text_encoder")
             : LdmConfigs.Clip(new CheckpointShapes(textSource, "", path), yaml: null);
-        var tokenizer = ClipTokenizer.Load(SingleFileCheckpoint.FindTokenizer(path, tokenizerFolders));
+        var tokenizer = SingleFileCheckpoint.Tokenizer(path, tokenizerFolders);
         var unet = ModuleLoading.LoadInto(new KUNet2DConditionModel(unetConfig), unetSource);
         try
         {

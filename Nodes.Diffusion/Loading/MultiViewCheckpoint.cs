@@ -40,7 +40,7 @@ public static class MultiViewCheckpoint
         if (missing.Count > 0)
             throw new InvalidDataException($"{file.Path} is an {family} UNet without its {string.Join(" and ", missing.Select(m => $"{m.Part} (no {m.Prefix}* keys)"))}: "
                 + "LoadCheckpoint loads whole checkpoints only.");
-        var tokenizer = ClipTokenizer.Load(SingleFileCheckpoint.FindTokenizer(file.Path, tokenizerFolders)).WithPadding(OpenClipPadToken);
+        var tokenizer = SingleFileCheckpoint.Tokenizer(file.Path, tokenizerFolders).WithPadding(OpenClipPadToken);
         var yaml = OriginalConfigYaml.Beside(file.Path);
         var clip = new ClipModel(OpenClipText.Load(file, textPrefix), tokenizer);
         ImageVae? vae = null;

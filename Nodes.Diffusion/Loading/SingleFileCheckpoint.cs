@@ -14,7 +14,8 @@ namespace Workflow.Nodes.Diffusion.Loading;
 /// A single-file SD1.x checkpoint in the original layout (model.diffusion_model.*, first_stage_model.*,
 /// cond_stage_model.transformer.*). Configurations come from the tensor shapes, with a same-stem .yaml (v1-inference
 /// form) read where it exists; keys are renamed to diffusers' on the way in. The tokenizer is not in the file: it is
-/// looked up in <c>&lt;stem&gt;.tokenizer/</c> beside the checkpoint, then in the tokenizer folders the caller names.
+/// looked up in <c>&lt;stem&gt;.tokenizer/</c> beside the checkpoint, then in the tokenizer folders the caller names,
+/// else CLIP's vocabulary bundled with this plugin is used.
 /// </summary>
 public static class SingleFileCheckpoint
 {
@@ -28,23 +29,38 @@ public static class SingleFileCheckpoint
         return Load(file, tokenizerFolders);
     }
 
-    public static LoadedCheckpoint Load(ITensorFile file, IReadOnlyList<string> tokenizerFolders)
+    /// <param name="config">The original config to read (CheckpointLoader's config_name); by default the same-stem .yaml, where there is one.</param>
+    public static LoadedCheckpoint Load(ITensorFile file, IReadOnlyList<string> tokenizerFolders, YamlValues? config = null)
     {
         var path = file.Path;
         RequireLayout(file);
-        var yaml = OriginalConfigYaml.Beside(path);
+        var yaml = config ?? OriginalConfigYaml.Beside(path);
         var schedule = LdmSchedule.Read(yaml, file, DdimSchedulerConfig.StableDiffusion1);
-        var tokenizer = ClipTokenizer.Load(FindTokenizer(path, tokenizerFolders));
+        var tokenizer = Tokenizer(path, tokenizerFolders);
 
         var unetConfig = LdmConfigs.Unet(new CheckpointShapes(file, UnetPrefix, path), yaml);
-        var clipSource = new RenamedTensorSource(file, ClipPrefix, ClipKey);
+        var clipSource = ClipSource(file, ClipPrefix);
         var clipConfig = LdmConfigs.Clip(new CheckpointShapes(clipSource, "", path), yaml);
 
         var vae = LoadVae(file, VaePrefix, yaml);
-        var unet = LoadInto(new UNet2DConditionModel(unetConfig), new RenamedTensorSource(file, UnetPrefix, k => LdmKeyMap.Unet(k, unetConfig.LayersPerBlock)));
-        var clip = LoadInto(new ClipTextModel(clipConfig), clipSource, ignore: ["position_ids$"]);
+        var unet = LoadUnet(file, UnetPrefix, unetConfig);
+        var clip = LoadClip(clipSource, clipConfig);
         return new LoadedCheckpoint(new DiffusionModel(unet, schedule, LatentFormat.Of(vae.Config)), new ClipModel(clip, tokenizer), new ImageVae(vae));
     }
+
+    /// <summary>The LDM UNet under <paramref name="prefix"/> (model.diffusion_model., or none in a UNet file), renamed to diffusers' keys.</summary>
+    internal static UNet2DConditionModel LoadUnet(ITensorFile file, string prefix, UNet2DConditionConfig config) =>
+        LoadInto(new UNet2DConditionModel(config), new RenamedTensorSource(file, prefix, k => LdmKeyMap.Unet(k, config.LayersPerBlock)));
+
+    /// <summary>CLIP's text tower under <paramref name="prefix"/>, in transformers' keys with or without their text_model. level.</summary>
+    internal static RenamedTensorSource ClipSource(ITensorFile file, string prefix) => new(file, prefix, ClipKey);
+
+    /// <summary>
+    /// The text tower SD1.x conditions on: the final hidden states. A projection (text_projection, logit_scale), which
+    /// CLIP-L files saved from the whole CLIP model carry, is not part of it.
+    /// </summary>
+    internal static ClipTextModel LoadClip(RenamedTensorSource source, ClipTextConfig config) =>
+        LoadInto(new ClipTextModel(config), source, ignore: ["position_ids$", @"text_projection\.weight$", "logit_scale$"]);
 
     private static void RequireLayout(ITensorFile file)
     {
@@ -59,12 +75,15 @@ public static class SingleFileCheckpoint
     /// <summary>Older transformers saved the text model without its text_model. level.</summary>
     private static string ClipKey(string key) => key.StartsWith("text_model.", StringComparison.Ordinal) ? key : "text_model." + key;
 
-    internal static string FindTokenizer(string checkpoint, IReadOnlyList<string> folders)
+    /// <summary>
+    /// CLIP's tokenizer for a file that carries none: from &lt;stem&gt;.tokenizer/ beside <paramref name="checkpoint"/>, else
+    /// the first of <paramref name="folders"/> holding vocab.json and merges.txt, else the vocabulary bundled with this plugin.
+    /// </summary>
+    internal static ClipTokenizer Tokenizer(string checkpoint, IReadOnlyList<string> folders)
     {
-        var candidates = folders.Prepend(Path.ChangeExtension(checkpoint, ".tokenizer")).ToList();
-        return candidates.FirstOrDefault(f => File.Exists(Path.Combine(f, "vocab.json")) && File.Exists(Path.Combine(f, "merges.txt")))
-            ?? throw new FileNotFoundException(
-                $"{checkpoint} carries no tokenizer; put CLIP's vocab.json and merges.txt in one of: {string.Join(", ", candidates)}.");
+        var folder = folders.Prepend(Path.ChangeExtension(checkpoint, ".tokenizer"))
+            .FirstOrDefault(f => File.Exists(Path.Combine(f, "vocab.json")) && File.Exists(Path.Combine(f, "merges.txt")));
+        return folder is null ? BundledClipVocabulary.Tokenizer() : ClipTokenizer.Load(folder);
     }
 
     /// <summary>The KL VAE under <paramref name="prefix"/> (first_stage_model., or ImageDream's vae_model.), renamed to diffusers' keys.</summary>

@@ -8,7 +8,7 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 /// <summary>
 /// ComfyUI's KSampler with ComfyUI's semantics (../shared/notes/comfyui.md §7): its sampler and scheduler names (those
 /// ported: <see cref="SamplerName"/>, <see cref="SchedulerName"/>), denoise &lt; 1 keeping the tail of a longer schedule,
-/// noise from the seed as torch.manual_seed, ancestral and SDE noise seeded as ComfyUI's. ε-prediction models, and
+/// noise from the seed as torch.manual_seed, ancestral and SDE noise seeded as ComfyUI's. ε- and v-prediction models, and
 /// flow-matching ones (SD3) under their model sampling's shift (ModelSamplingSD3). The widgets keep ComfyUI's order and
 /// defaults; the sockets come first.
 /// </summary>

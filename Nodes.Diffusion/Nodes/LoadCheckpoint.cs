@@ -9,7 +9,7 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 /// PyTorch pickle such as a .ckpt, read weights-only), or a diffusers folder; SD1.x/SD2.x or SD3 by what it holds.
 /// ComfyUI's CheckpointLoaderSimple under another name; the same input name (ckpt_name). A single file's tokenizers
 /// (which it does not contain) are read from &lt;stem&gt;.tokenizer/ beside it, else models/tokenizers/clip_l/ (and,
-/// for SD3, clip_g/ and t5/).
+/// for SD3, clip_g/ and t5/), else, for CLIP-L, the vocabulary bundled with this plugin.
 /// </summary>
 [Node("LoadCheckpoint", Aliases = ["CheckpointLoaderSimple"], DisplayName = "Load Checkpoint", Category = "loaders",
       Description = "Loads a diffusion model checkpoint; diffusion models denoise latents.")]

@@ -10,12 +10,17 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 /// <summary>What every loader node does with a name from a models/ folder: resolve it, fingerprint it, and report failures against its input.</summary>
 internal static class ModelFiles
 {
-    /// <summary>The path of <paramref name="name"/> inside models/<paramref name="folder"/>; a name that leaves it fails on <paramref name="input"/>.</summary>
+    /// <summary>
+    /// The path of <paramref name="name"/> in the first folder of the kind <paramref name="folder"/> holding it (models/
+    /// <paramref name="folder"/>, or the pairs of <see cref="NodePaths.ModelFolders"/>), else in models/<paramref name="folder"/>;
+    /// a name that leaves its folder fails on <paramref name="input"/>.
+    /// </summary>
     public static string Resolve(NodePaths paths, string folder, string input, string name)
     {
         try
         {
-            return NodePaths.ResolveInside(paths.ModelFolder(folder), name);
+            var candidates = paths.ModelFolders(folder).Select(f => NodePaths.ResolveInside(f, name)).ToList();
+            return candidates.FirstOrDefault(p => File.Exists(p) || Directory.Exists(p)) ?? NodePaths.ResolveInside(paths.ModelFolder(folder), name);
         }
         catch (ArgumentException ex)
         {

@@ -20,15 +20,14 @@ public sealed record KSamplerRequest(Tensor Noise, Tensor LatentImage, Condition
 /// MODEL's model_sampling: σ from the scheduler, cut to the requested steps; the start is noise_scaling at σ₀; the
 /// sampler calls the model, which sees calculate_input(x) at timestep(σ) (with the prompts' pooled outputs where it
 /// takes them), its output becomes the clean estimate x̂₀ (calculate_denoised), and guidance mixes the x̂₀ of the
-/// prompts' entries (<see cref="ComfyGuidance"/>). ε-prediction (SD1.x) and rectified flow (SD3). Works on scaled latents.
+/// prompts' entries (<see cref="ComfyGuidance"/>). ε- and v-prediction (SD1.x, SD2.x) and rectified flow (SD3). Works
+/// on scaled latents.
 /// </summary>
 public static class KSamplerRun
 {
     public static Tensor Sample(DiffusionModel model, KSamplerRequest request, Action<int, int> onStep)
     {
         var sampling = model.Sampling;
-        if (sampling is ModelSamplingDiscrete && model.Schedule.PredictionType != PredictionType.Epsilon)
-            throw new NotSupportedException($"KSampler supports ε-prediction models; this one predicts {model.Schedule.PredictionTypeName}.");
         if (sampling is not ModelSamplingDiscrete && Samplers.AssumesVariancePreserving(request.Sampler))
             throw new NotSupportedException($"sampler {ComfyNames.Of(request.Sampler)} adds noise as for an ε-prediction model; on this flow-matching model ComfyUI switches to a rectified-flow variant, which is not ported: choose euler, heun, dpm_2, lms, dpmpp_2m, ddim or uni_pc.");
         var sigmas = Sigmas(sampling, request);

@@ -7,6 +7,9 @@ using Workflow.Torch.IO;
 
 namespace Workflow.Nodes.Diffusion.Text;
 
+/// <summary>CLIP's vocab.json and merges.txt as text; <see cref="VocabSource"/> names vocab.json in errors.</summary>
+internal sealed record ClipVocabularyText(string VocabJson, string Merges, string VocabSource);
+
 /// <summary>Token ids padded or cut to the context length, and how many content tokens were cut off.</summary>
 public sealed record TokenizedPrompt(int[] Ids, int TruncatedTokens, string TruncatedText);
 
@@ -53,26 +56,35 @@ public sealed class ClipTokenizer
     public static ClipTokenizer Load(string folder)
     {
         var vocabPath = Path.Combine(folder, "vocab.json");
+        var vocab = RegularFile.ReadAllText(vocabPath, MaxFileBytes);
+        var merges = RegularFile.ReadAllText(Path.Combine(folder, "merges.txt"), MaxFileBytes);
+        return FromText(new ClipVocabularyText(vocab, merges, vocabPath), TokenizerConfig.Read(folder), folder);
+    }
+
+    /// <summary>
+    /// The tokenizer of a vocabulary given as text, with the special tokens of <paramref name="config"/> (CLIP's where
+    /// it is null); failures name <paramref name="source"/>.
+    /// </summary>
+    internal static ClipTokenizer FromText(ClipVocabularyText text, JsonObject? config, string source)
+    {
         Dictionary<string, int> vocab;
         try
         {
-            vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(RegularFile.ReadAllText(vocabPath, MaxFileBytes))
-                ?? throw new InvalidDataException($"{vocabPath} is empty (null).");
+            vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(text.VocabJson)
+                ?? throw new InvalidDataException($"{text.VocabSource} is empty (null).");
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{vocabPath}: {ex.Message}", ex);
+            throw new InvalidDataException($"{text.VocabSource}: {ex.Message}", ex);
         }
         var ranks = new Dictionary<(string, string), int>();
-        var merges = RegularFile.ReadAllText(Path.Combine(folder, "merges.txt"), MaxFileBytes).Split('\n');
-        foreach (var line in merges.Skip(1).Select(l => l.TrimEnd('\r')))   // first line: "#version: 0.2"
+        foreach (var line in text.Merges.Split('\n').Skip(1).Select(l => l.TrimEnd('\r')))   // first line: "#version: 0.2"
         {
             var parts = line.Split(' ');
             if (parts.Length == 2)
                 ranks.TryAdd((parts[0], parts[1]), ranks.Count);
         }
-        var config = TokenizerConfig.Read(folder);
-        return new ClipTokenizer(vocab, ranks, ClipSpecialTokens.Read(folder, config, vocab), ClipSpecialTokens.Texts(config));
+        return new ClipTokenizer(vocab, ranks, ClipSpecialTokens.Read(source, config, vocab), ClipSpecialTokens.Texts(config));
     }
 
     /// <summary>

@@ -65,9 +65,11 @@ public sealed class TextEncoderFile : IDisposable
         return Sd3TextEncoders.LoadT5(File, Prefix, config, tokenizerFolder);
     }
 
-    private string ConfigPath => System.IO.Path.ChangeExtension(Path, ".json");
+    /// <summary>transformers' config.json for this file: the same-stem .json beside it.</summary>
+    public string ConfigPath => System.IO.Path.ChangeExtension(Path, ".json");
 
-    private string? SameStemJson() => System.IO.File.Exists(ConfigPath) ? RegularFile.ReadAllText(ConfigPath, DiffusersFolder.MaxConfigBytes) : null;
+    /// <summary>The text of <see cref="ConfigPath"/>, or null where there is none.</summary>
+    public string? SameStemJson() => System.IO.File.Exists(ConfigPath) ? RegularFile.ReadAllText(ConfigPath, DiffusersFolder.MaxConfigBytes) : null;
 
     public void Dispose() => File.Dispose();
 }

@@ -23,4 +23,12 @@ internal static class Sd15Fixture
 
     /// <summary>The fixture's hidden width of the text encoder: the last dimension of every prompt embedding.</summary>
     public static int TextHiddenSize => (int)ModelConfig("text_encoder")["hidden_size"]!;
+
+    /// <summary>The fixture's sd15-tiny.yaml with LDM's <c>parameterization: "v"</c> added to model.params: a v-prediction model's config.</summary>
+    public static string YamlWithVParameterization()
+    {
+        const string modelParams = "\n  params:\n";
+        var yaml = File.ReadAllText(Golden.File(Name, "sd15-tiny.yaml"));
+        return yaml.Insert(yaml.IndexOf(modelParams, StringComparison.Ordinal) + modelParams.Length, "    parameterization: \"v\"\n");
+    }
 }

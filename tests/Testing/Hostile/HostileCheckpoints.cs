@@ -47,13 +47,25 @@ public static class HostileCheckpoints
     public static byte[] DeepHeader(int depth) => Safetensors(new string('[', depth) + new string(']', depth), []);
 
     /// <summary>What torch.save writes since PyTorch 1.6: a zip whose first entry is &lt;stem&gt;/data.pkl (as torch 1.13 writes it).</summary>
-    public static byte[] TorchZip()
+    public static byte[] TorchZip() => TorchZip([0x80, 0x02, 0x7D, 0x71, 0x00, 0x2E]);   // {}: PROTO 2, EMPTY_DICT, BINPUT 0, STOP
+
+    /// <summary>
+    /// A torch.save archive whose pickle calls os.system(<paramref name="command"/>) when unpickled (GLOBAL posix.system,
+    /// the command, TUPLE1, REDUCE), what a malicious .ckpt/.pt/.bin does.
+    /// </summary>
+    public static byte[] TorchZipCallingSystem(string command)
+    {
+        var argument = System.Text.Encoding.UTF8.GetBytes(command);
+        return TorchZip([0x80, 0x02, (byte)'c', .. "posix\nsystem\n"u8, (byte)'X', .. BitConverter.GetBytes(argument.Length), .. argument, 0x85, (byte)'R', (byte)'.']);
+    }
+
+    private static byte[] TorchZip(byte[] pickle)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            using (var pickle = zip.CreateEntry("archive/data.pkl", CompressionLevel.NoCompression).Open())
-                pickle.Write([0x80, 0x02, 0x7D, 0x71, 0x00, 0x2E]);   // {}: PROTO 2, EMPTY_DICT, BINPUT 0, STOP
+            using (var data = zip.CreateEntry("archive/data.pkl", CompressionLevel.NoCompression).Open())
+                data.Write(pickle);
             using (var version = zip.CreateEntry("archive/version", CompressionLevel.NoCompression).Open())
                 version.Write("3\n"u8);
         }
