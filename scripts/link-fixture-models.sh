@@ -7,7 +7,7 @@
 # its CLIP vision model), multiview-tiny's sd-x2-latent-upscaler as a latent upscale model, the tiny LTX-2 video VAE
 # as a VAE, the refiner fixture's LTX-2 transformer as a diffusion model with what workflows/arrefine_tiny.json reads
 # beside it (scripts/make-refiner-example.py: its stage-1 latents and prompt in input/, the tiny VAE widened to its
-# latent channels), a reference picture in input/, and sd3-tiny: its diffusers folder and its single file as
+# latent channels), a reference picture and the inpainting example's picture (workflows/input/) in input/, and sd3-tiny: its diffusers folder and its single file as
 # checkpoints (the folder, named as the file's stem, gives the file the head counts its shapes cannot tell), its text
 # encoders as models/clip/ files with same-stem configs, and its CLIP-G and T5 tokenizers.
 # Prints the workflow the default run should use: the fixture's, or, where the fixtures are absent (a clone
@@ -64,6 +64,7 @@ if [[ -d "$refiner/transformer" && -d "$golden/ltx2-vae-tiny/model" ]]; then
   done
 fi
 [[ -e "$base/input/reference.png" ]] || cp "$golden/multiview-tiny/clip_vision/test_image.png" "$base/input/reference.png"
+[[ -e "$base/input/inpaint_example.png" ]] || cp "$repo/workflows/input/inpaint_example.png" "$base/input/inpaint_example.png"
 sd3="$golden/sd3-tiny"
 if [[ -f "$sd3/diffusers/model_index.json" ]]; then
   mkdir -p "$base/models/clip"

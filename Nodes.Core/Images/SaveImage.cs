@@ -1,9 +1,5 @@
-using System.Globalization;
-using Workflow.Imaging;
-using Workflow.Nodes.Core.Output;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
-using Workflow.Torch;
 
 namespace Workflow.Nodes.Core.Images;
 
@@ -20,34 +16,5 @@ public sealed class SaveImage : INode
         [Input(Tooltip = "The images to save.")] ImageBatch images,
         [Input(Tooltip = "The prefix for the file to save. This may include formatting information such as %date:yyyy-MM-dd% or %Empty Latent Image.width% to include values from nodes.")]
         string filenamePrefix = "ComfyUI")
-    {
-        var target = Resolve(context.Paths.Output, filenamePrefix, (int)images.Width, (int)images.Height);
-        var text = context.Metadata.PngTextChunks().Select(chunk => new PngText(chunk.Key, chunk.Value)).ToList();
-        var ui = new UiOutput();
-        int counter = target.Counter;
-        for (long i = 0; i < images.Count; i++)
-        {
-            using var image = images.Pixels[i];
-            var png = Png.Encode(ImageConversion.ToRaster(image), text, System.IO.Compression.CompressionLevel.Fastest);
-            var batchTarget = target with { Name = target.Name.Replace("%batch_num%", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) };
-            var (stream, fileName, used) = OutputFileNames.CreateNext(batchTarget, counter, "png");
-            using (stream)
-                stream.Write(png);
-            counter = used + 1;
-            ui.AddFile("images", fileName, target.Subfolder, "output");
-        }
-        return ui;
-    }
-
-    private static OutputFileNames.Target Resolve(string outputRoot, string prefix, int width, int height)
-    {
-        try
-        {
-            return OutputFileNames.Resolve(outputRoot, prefix, width, height);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InputException("filename_prefix", prefix, ex.Message);
-        }
-    }
+        => PngFiles.Write(context, images, context.Paths.Output, filenamePrefix, "output");
 }

@@ -1,7 +1,6 @@
 using Workflow.Nodes.Diffusion.Resizing;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
-using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Nodes;
 
@@ -20,22 +19,11 @@ public sealed class ImageScale : INode
         [Int(Min = 0, Max = EmptyLatentImage.MaxResolution), Input(Tooltip = "Target height in pixels; 0 follows the width's aspect.")] int height = 512,
         [Input(Tooltip = "center cuts the images to the target's aspect first.")] CropMethod crop = CropMethod.Disabled)
     {
-        using var scope = torch.NewDisposeScope();
-        var samples = image.Pixels.permute(0, 3, 1, 2);
-        long oldHeight = samples.shape[2], oldWidth = samples.shape[3];
+        long oldHeight = image.Height, oldWidth = image.Width;
         if (width == 0 && height == 0)
             return new ImageBatch(image.Pixels.clone().DetachFromDisposeScope());
         long newWidth = width == 0 ? Math.Max(1, (long)Math.Round((double)oldWidth * height / oldHeight)) : width;
         long newHeight = height == 0 ? Math.Max(1, (long)Math.Round((double)oldHeight * width / oldWidth)) : height;
-        var resized = CommonUpscale.Resize(samples, newWidth, newHeight, Method(upscaleMethod), crop);
-        return new ImageBatch(resized.permute(0, 2, 3, 1).contiguous().DetachFromDisposeScope());
+        return ImageResize.Apply(image, newWidth, newHeight, upscaleMethod, crop);
     }
-
-    private static UpscaleMethod Method(ImageUpscaleMethod method) => method switch
-    {
-        ImageUpscaleMethod.NearestExact => UpscaleMethod.NearestExact,
-        ImageUpscaleMethod.Bilinear => UpscaleMethod.Bilinear,
-        ImageUpscaleMethod.Area => UpscaleMethod.Area,
-        _ => UpscaleMethod.Bicubic,
-    };
 }

@@ -26,7 +26,8 @@ public sealed class VaeEncode : INode
         return new Latent(latents.DetachFromDisposeScope());
     }
 
-    private static Tensor EncodeImages(ImageBatch pixels, ImageVae vae)
+    /// <summary>SD VAE encoding of <paramref name="pixels"/> (centre-cropped to the factor), on the CPU; shared with VAEEncodeForInpaint.</summary>
+    internal static Tensor EncodeImages(ImageBatch pixels, ImageVae vae)
     {
         var images = VaePixels.ToModelInput(pixels, vae.DownscaleFactor, "pixels");
         using var distribution = vae.Autoencoder.Encode(images.to(vae.Device).contiguous());

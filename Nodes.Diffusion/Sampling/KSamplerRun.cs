@@ -9,11 +9,12 @@ namespace Workflow.Nodes.Diffusion.Sampling;
 
 /// <summary>
 /// What one ComfyUI-style run takes: unit noise, the scaled start latents (both on the model's device), the prompts and
-/// the knobs. <see cref="StartStep"/>, <see cref="LastStep"/> and <see cref="ForceFullDenoise"/> are KSamplerAdvanced's.
+/// the knobs. <see cref="StartStep"/>, <see cref="LastStep"/> and <see cref="ForceFullDenoise"/> are KSamplerAdvanced's;
+/// <see cref="DenoiseMask"/> (the latent's shape, 1 where sampled: <see cref="Sampling.DenoiseMask"/>) makes it inpainting.
 /// </summary>
 public sealed record KSamplerRequest(Tensor Noise, Tensor LatentImage, Conditioning Positive, Conditioning Negative,
     int Steps, double Cfg, SamplerName Sampler, SchedulerName Scheduler, double Denoise, ulong Seed = 0,
-    int? StartStep = null, int? LastStep = null, bool ForceFullDenoise = false);
+    int? StartStep = null, int? LastStep = null, bool ForceFullDenoise = false, Tensor? DenoiseMask = null);
 
 /// <summary>
 /// ComfyUI's sampling (comfy/samplers.py KSampler.sample, KSAMPLER.sample, CFGGuider, model_base.apply_model) under the
@@ -36,6 +37,8 @@ public static class KSamplerRun
         using var guidance = ComfyGuidance.For(model, request.Positive, request.Negative, request.Cfg, request.Noise.shape, request.Noise.device);
         using var start = sampling.NoiseScaling(sigmas[0], request.Noise, request.LatentImage, NoiseScaling.IsMaxDenoise(sampling.SigmaMax, sigmas[0]));
         Denoiser denoiser = (x, sigma) => guidance.Predict(x, sigma, batch => Denoise(model, sampling, batch, sigma));
+        using var inpainting = InpaintingDenoiser.For(sampling, request);
+        denoiser = inpainting?.Wrap(denoiser) ?? denoiser;
         var run = new SamplerRun(request.Seed, step => onStep(step.Index + 1, step.Total));
         return Samplers.Function(request.Sampler)(denoiser, start, sigmas, run);
     }

@@ -3,7 +3,7 @@ using Workflow.NodeSdk;
 
 namespace Workflow.Testing;
 
-/// <summary>A NodeContext for calling a node directly: its folders, the workflow metadata output files embed, and the progress and log messages it reported.</summary>
+/// <summary>A NodeContext for calling a node directly: its folders, the workflow metadata output files embed, and the progress, previews and log messages it reported.</summary>
 public sealed class TestNodeContext(NodePaths paths, CancellationToken cancellation = default, PromptMetadata? metadata = null) : NodeContext
 {
     private readonly RecordingLogger _logger = new();
@@ -17,12 +17,17 @@ public sealed class TestNodeContext(NodePaths paths, CancellationToken cancellat
 
     public List<(long Value, long Max)> Progress { get; } = [];
 
+    /// <summary>The previews reported with progress, in order.</summary>
+    public List<PreviewImage> Previews { get; } = [];
+
     public IReadOnlyList<(LogLevel Level, string Message)> Logs => _logger.Messages;
 
     public override void ReportProgress(long value, long max, PreviewImage? preview = null)
     {
         cancellation.ThrowIfCancellationRequested();
         Progress.Add((value, max));
+        if (preview is not null)
+            Previews.Add(preview);
     }
 
     private sealed class RecordingLogger : ILogger

@@ -31,7 +31,7 @@ public sealed class SamplerMemoryTests
     }
 
     /// <summary>Live tensors once unreachable ones (left to finalizers by other code) are gone.</summary>
-    private static long LiveTensors()
+    internal static long LiveTensors()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

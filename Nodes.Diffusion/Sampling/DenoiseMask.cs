@@ -1,0 +1,32 @@
+using Workflow.Torch;
+
+namespace Workflow.Nodes.Diffusion.Sampling;
+
+/// <summary>
+/// ComfyUI's comfy/sampler_helpers.py prepare_mask (comfy.utils.reshape_mask) for image latents: a LATENT's noise mask,
+/// any batch at any size, as [-1, 1, h, w] resized bilinearly (align_corners unset) to the latent's h × w, repeated
+/// over its channels and, cycling, to its batch (repeat_to_batch_size). 1 is sampled, 0 kept.
+/// </summary>
+public static class DenoiseMask
+{
+    public static Tensor Prepare(Tensor noiseMask, long[] latentShape)
+    {
+        if (latentShape.Length != 4)
+            throw new NotSupportedException($"a noise mask on a latent of shape [{string.Join(", ", latentShape)}]: inpainting is ported for image latents [B, C, H, W]");
+        using var scope = torch.NewDisposeScope();
+        var mask = noiseMask.to(torch.float32).reshape(-1, 1, noiseMask.shape[^2], noiseMask.shape[^1]);
+        mask = F.interpolate(mask, size: [latentShape[2], latentShape[3]], mode: InterpolateMode.Bilinear);
+        mask = mask.repeat(1, latentShape[1], 1, 1);
+        return RepeatToBatch(mask, latentShape[0]).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>comfy.utils.repeat_to_batch_size: the first <paramref name="batch"/> items, repeating the whole batch as often as needed.</summary>
+    private static Tensor RepeatToBatch(Tensor tensor, long batch)
+    {
+        long have = tensor.shape[0];
+        if (have == batch)
+            return tensor;
+        var repeated = have > batch ? tensor : tensor.repeat((batch + have - 1) / have, 1, 1, 1);
+        return repeated.narrow(0, 0, batch);
+    }
+}
