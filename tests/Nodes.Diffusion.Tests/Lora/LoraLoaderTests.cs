@@ -111,6 +111,36 @@ public sealed class LoraLoaderTests : IDisposable
         DisposeAll(layers);
     }
 
+    [Fact]
+    public void A_call_that_fails_inside_the_patched_network_leaves_no_LoRA_behind()
+    {
+        var layers = Layers(alpha: 3.0);
+        TestLoras.Write(LoraPath("style.safetensors"), LoraLayout.Kohya, layers);
+        using var sample = torch.randn([1, 4, 8, 8], _generator);
+        using var timestep = torch.tensor<long>([500], []);
+        using var context = torch.randn([1, 77, Clip.Encoder.Config.HiddenSize], _generator);
+        using var wrongContext = torch.randn([1, 77, Clip.Encoder.Config.HiddenSize + 1], _generator);
+        using var plainBefore = _checkpoint.Model.Forward(sample, timestep, context);
+        using var patched = new LoraLoaderModelOnly().Execute(Context(), _checkpoint.Model, "style.safetensors", Strength);
+
+        Assert.ThrowsAny<Exception>(() => patched.Forward(sample, timestep, wrongContext));
+        using var plainAfter = _checkpoint.Model.Forward(sample, timestep, context);
+
+        Assert.True(plainAfter.equal(plainBefore), "the base MODEL computed with the LoRA after a failed patched call");
+        DisposeAll(layers);
+    }
+
+    [Fact]
+    public void A_CLIP_other_than_SD1s_is_refused_naming_clip()
+    {
+        using var clip = new MissingClip("sd3_medium.safetensors");
+
+        var error = Assert.Throws<InputException>(() => new LoraLoader().Execute(Context(), _checkpoint.Model, clip, "style.safetensors"));
+
+        Assert.Equal("clip", error.InputName);
+        Assert.Contains("LoraLoaderModelOnly", error.Message);
+    }
+
     [PyTorchFact]
     public void A_pickled_LoRA_reads_as_its_safetensors()
     {
