@@ -2,7 +2,8 @@
 # Puts the fixture models (../shared/golden, read in place, never copied) where the example workflows look for them,
 # under BASE (default: the repository root): sd15-tiny as a checkpoint and as the CLIP tokenizer single-file
 # checkpoints look for, multiview-tiny's image encoder as a CLIP vision model, a random-weight IP-Adapter that fits
-# them (scripts/make-tiny-ipadapter.py: no trained one exists at this size), MVDream and ImageDream checkpoints
+# them (scripts/make-tiny-ipadapter.py: no trained one exists at this size), a random kohya-layout LoRA for sd15-tiny
+# (scripts/make-tiny-lora.py), MVDream and ImageDream checkpoints
 # completed with a VAE and OpenCLIP towers (scripts/make-tiny-multiview.py; ImageDream's visual tower also serves as
 # its CLIP vision model), multiview-tiny's sd-x2-latent-upscaler as a latent upscale model, the tiny LTX-2 video VAE
 # as a VAE, the refiner fixture's LTX-2 transformer as a diffusion model with what workflows/arrefine_tiny.json reads
@@ -22,13 +23,16 @@ if [[ -z "$golden" || ! -f "$golden/sd15-tiny/model/model_index.json" ]]; then
   exit 0
 fi
 mkdir -p "$base/models/checkpoints" "$base/models/tokenizers" "$base/models/clip_vision" "$base/models/ipadapter" \
-  "$base/models/latent_upscale_models" "$base/models/vae" "$base/models/diffusion_models" "$base/input"
+  "$base/models/latent_upscale_models" "$base/models/vae" "$base/models/diffusion_models" "$base/models/loras" "$base/input"
 [[ -e "$base/models/checkpoints/sd15-tiny" ]] || ln -s "$golden/sd15-tiny/model" "$base/models/checkpoints/sd15-tiny"
 [[ -e "$base/models/tokenizers/clip_l" ]] || ln -s "$golden/sd15-tiny/model/tokenizer" "$base/models/tokenizers/clip_l"
 encoder="$golden/multiview-tiny/ip_adapter/models/image_encoder"
 [[ -e "$base/models/clip_vision/tiny-image-encoder" ]] || ln -s "$encoder" "$base/models/clip_vision/tiny-image-encoder"
 adapter="$base/models/ipadapter/ip-adapter_sd15-tiny.safetensors"
 [[ -e "$adapter" ]] || python3 "$repo/scripts/make-tiny-ipadapter.py" "$golden/sd15-tiny/model/unet/config.json" "$encoder/config.json" "$adapter"
+lora="$base/models/loras/sd15-tiny-lora.safetensors"
+[[ -e "$lora" ]] || python3 "$repo/scripts/make-tiny-lora.py" "$golden/sd15-tiny/model/unet/diffusion_pytorch_model.safetensors" \
+  "$golden/sd15-tiny/model/text_encoder/model.safetensors" "$lora"
 # The completed multi-view checkpoints (90 MB) are written once into artifacts/ and linked from each base: tests install
 # the models into many temporary bases. Written beside and renamed into place, so concurrent installs never see half a file.
 made="$(readlink -f "$repo")/artifacts/fixture-models"

@@ -9,7 +9,7 @@ namespace Workflow.Nodes.Diffusion.Components;
 
 /// <summary>
 /// ComfyUI's MODEL: the denoising network with what sampling needs to know (its noise schedule or flow sampling, and
-/// latent format), and the patches layered on it (IP-Adapter). Like ComfyUI's ModelPatcher, patching gives a new MODEL
+/// latent format), and the patches layered on it (IP-Adapter, LoRA). Like ComfyUI's ModelPatcher, patching gives a new MODEL
 /// that shares the network's weights; the MODEL it came from runs as before. The weights are freed when the last MODEL
 /// sharing them is disposed. A patched MODEL's memory footprint is its patches': the shared network is counted where it was loaded.
 /// </summary>
@@ -44,6 +44,7 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
         LatentFormat = latentFormat;
         _patches = patches;
         Patches = [.. patches.Select(p => p.Value)];
+        WeightDeltas = [.. Patches.OfType<IWeightPatch>().SelectMany(p => p.Deltas)];
     }
 
     public IDenoisingNetwork Network => _network.Value;
@@ -79,15 +80,26 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
     /// <summary>The same network and patches sampled along <paramref name="sampling"/> (ComfyUI's ModelSamplingSD3 and ModelSamplingDiscrete).</summary>
     public DiffusionModel WithSampling(IModelSampling sampling) => new(_network.Lease(), _schedule, sampling, LatentFormat, [.. _patches.Select(p => p.Lease())]);
 
-    /// <summary>One network evaluation with the patches applied for <paramref name="call"/> (none apply without one).</summary>
-    public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, UNetCall? call = null) =>
-        Network.Forward(sample, timestep, context, call is null || Patches.IsEmpty ? null : new PatchedCall(Network.CrossAttentionLayers, Patches, call));
+    /// <summary>The weight changes of the patches (LoRAs), in the order they were applied.</summary>
+    public IReadOnlyList<WeightDelta> WeightDeltas { get; }
+
+    /// <summary>One network evaluation with the patches applied for <paramref name="call"/> (attention patches need one; weight patches always apply).</summary>
+    public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, UNetCall? call = null)
+    {
+        using var weights = PatchedWeights.Apply(Network.Module, WeightDeltas);
+        return Network.Forward(sample, timestep, context, Attention(call));
+    }
 
     /// <summary>As <see cref="Forward(Tensor, Tensor, Tensor, UNetCall?)"/>, with the prompts' pooled outputs for networks that take them (SD3); others ignore them.</summary>
-    public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, Tensor? pooled, UNetCall? call = null) =>
-        pooled is not null && Network is IPooledTextNetwork pooledNetwork
-            ? pooledNetwork.Forward(sample, timestep, context, pooled, call is null || Patches.IsEmpty ? null : new PatchedCall(Network.CrossAttentionLayers, Patches, call))
-            : Forward(sample, timestep, context, call);
+    public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, Tensor? pooled, UNetCall? call = null)
+    {
+        if (pooled is null || Network is not IPooledTextNetwork pooledNetwork)
+            return Forward(sample, timestep, context, call);
+        using var weights = PatchedWeights.Apply(Network.Module, WeightDeltas);
+        return pooledNetwork.Forward(sample, timestep, context, pooled, Attention(call));
+    }
+
+    private PatchedCall? Attention(UNetCall? call) => call is null || Patches.IsEmpty ? null : new PatchedCall(Network.CrossAttentionLayers, Patches, call);
 
     public void Dispose()
     {

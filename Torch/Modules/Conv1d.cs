@@ -10,5 +10,5 @@ public sealed class Conv1d : Convolution
     }
 
     public override Tensor Forward(Tensor input) =>
-        F.conv1d(input, weight, bias, Options.stride, Options.padding, Options.dilation, Options.groups);
+        F.conv1d(input, WeightOverrides.Resolve(weight), bias, Options.stride, Options.padding, Options.dilation, Options.groups);
 }

@@ -10,5 +10,5 @@ public sealed class Conv2d : Convolution
     }
 
     public override Tensor Forward(Tensor input) =>
-        F.conv2d(input, weight, bias, Options.stride, Options.padding, Options.dilation, Options.groups);
+        F.conv2d(input, WeightOverrides.Resolve(weight), bias, Options.stride, Options.padding, Options.dilation, Options.groups);
 }

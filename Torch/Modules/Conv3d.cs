@@ -10,5 +10,5 @@ public sealed class Conv3d : Convolution
     }
 
     public override Tensor Forward(Tensor input) =>
-        F.conv3d(input, weight, bias, Options.stride, Options.padding, Options.dilation, Options.groups);
+        F.conv3d(input, WeightOverrides.Resolve(weight), bias, Options.stride, Options.padding, Options.dilation, Options.groups);
 }

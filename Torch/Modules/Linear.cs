@@ -14,5 +14,5 @@ public sealed class Linear : Module, ITensorModule
 
     public Tensor? bias { get; }
 
-    public Tensor Forward(Tensor input) => F.linear(input, weight, bias);
+    public Tensor Forward(Tensor input) => F.linear(input, WeightOverrides.Resolve(weight), bias);
 }

@@ -44,6 +44,9 @@ public sealed class ClipTextModel : Module
     public Linear? TextProjection { get; }
 
     public ClipTextOutput Forward(Tensor inputIds) => _textModel.Forward(inputIds);
+
+    /// <summary>final_layer_norm applied to <paramref name="hidden"/> (an earlier layer's states, for CLIP skip).</summary>
+    public Tensor FinalLayerNorm(Tensor hidden) => _textModel.FinalLayerNorm(hidden);
 }
 
 internal sealed class ClipTextTransformer : Module
@@ -61,6 +64,8 @@ internal sealed class ClipTextTransformer : Module
         _finalLayerNorm = Register("final_layer_norm", new LayerNorm(config.HiddenSize, config.LayerNormEps));
         _eosTokenId = config.EosTokenId;
     }
+
+    public Tensor FinalLayerNorm(Tensor hidden) => _finalLayerNorm.Forward(hidden);
 
     public ClipTextOutput Forward(Tensor inputIds)
     {

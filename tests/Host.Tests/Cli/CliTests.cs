@@ -52,6 +52,18 @@ public sealed class CliTests : IDisposable
         Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", "sd15_ipadapter_00001_.png"))));
     }
 
+    /// <summary>The LoRA example (a random kohya-layout LoRA the fixture script writes, with CLIP skip) as a user runs it.</summary>
+    [GoldenFact("sd15-tiny")]
+    public void Lora_example_runs_from_the_command_line()
+    {
+        FixtureModels.Install(_dir);
+        var outcome = Workflow("run", Path.Combine(Golden.RepoRoot, "workflows", "sd15_lora.json"));
+        Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
+        Assert.Contains("wrote output/sd15_lora_00001_.png", outcome.Stdout);
+        Assert.DoesNotContain("lora key not loaded", outcome.Stdout + outcome.Stderr);
+        Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", "sd15_lora_00001_.png"))));
+    }
+
     /// <summary>The SD3 examples (our nodes on the diffusers folder; ComfyUI's API shape on the single file with TripleCLIPLoader) as a user runs them.</summary>
     [GoldenTheory("sd3-tiny")]
     [InlineData("sd3_txt2img.json", "sd3_txt2img_00001_.png")]

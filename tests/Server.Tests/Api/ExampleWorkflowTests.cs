@@ -11,6 +11,7 @@ public sealed class ExampleWorkflowTests
     [GoldenTheory("multiview-tiny")]
     [InlineData("sd15_txt2img.json")]
     [InlineData("sd15_ipadapter.json")]
+    [InlineData("sd15_lora.json")]
     public Task Example_workflow_runs_and_its_png_can_be_viewed(string name) => RunAndView(name);
 
     [GoldenTheory("sd3-tiny")]
