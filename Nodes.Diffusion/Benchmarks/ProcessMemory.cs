@@ -8,6 +8,9 @@ internal static class ProcessMemory
     /// <summary>Peak resident memory (VmHWM): anonymous memory plus the mapped file pages that were resident at the peak.</summary>
     public static double PeakResident() => Field("VmHWM:");
 
+    /// <summary>Resident memory now (VmRSS): anonymous memory plus the mapped file pages resident now.</summary>
+    public static double Resident() => Field("VmRSS:");
+
     /// <summary>Resident anonymous memory (RssAnon): the process's own allocations, tensors included.</summary>
     public static double Anonymous() => Field("RssAnon:");
 
