@@ -11,12 +11,6 @@ internal static class ProcessMemory
     /// <summary>Resident memory now (VmRSS): anonymous memory plus the mapped file pages resident now.</summary>
     public static double Resident() => Field("VmRSS:");
 
-    /// <summary>Resident anonymous memory (RssAnon): the process's own allocations, tensors included.</summary>
-    public static double Anonymous() => Field("RssAnon:");
-
-    /// <summary>Resident file-backed memory (RssFile): mapped files' pages, shared with the page cache and reclaimable.</summary>
-    public static double FileBacked() => Field("RssFile:");
-
     /// <summary>
     /// Starts a new peak: the kernel sets VmHWM back to the current resident size (writing 5 to /proc/self/clear_refs),
     /// so a figure measured after this is the peak of what followed. Returns false where the kernel does not allow it.
