@@ -1,47 +1,55 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
+using Workflow.Nodes.Diffusion.Components;
+using Workflow.Nodes.Diffusion.Loading;
+using Workflow.Nodes.Diffusion.Text;
 using Workflow.NodeSdk;
 using Workflow.Torch;
-using Workflow.Torch.IO;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Benchmarks;
 
 /// <summary>
-/// <c>workflow bench load</c>: reads every tensor of a checkpoint (any format <see cref="TensorFile"/> opens) and reports
-/// time and memory against the file's size, beside PyTorch's torch.load of the same file. Tensors are copied once
-/// from the mapped file, so the anonymous memory added is about the tensors' size; the file's pages stay in the page
-/// cache (counted in RSS as file-backed: shared and reclaimable), never in a second private copy. Without --file,
-/// PyTorch writes a state dict of --size-mb MiB of float32 tensors (zip format, or --legacy).
+/// <c>workflow bench load</c>: what LoadCheckpoint (CheckpointLoaderSimple) costs on a single-file SD1.5 checkpoint,
+/// against reading the same file with cat. Without --file it writes the checkpoints itself, SD1.5-sized with random
+/// weights in the original layout (model.diffusion_model.*, ...), once per --dtypes entry: fp16 is the 2 GB file
+/// users download, fp32 the 4 GB one; each is loaded into float32 weights, as the node loads it on the CPU. Per case:
+/// a cold load (the file dropped from the page cache first), a warm load, cat's warm and cold reads, and the peak
+/// resident memory beside the loaded tensors' size. See <see cref="CheckpointLoadCase"/>.
 /// </summary>
-[Benchmark("load", Description = "Time and memory to read every tensor of a checkpoint, against torch.load (default: a 1 GiB torch.save file)")]
+[Benchmark("load", Description = "LoadCheckpoint on SD1.5-sized single files (2 GB fp16, 4 GB fp32, random weights), cold and warm, against cat of the file")]
 public sealed class LoadBenchmark : IBenchmark
 {
-    private const double MiB = 1 << 20;
-
     public IReadOnlyList<BenchmarkOption> Options { get; } =
     [
-        new("file", "A checkpoint to read (safetensors or PyTorch); without it, PyTorch writes one"),
-        new("size-mb", "Size of the state dict PyTorch writes when no --file is given", "1024"),
-        new("legacy", "Write it in PyTorch's legacy format rather than zip", IsFlag: true),
-        new("python", "Python with PyTorch: writes the file, and runs torch.load on it as the reference (empty: no reference)", "/usr/bin/python3"),
+        new("file", "A checkpoint of your own to load instead (any file LoadCheckpoint reads); its tokenizer is found as the node finds it"),
+        new("preset", "Architecture of the written checkpoints: sd15, or sd15_tiny for a quick run", "sd15"),
+        new("dtypes", "Dtypes of the written checkpoints, comma-separated (fp16, bf16, fp32)", "fp16,fp32"),
     ];
 
     public JsonObject Run(BenchmarkRun run)
     {
-        var python = run.Value("python") ?? "";
+        var tokenizers = new[] { Path.Combine(run.Paths.Models, "tokenizers", "clip_l") };
+        var cases = new JsonArray();
+        if (run.Value("file") is { } file)
+            cases.Add(new CheckpointLoadCase(Path.GetFileName(file), file, tokenizers, run).Measure());
+        else
+            foreach (var (name, dtype) in Dtypes(run.Value("dtypes") ?? "fp16,fp32"))
+                cases.Add(MeasureWritten(run, Preset(run.Value("preset") ?? "sd15"), name, dtype, tokenizers));
+        return new JsonObject { ["cases"] = cases, ["load_average"] = File.ReadAllText("/proc/loadavg").Trim() };
+    }
+
+    /// <summary>Writes the checkpoint (and a byte-level tokenizer beside it), measures it, and deletes both.</summary>
+    private static JsonObject MeasureWritten(BenchmarkRun run, RandomModelPreset preset, string dtypeName, ScalarType dtype, string[] tokenizers)
+    {
         var folder = Directory.CreateTempSubdirectory("bench-load-").FullName;
         try
         {
-            var path = run.Value("file") ?? Write(run, python, folder);
-            run.Log($"reading every tensor of {path}");
-            var report = Measure(path);
-            if (python.Length > 0)
-            {
-                run.Log("torch.load of the same file");
-                report["reference"] = ReferenceScript.Run(python, "load_reference.py", "load", path);
-            }
-            return report;
+            var name = $"{(preset == RandomModelPreset.Sd15 ? "sd15" : "sd15_tiny")}_{dtypeName}";
+            var path = Path.Combine(folder, name + ".safetensors");
+            run.Log($"writing {path}: random weights in the original layout");
+            Write(path, preset, dtype);
+            ClipTokenizer.ByteLevel().Save(Path.ChangeExtension(path, ".tokenizer"));
+            return new CheckpointLoadCase(name, path, tokenizers, run).Measure();
         }
         finally
         {
@@ -49,47 +57,36 @@ public sealed class LoadBenchmark : IBenchmark
         }
     }
 
-    private static string Write(BenchmarkRun run, string python, string folder)
+    private static void Write(string path, RandomModelPreset preset, ScalarType dtype)
     {
-        if (python.Length == 0)
-            throw new ArgumentException("bench load needs --file, or --python to write one");
-        var legacy = run.Flag("legacy");
-        var size = run.Int("size-mb", 1024);
-        var path = Path.Combine(folder, legacy ? "state_dict.legacy.pt" : "state_dict.pt");
-        run.Log($"PyTorch writes {size} MiB of float32 tensors to {path}");
-        ReferenceScript.Run(python, "load_reference.py", "write", path, size.ToString(CultureInfo.InvariantCulture), legacy ? "legacy" : "zip");
-        return path;
-    }
-
-    private static JsonObject Measure(string path)
-    {
-        var (anonymous, fileBacked) = (ProcessMemory.Anonymous(), ProcessMemory.FileBacked());
-        var clock = Stopwatch.StartNew();
-        using var file = TensorFile.Open(path);
-        var openSeconds = clock.Elapsed.TotalSeconds;
-        var tensors = new List<Tensor>(file.Entries.Count);
+        var checkpoint = RandomCheckpoint.Create(preset, seed: 0);
         try
         {
-            foreach (var entry in file.Entries)
-                tensors.Add(file.Load(entry.Name));
-            return new JsonObject
-            {
-                ["file"] = path,
-                ["reader"] = file.GetType().Name,
-                ["file_mb"] = new FileInfo(path).Length / MiB,
-                ["tensors"] = tensors.Count,
-                ["tensor_mb"] = tensors.Sum(t => t.numel() * t.element_size()) / MiB,
-                ["open_s"] = openSeconds,
-                ["load_s"] = clock.Elapsed.TotalSeconds - openSeconds,
-                ["total_s"] = clock.Elapsed.TotalSeconds,
-                ["anon_added_mb"] = ProcessMemory.Anonymous() - anonymous,
-                ["file_backed_added_mb"] = ProcessMemory.FileBacked() - fileBacked,
-                ["peak_rss_mb"] = ProcessMemory.PeakResident(),
-            };
+            checkpoint.Model.Network.Module.to(dtype);
+            ((ClipModel)checkpoint.Clip).Encoder.to(dtype);
+            checkpoint.Vae.Autoencoder.to(dtype);
+            LdmCheckpointFile.Save(path, checkpoint);
         }
         finally
         {
-            tensors.ForEach(t => t.Dispose());
+            checkpoint.Dispose();
+            torch.cpu.empty_cache();   // the load measured next starts from fresh memory, as in a new process
         }
     }
+
+    private static RandomModelPreset Preset(string name) => name switch
+    {
+        "sd15" => RandomModelPreset.Sd15,
+        "sd15_tiny" => RandomModelPreset.Sd15Tiny,
+        _ => throw new ArgumentException($"--preset {name}: expected sd15 or sd15_tiny"),
+    };
+
+    private static IEnumerable<(string Name, ScalarType Dtype)> Dtypes(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name => (name, name switch
+        {
+            "fp16" => torch.float16,
+            "bf16" => torch.bfloat16,
+            "fp32" => torch.float32,
+            _ => throw new ArgumentException($"--dtypes: {name} is not fp16, bf16 or fp32"),
+        }));
 }

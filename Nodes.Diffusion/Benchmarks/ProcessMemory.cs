@@ -8,11 +8,8 @@ internal static class ProcessMemory
     /// <summary>Peak resident memory (VmHWM): anonymous memory plus the mapped file pages that were resident at the peak.</summary>
     public static double PeakResident() => Field("VmHWM:");
 
-    /// <summary>Resident anonymous memory (RssAnon): the process's own allocations, tensors included.</summary>
-    public static double Anonymous() => Field("RssAnon:");
-
-    /// <summary>Resident file-backed memory (RssFile): mapped files' pages, shared with the page cache and reclaimable.</summary>
-    public static double FileBacked() => Field("RssFile:");
+    /// <summary>Resident memory now (VmRSS): anonymous memory plus the mapped file pages resident now.</summary>
+    public static double Resident() => Field("VmRSS:");
 
     /// <summary>Minor page faults so far (/proc/self/stat field 10): each is a fresh page the kernel zeroed, the cost a caching allocator saves.</summary>
     public static long MinorFaults()

@@ -104,10 +104,12 @@ public static partial class LdmKeyMap
     {
         if (rest.StartsWith("block_1.", StringComparison.Ordinal)) return "resnets.0." + VaeResnet(rest["block_1.".Length..]);
         if (rest.StartsWith("block_2.", StringComparison.Ordinal)) return "resnets.1." + VaeResnet(rest["block_2.".Length..]);
-        var parts = rest["attn_1.".Length..].Split('.', 2);
-        string name = parts[0] switch { "norm" => "group_norm", "q" => "to_q", "k" => "to_k", "v" => "to_v", "proj_out" => "to_out.0", _ => parts[0] };
-        return $"attentions.0.{name}.{parts[1]}";
+        var attention = rest["attn_1.".Length..];
+        return "attentions.0." + (Renamed(attention, VaeAttentionNames) ?? attention);
     }
+
+    private static readonly (string Ldm, string Diffusers)[] VaeAttentionNames =
+        [("norm.", "group_norm."), ("q.", "to_q."), ("k.", "to_k."), ("v.", "to_v."), ("proj_out.", "to_out.0.")];
 
     [GeneratedRegex(@"^input_blocks\.(\d+)\.(\d+)\.(.+)$")]
     private static partial Regex InputBlock();

@@ -88,6 +88,18 @@ public sealed class ClipTokenizer
     }
 
     /// <summary>
+    /// Writes vocab.json and merges.txt into <paramref name="folder"/>, which <see cref="Load"/> reads back as this
+    /// tokenizer (the special tokens by CLIP's names): a checkpoint written with random weights gets one beside it.
+    /// </summary>
+    public void Save(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "vocab.json"), JsonSerializer.Serialize(_vocab));
+        var merges = _mergeRanks.OrderBy(m => m.Value).Select(m => $"{m.Key.Item1} {m.Key.Item2}");
+        File.WriteAllLines(Path.Combine(folder, "merges.txt"), merges.Prepend("#version: 0.2"));
+    }
+
+    /// <summary>
     /// CLIP's byte-level scheme with no merges: every UTF-8 byte is a token (ids 0–255, with "&lt;/w&gt;" 256–511) and the
     /// start/end tokens keep CLIP's ids (49406, 49407). For models made with random weights, which have no vocabulary files.
     /// </summary>

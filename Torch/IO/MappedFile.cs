@@ -47,6 +47,13 @@ internal sealed unsafe class MappedFile : IDisposable
             : throw new ArgumentOutOfRangeException(nameof(offset), $"bytes [{offset}, {offset + length}) are outside {Path} ({Length} bytes)");
 
     /// <summary>
+    /// Asks for the pages of [<paramref name="offset"/>, +<paramref name="length"/>) to be read ahead in large requests
+    /// before a tensor is copied out of them (a cold file then arrives at the disk's speed, not one fault's 128 KiB at a
+    /// time); free when they are cached already.
+    /// </summary>
+    public void WillNeed(long offset, long length) => Native.wt_will_need_pages(Start + offset, length);
+
+    /// <summary>
     /// Drops the pages of [<paramref name="offset"/>, +<paramref name="length"/>) from this process's resident memory
     /// once a tensor's bytes are copied out of them: they stay in the page cache (and fault back in if read again),
     /// so a loaded model counts its tensors once in RSS, not its tensors plus the file.

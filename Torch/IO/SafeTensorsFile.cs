@@ -77,6 +77,7 @@ public sealed unsafe class SafeTensorsFile : ITensorFile
         var entry = this[name];
         var target = device ?? Device.CPU;
         Tensor loaded;
+        _file.WillNeed(_dataOffset + entry.Begin, entry.ByteLength);
         fixed (long* shape = entry.Shape)
             loaded = Tensor.From(Native.wt_from_buffer(DataOf(entry), (int)entry.Dtype, shape, entry.Shape.Length,
                 (int)(dtype ?? entry.Dtype), (int)target.Type, target.Index));
@@ -92,6 +93,7 @@ public sealed unsafe class SafeTensorsFile : ITensorFile
         if (!shape.AsSpan().SequenceEqual(entry.Shape))
             throw new ArgumentException(
                 $"{Path}: tensor '{key}' has shape [{string.Join(", ", entry.Shape)}], the destination [{string.Join(", ", shape)}]");
+        _file.WillNeed(_dataOffset + entry.Begin, entry.ByteLength);
         fixed (long* p = entry.Shape)
             TorchException.ThrowIfFailed(Native.wt_copy_from_buffer(destination.Handle, DataOf(entry), (int)entry.Dtype, p, entry.Shape.Length));
         GC.KeepAlive(destination);

@@ -71,5 +71,8 @@ internal static unsafe partial class Native
     internal static partial void wt_drop_resident_pages(void* data, long length);
 
     [LibraryImport(Library)]
+    internal static partial void wt_will_need_pages(void* data, long length);
+
+    [LibraryImport(Library)]
     internal static partial int wt_copy_to_buffer(nint self, void* data, int dtype, long capacity);
 }

@@ -75,6 +75,7 @@ public sealed unsafe class PyTorchFile : ITensorFile
     {
         var target = device ?? Device.CPU;
         Tensor loaded;
+        _file.WillNeed(FileOffset(tensor), tensor.ByteSpan);
         fixed (long* shape = tensor.Shape, stride = tensor.Stride)
             loaded = Tensor.From(Native.wt_from_strided_buffer(DataOf(tensor), (int)tensor.Dtype, shape, stride, tensor.Shape.Length,
                 (int)(dtype ?? tensor.Dtype), (int)target.Type, target.Index));
@@ -90,6 +91,7 @@ public sealed unsafe class PyTorchFile : ITensorFile
         if (!shape.AsSpan().SequenceEqual(tensor.Shape))
             throw new ArgumentException(
                 $"{Path}: tensor '{key}' has shape [{string.Join(", ", tensor.Shape)}], the destination [{string.Join(", ", shape)}]");
+        _file.WillNeed(FileOffset(tensor), tensor.ByteSpan);
         fixed (long* sizes = tensor.Shape, stride = tensor.Stride)
             TorchException.ThrowIfFailed(Native.wt_copy_from_strided_buffer(destination.Handle, DataOf(tensor), (int)tensor.Dtype, sizes, stride, tensor.Shape.Length));
         GC.KeepAlive(destination);

@@ -1,30 +1,31 @@
 using Workflow.Nodes.Diffusion.Benchmarks;
 using Workflow.NodeSdk;
-using Workflow.Testing;
 
 namespace Workflow.Nodes.Diffusion.Tests.Benchmarks;
 
-/// <summary>The load benchmark reads every tensor of the file PyTorch writes and reports memory beside torch.load's (no figure is asserted).</summary>
+/// <summary>The load benchmark writes, loads and reads each dtype's file, and reports the figures the issue names (none is asserted).</summary>
 public sealed class LoadBenchmarkTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("bench-load-test-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    [PyTorchTheory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Report_has_time_and_memory_for_both_readers(bool legacy)
+    [Fact]
+    public void Report_has_a_case_per_dtype_with_cold_warm_and_read_figures()
     {
         var paths = new NodePaths(Path.Combine(_root, "models"), Path.Combine(_root, "input"), Path.Combine(_root, "output"), Path.Combine(_root, "temp"));
-        var values = new Dictionary<string, string?> { ["size-mb"] = "8", ["python"] = ReferencePython.Executable, ["legacy"] = legacy ? "true" : null };
+        var values = new Dictionary<string, string?> { ["preset"] = "sd15_tiny", ["dtypes"] = "fp16,fp32" };
 
         var report = new LoadBenchmark().Run(new BenchmarkRun(values, paths, _ => { }, CancellationToken.None));
 
-        Assert.Equal(("PyTorchFile", 2, 8.0), ((string)report["reader"]!, (int)report["tensors"]!, (double)report["tensor_mb"]!));
-        Assert.All(["open_s", "load_s", "peak_rss_mb"], key => Assert.True((double)report[key]! > 0, key));
-        Assert.All(["anon_added_mb", "file_backed_added_mb"], key => Assert.NotNull(report[key]));
-        Assert.All(["total_s", "peak_rss_mb", "anon_added_mb"], key => Assert.True((double)report["reference"]![key]! > 0, key));
-        Assert.False(File.Exists((string)report["file"]!), "the written file is deleted");
+        var cases = report["cases"]!.AsArray();
+        Assert.Equal(["sd15_tiny_fp16", "sd15_tiny_fp32"], cases.Select(c => (string)c!["name"]!));
+        Assert.True((long)cases[1]!["bytes"]! > (long)cases[0]!["bytes"]!, "the float32 file is the larger");
+        foreach (var figures in cases)
+        {
+            Assert.All(["cold_s", "warm_s", "read_s", "ratio_warm", "peak_rss_mb", "tensor_mb"], key => Assert.True((double)figures![key]! > 0, key));
+            Assert.Equal((double)figures!["warm_s"]! / (double)figures["read_s"]!, (double)figures["ratio_warm"]!, 1e-12);
+            Assert.False(File.Exists((string)figures["file"]!), "the written file is deleted");
+        }
     }
 }

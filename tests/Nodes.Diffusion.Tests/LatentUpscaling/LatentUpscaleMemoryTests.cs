@@ -31,10 +31,5 @@ public sealed class LatentUpscaleMemoryTests
         Assert.Equal(before, LiveBytes());
     }
 
-    private static long LiveBytes()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        return torch.cpu.memory_allocated();
-    }
+    private static long LiveBytes() => LiveMemory.Bytes();
 }

@@ -2,7 +2,7 @@ using Workflow.Nodes.Diffusion.Loading;
 
 namespace Workflow.Nodes.Diffusion.Tests.Loading;
 
-/// <summary>LDM → diffusers key renaming, checked against diffusers' convert_ldm_unet_checkpoint/convert_ldm_vae_checkpoint for SD1.5 (layers_per_block 2, 4 levels).</summary>
+/// <summary>LDM → diffusers key renaming and its way back, checked against diffusers' convert_ldm_unet_checkpoint/convert_ldm_vae_checkpoint for SD1.5 (layers_per_block 2, 4 levels).</summary>
 public sealed class LdmKeyMapTests
 {
     [Theory]
@@ -20,7 +20,11 @@ public sealed class LdmKeyMapTests
     [InlineData("output_blocks.5.2.conv.bias", "up_blocks.1.upsamplers.0.conv.bias")]
     [InlineData("output_blocks.11.0.out_layers.0.weight", "up_blocks.3.resnets.2.norm2.weight")]
     [InlineData("out.2.weight", "conv_out.weight")]
-    public void Unet_keys(string ldm, string diffusers) => Assert.Equal(diffusers, LdmKeyMap.Unet(ldm, layersPerBlock: 2));
+    public void Unet_keys(string ldm, string diffusers)
+    {
+        Assert.Equal(diffusers, LdmKeyMap.Unet(ldm, layersPerBlock: 2));
+        Assert.Equal(ldm, LdmKeyMap.UnetToLdm(diffusers, layersPerBlock: 2, upLevelHasAttentions: level => level > 0));   // SD1.5's up_blocks.0 has none
+    }
 
     [Theory]
     [InlineData("encoder.down.0.block.1.nin_shortcut.weight", "encoder.down_blocks.0.resnets.1.conv_shortcut.weight")]
@@ -33,7 +37,11 @@ public sealed class LdmKeyMapTests
     [InlineData("decoder.up.1.upsample.conv.weight", "decoder.up_blocks.2.upsamplers.0.conv.weight")]
     [InlineData("decoder.norm_out.bias", "decoder.conv_norm_out.bias")]
     [InlineData("post_quant_conv.weight", "post_quant_conv.weight")]
-    public void Vae_keys(string ldm, string diffusers) => Assert.Equal(diffusers, LdmKeyMap.Vae(ldm, levels: 4));
+    public void Vae_keys(string ldm, string diffusers)
+    {
+        Assert.Equal(diffusers, LdmKeyMap.Vae(ldm, levels: 4));
+        Assert.Equal(ldm, LdmKeyMap.VaeToLdm(diffusers, levels: 4));
+    }
 
     [Fact]
     public void Vae_attention_weights_are_reshaped_but_norms_and_biases_are_not()

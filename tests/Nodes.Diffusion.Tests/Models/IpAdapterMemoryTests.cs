@@ -14,6 +14,14 @@ namespace Workflow.Nodes.Diffusion.Tests.Models;
 public sealed class LiveMemory
 {
     public const string Name = "Live memory";
+
+    /// <summary>Bytes of CPU tensors alive now, after the collector has run every pending finaliser.</summary>
+    public static long Bytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return torch.cpu.memory_allocated();
+    }
 }
 
 /// <summary>Patching shares the UNet: two IPAdapter nodes on one model add their image tokens, not a copy of the weights.</summary>
@@ -71,10 +79,5 @@ public sealed class IpAdapterMemoryTests
         Assert.Equal(before, LiveBytes());
     }
 
-    private static long LiveBytes()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        return torch.cpu.memory_allocated();
-    }
+    private static long LiveBytes() => LiveMemory.Bytes();
 }

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Workflow.Nodes.Diffusion.Loading;
+using Workflow.NodeSdk;
+using Workflow.Torch;
+using Workflow.Torch.IO;
+
+namespace Workflow.Nodes.Diffusion.Benchmarks;
+
+/// <summary>
+/// One file of <c>bench load</c>. A load is what LoadCheckpoint does: <see cref="CheckpointLoader"/> opens the file and
+/// builds MODEL, CLIP and VAE with their weights, then moves them to the run's device. Timed: cat reading the file
+/// cold, a cold load (the file evicted from the page cache before each cold figure, <see cref="PageCache.Evict"/>),
+/// a warm load (the file cached by the cold one), and cat reading it warm: <c>ratio_warm</c> = warm load / warm cat.
+/// Peak resident memory (VmHWM, reset before each load) is reported beside the loaded tensors' bytes.
+/// </summary>
+internal sealed class CheckpointLoadCase(string name, string path, IReadOnlyList<string> tokenizerFolders, BenchmarkRun run)
+{
+    private const double MiB = 1 << 20;
+
+    public JsonObject Measure()
+    {
+        var eviction = PageCache.Evict(path);
+        var coldRead = Cat();
+        PageCache.Evict(path);
+        var residentWhenCold = PageCache.ResidentFraction(path);
+        run.Log($"{name}: cold load");
+        var cold = Load();
+        run.Log($"{name}: warm load");
+        var warm = Load();
+        var read = Cat();
+        return new JsonObject
+        {
+            ["name"] = name,
+            ["bytes"] = new FileInfo(path).Length,
+            ["cold_s"] = cold.Seconds,
+            ["warm_s"] = warm.Seconds,
+            ["read_s"] = read,
+            ["ratio_warm"] = warm.Seconds / read,
+            ["peak_rss_mb"] = Math.Max(cold.PeakMb, warm.PeakMb),
+            ["tensor_mb"] = warm.TensorMb,
+            ["peak_over_tensors"] = Math.Max(cold.PeakMb, warm.PeakMb) / warm.TensorMb,
+            ["rss_before_mb"] = warm.RssBeforeMb,
+            ["cold_read_s"] = coldRead,
+            ["ratio_cold"] = cold.Seconds / coldRead,
+            ["eviction"] = eviction,
+            ["cached_fraction_when_cold"] = residentWhenCold,
+            ["file"] = path,
+        };
+    }
+
+    private sealed record Loaded(double Seconds, double PeakMb, double TensorMb, double RssBeforeMb);
+
+    private Loaded Load()
+    {
+        torch.cpu.empty_cache();
+        GC.Collect();
+        var peakReset = ProcessMemory.ResetPeak();
+        var before = ProcessMemory.Resident();
+        var clock = Stopwatch.StartNew();
+        using var checkpoint = CheckpointLoader.Load(path, tokenizerFolders).To(run.Device);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var peak = peakReset ? ProcessMemory.PeakResident() : double.NaN;
+        IMemoryFootprint[] parts = [checkpoint.Model, checkpoint.Clip, checkpoint.Vae];
+        var tensorBytes = parts.Sum(p => p.HostBytes + p.DeviceBytes);
+        return new Loaded(seconds, peak, tensorBytes / MiB, before);
+    }
+
+    /// <summary>Seconds for <c>cat FILE &gt; /dev/null</c>, the process's start included (a few milliseconds).</summary>
+    private double Cat()
+    {
+        var clock = Stopwatch.StartNew();
+        using var cat = Process.Start(new ProcessStartInfo("sh", ["-c", "cat -- \"$1\" > /dev/null", "sh", path]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not start sh to run cat");
+        cat.WaitForExit();
+        return cat.ExitCode == 0 ? clock.Elapsed.TotalSeconds : throw new InvalidOperationException($"cat {path} exited with {cat.ExitCode}");
+    }
+}
