@@ -108,11 +108,12 @@ class CachingCpuAllocator final : public at::Allocator {
       std::lock_guard<std::mutex> lock(mutex_);
       auto found = free_.find(bytes);
       if (found != free_.end() && !found->second.empty()) {
-        auto newest = found->second.back();
+        const auto newest = found->second.back();
+        void* block = newest->second;
         found->second.pop_back();
         by_age_.erase(newest);
         cached_ -= bytes;
-        return newest->second;
+        return block;
       }
       const size_t live = static_cast<size_t>(std::max<int64_t>(allocated_.load(std::memory_order_relaxed), 0)) + bytes;
       const size_t bound = std::max(live, static_cast<size_t>(max_allocated_.load(std::memory_order_relaxed)));
