@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Puts the fixture models (../shared/golden, read in place, never copied) where the example workflows look for them,
-# under BASE (default: the repository root): sd15-tiny as a checkpoint and as the CLIP tokenizer single-file
-# checkpoints look for, multiview-tiny's image encoder as a CLIP vision model, a random-weight IP-Adapter that fits
+# under BASE (default: the repository root): sd15-tiny as a checkpoint, its VAE alone, and the CLIP tokenizer
+# single-file checkpoints look for, multiview-tiny's image encoder as a CLIP vision model, a random-weight IP-Adapter that fits
 # them (scripts/make-tiny-ipadapter.py: no trained one exists at this size), a random kohya-layout LoRA for sd15-tiny
 # (scripts/make-tiny-lora.py), MVDream and ImageDream checkpoints
 # completed with a VAE and OpenCLIP towers (scripts/make-tiny-multiview.py; ImageDream's visual tower also serves as
@@ -30,6 +30,7 @@ encoder="$golden/multiview-tiny/ip_adapter/models/image_encoder"
 [[ -e "$base/models/clip_vision/tiny-image-encoder" ]] || ln -s "$encoder" "$base/models/clip_vision/tiny-image-encoder"
 adapter="$base/models/ipadapter/ip-adapter_sd15-tiny.safetensors"
 [[ -e "$adapter" ]] || python3 "$repo/scripts/make-tiny-ipadapter.py" "$golden/sd15-tiny/model/unet/config.json" "$encoder/config.json" "$adapter"
+[[ -e "$base/models/vae/sd15-tiny-vae" ]] || ln -s "$golden/sd15-tiny/model/vae" "$base/models/vae/sd15-tiny-vae"
 lora="$base/models/loras/sd15-tiny-lora.safetensors"
 [[ -e "$lora" ]] || python3 "$repo/scripts/make-tiny-lora.py" "$golden/sd15-tiny/model/unet/diffusion_pytorch_model.safetensors" \
   "$golden/sd15-tiny/model/text_encoder/model.safetensors" "$lora"

@@ -23,6 +23,9 @@ public static class VaeCheckpoint
             return new VideoVae(Ltx2VaeCheckpoint.Load(path));
         if (file.Keys.Any(k => k.StartsWith("encoder.down.", StringComparison.Ordinal)))
             return new ImageVae(SingleFileCheckpoint.LoadVae(file, "", yaml: null));
+        // A diffusers folder's weights file, chosen in the combo that lists files: its config.json sits beside it.
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && File.Exists(Path.Combine(folder, "config.json")))
+            return LoadFolder(folder);
         var found = file.Keys.Select(k => string.Join('.', k.Split('.').Take(2))).Distinct().Order().Take(8);
         throw new InvalidDataException(
             $"{path} is neither an LTX-2 video VAE in diffusers' names ({Ltx2VaeCheckpoint.MarkerKey}) nor a Stable Diffusion VAE in the " +

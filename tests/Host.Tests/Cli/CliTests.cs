@@ -64,6 +64,22 @@ public sealed class CliTests : IDisposable
         Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", "sd15_lora_00001_.png"))));
     }
 
+    /// <summary>
+    /// A workflow as ComfyUI's "Save (API)" writes it, with what shared SD1.5 workflows use beyond the default graph:
+    /// dpmpp_2m with karras, a LoRA, CLIP skip, a separate VAE and a preview beside the saved image. It runs unmodified.
+    /// </summary>
+    [GoldenFact("sd15-tiny")]
+    public void Everyday_comfyui_workflow_runs_unmodified()
+    {
+        FixtureModels.Install(_dir);
+        var outcome = Workflow("run", Path.Combine(Golden.RepoRoot, "workflows", "comfyui_everyday.json"));
+        Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
+        Assert.Contains("#9 wrote output/ComfyUI_00001_.png", outcome.Stdout);
+        Assert.Matches(@"#13 wrote temp/ComfyUI_temp_[a-z]{5}_00001_\.png", outcome.Stdout);
+        Assert.DoesNotContain("lora key not loaded", outcome.Stdout + outcome.Stderr);
+        Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", "ComfyUI_00001_.png"))));
+    }
+
     /// <summary>The SD3 examples (our nodes on the diffusers folder; ComfyUI's API shape on the single file with TripleCLIPLoader) as a user runs them.</summary>
     [GoldenTheory("sd3-tiny")]
     [InlineData("sd3_txt2img.json", "sd3_txt2img_00001_.png")]

@@ -12,6 +12,7 @@ public sealed class ExampleWorkflowTests
     [InlineData("sd15_txt2img.json")]
     [InlineData("sd15_ipadapter.json")]
     [InlineData("sd15_lora.json")]
+    [InlineData("comfyui_everyday.json")]
     public Task Example_workflow_runs_and_its_png_can_be_viewed(string name) => RunAndView(name);
 
     [GoldenTheory("sd3-tiny")]
