@@ -30,7 +30,7 @@ public sealed class InpaintingNodeTests : IDisposable
         using var positive = clip.Encode("a red apple", NullLogger.Instance);
         using var negative = clip.Encode("", NullLogger.Instance);
         using var scope = torch.NewDisposeScope();
-        using var latent = new Latent(torch.randn([1, 4, 8, 8], new Generator(3)));
+        using var latent = new Latent(torch.randn([1, model.LatentFormat.Channels, 8, 8], new Generator(3)));
         var hard = torch.zeros([1, 8, 8]);
         hard.narrow(1, 2, 4).narrow(2, 2, 4).fill_(1.0);   // a 4×4 hole in the middle, at the latent's size
 
