@@ -58,7 +58,7 @@ internal sealed class CheckpointLoadCase(string name, string path, IReadOnlyList
         var peakReset = ProcessMemory.ResetPeak();
         var before = ProcessMemory.Resident();
         var clock = Stopwatch.StartNew();
-        using var checkpoint = CheckpointLoader.Load(path, tokenizerFolders).To(run.Device);
+        using var checkpoint = CheckpointLoader.Load(path, tokenizerFolders).To(run.Device, ScalarType.Float32);
         var seconds = clock.Elapsed.TotalSeconds;
         var peak = peakReset ? ProcessMemory.PeakResident() : double.NaN;
         IMemoryFootprint[] parts = [checkpoint.Model, checkpoint.Clip, checkpoint.Vae];

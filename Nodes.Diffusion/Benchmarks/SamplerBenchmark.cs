@@ -46,7 +46,7 @@ public sealed class SamplerBenchmark : IBenchmark
             return Sd3StepBenchmark.Run(run, transformer, label, randomSeed: null);
         }
         int latentSize = run.Flag("random-sd15") ? 64 : UnetReference.UnetOf(checkpoint.Model).Config.SampleSize ?? 64;
-        checkpoint.To(device);
+        checkpoint.To(device, ScalarType.Float32);
         LogMemory(run, "model ready");
         using var model = checkpoint.Model;
         using var clip = checkpoint.Clip;

@@ -18,6 +18,8 @@ public sealed class IpAdapter(IpAdapterModel model) : IDisposable, IMemoryFootpr
 
     public Device Device => ModuleMemory.DeviceOf(Model);
 
+    public ScalarType Dtype => ModuleMemory.DtypeOf(Model);
+
     public long HostBytes => ModuleMemory.HostBytes(Model);
 
     public long DeviceBytes => ModuleMemory.DeviceBytes(Model);

@@ -4,6 +4,7 @@ using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
@@ -42,6 +43,15 @@ public sealed class LatentUpscaleModel : IDisposable, IMemoryFootprint
 
     public Device Device => ModuleMemory.DeviceOf(Unet);
 
+    public ScalarType Dtype => ModuleMemory.DtypeOf(Unet);
+
+    /// <summary>Moves the UNet's and text encoder's weights to <paramref name="device"/> in <paramref name="dtype"/>, in place.</summary>
+    public void To(Device device, ScalarType dtype)
+    {
+        Unet.to(device, dtype);
+        Text.To(device, dtype);
+    }
+
     public long HostBytes => ModuleMemory.HostBytes(Unet, Text.Encoder);
 
     public long DeviceBytes => ModuleMemory.DeviceBytes(Unet, Text.Encoder);
@@ -53,7 +63,7 @@ public sealed class LatentUpscaleModel : IDisposable, IMemoryFootprint
     public Conditioning EncodePrompt(string text, ILogger logger)
     {
         using var output = Text.Forward(text, logger);
-        return new Conditioning(ClipModel.Cpu(output.HiddenStates[^1]), ClipModel.Cpu(output.PooledOutput));
+        return new Conditioning(ModelTensors.ToHost(output.HiddenStates[^1]), ModelTensors.ToHost(output.PooledOutput));
     }
 
     /// <summary>The UNet's timestep_cond for each pooled prompt [B, D]: cat([ones(64), zeros(64), pooled]).</summary>

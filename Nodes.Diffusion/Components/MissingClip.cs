@@ -16,7 +16,7 @@ public sealed class MissingClip(string checkpoint) : IClip
 
     public long DeviceBytes => 0;
 
-    public void To(Device device)
+    public void To(Device device, ScalarType dtype)
     {
     }
 
