@@ -2,17 +2,21 @@
 """How far the reference itself moves from float32 to bfloat16 on a golden fixture: the measure the half-precision
 tolerances of our bfloat16 tests are derived from.
 
-For every component call the fixture records (sd15-tiny: components/index.json; sd3-tiny: the manifest's
-goldens.transformer.calls), it runs the eager ports of the upstream forward passes (Benchmarks/*_reference.py) twice:
-in float32, and in bfloat16 as `model.to(torch.bfloat16)` with the floating inputs cast (timesteps stay float32, as
-the pipelines pass them; the ports upcast softmax and norms exactly where upstream does). Then, per output the
-manifest lists:
+For every component call the fixture records (sd15-tiny: components/index.json, and the pipeline run of e2e/e2e.json;
+sd3-tiny: the manifest's goldens.transformer.calls), it runs the eager ports of the upstream forward passes
+(Benchmarks/*_reference.py) twice: in float32, and in bfloat16 as `model.to(torch.bfloat16)` with the floating inputs
+cast (timesteps stay float32, as the pipelines pass them; the ports upcast softmax and norms exactly where upstream
+does). Then, per floating output the manifest compares within a tolerance:
   fp32_vs_golden   max|fp32 − golden|: the port is the reference (within the manifest's tolerance_max_abs_diff)
   bf16_vs_fp32     max|bf16 − fp32|: the reference's own half-precision spread
   golden_max_abs   max|golden|
   variants         other bfloat16 computations, equally valid, each as max|variant − fp32| and max|variant − bf16|:
-                   "threads" (another thread count), "batch" (the batch split into rows, or a single row run doubled),
-                   "upcast_softmax" (every attention's softmax in float32, where the port has the switch)
+                   "float32_ops" (each op computed in float32 on the bfloat16 values, its result rounded to bfloat16),
+                   "batch" (the batch split into rows, or a single row run doubled), "upcast_softmax" (every
+                   attention's softmax in float32, where the port has the switch), "float32_latents" (e2e: latents,
+                   guidance and DDIM steps in float32, the models cast at their inputs, as ComfyUI samples), and with
+                   --other-threads "threads" (the same run at M threads: bit-identical at 2 on both fixtures, and slow
+                   on a loaded machine, so left out by default)
 
 usage: reference_spread.py FIXTURE_DIR [--threads N] [--other-threads M] [--ports DIR]
 DIR holds the ports (default: ../Benchmarks beside this script, as in the test output; from the source tree pass
@@ -24,6 +28,7 @@ import os
 import sys
 
 import torch
+from torch import nn
 from torch.overrides import TorchFunctionMode
 
 
@@ -31,7 +36,7 @@ def arguments():
     parser = argparse.ArgumentParser()
     parser.add_argument("fixture")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--other-threads", type=int, default=2)
+    parser.add_argument("--other-threads", type=int, default=None)
     parser.add_argument("--ports", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "Benchmarks"))
     return parser.parse_args()
 
@@ -40,24 +45,28 @@ ARGS = arguments()
 sys.path.insert(0, os.path.abspath(ARGS.ports))
 from clip_text_reference import ClipTextModel  # noqa: E402
 from sd3_reference import SD3Transformer  # noqa: E402
-from unet_reference import UNet, read_safetensors  # noqa: E402
+from unet_reference import Ddim, UNet, read_safetensors  # noqa: E402
 import unet_reference  # noqa: E402
 from vae_reference import AutoencoderKL  # noqa: E402
 
 
 class Call:
     """One recorded call: its inputs (batch first), which of them are cast to the model's dtype, the forward pass
-    (model, inputs → raw tensors, batch first) and the outputs it yields (raw → {name: tensor})."""
+    (model, inputs → raw tensors, batch first), the outputs it yields (raw → {name: tensor}), and other forward passes
+    that are equally valid bfloat16 computations of it, by name."""
 
-    def __init__(self, inputs, forward, outputs, cast=None):
+    def __init__(self, inputs, forward, outputs, cast=None, variants=None):
         self.inputs, self.forward, self.outputs = inputs, forward, outputs
         self.cast = set(inputs) if cast is None else set(cast)
+        self.variants = variants or {}
 
-    def run(self, model, dtype, batching="recorded", float32_ops=False):
+    def run(self, model, dtype, batching="recorded", float32_ops=False, forward=None):
         inputs = {k: v.to(dtype) if k in self.cast else v for k, v in self.inputs.items()}
         batch = next(iter(inputs.values())).shape[0]
         with torch.inference_mode():
-            if float32_ops:
+            if forward is not None:
+                raw = forward(model, inputs)
+            elif float32_ops:
                 with Float32Ops():
                     raw = self.forward(model, inputs)
             elif batching == "recorded":
@@ -129,7 +138,44 @@ def sd15_components(folder):
     components.append(Component(index["vae_encode"]["file"], lambda: AutoencoderKL(vae_config), vae_weights, [Call(
         {"image": encode["image"]}, lambda m, x: dict(zip(("latent_dist_mean", "latent_dist_logvar", "latent_dist_std"), m.encode(x["image"]))),
         lambda raw: raw)]))
+    components.append(sd15_pipeline(folder, {"text_encoder": (text_config, text_weights), "unet": (unet_config, unet_weights),
+                                             "vae": (vae_config, vae_weights)}))
     return components
+
+
+class Sd15Pipeline(nn.Module):
+    """StableDiffusionPipeline's modules under one root, so that `.to(dtype)` casts them all as torch_dtype does."""
+
+    def __init__(self, configs):
+        super().__init__()
+        self.text_encoder, self.unet = ClipTextModel(configs["text_encoder"]), UNet(configs["unet"])
+        self.vae = AutoencoderKL(configs["vae"])
+
+
+def sd15_pipeline(folder, models):
+    """e2e/: StableDiffusionPipeline with DDIM and classifier-free guidance from the recorded prompts' ids and initial
+    latents. In bfloat16 everything runs in bfloat16 as diffusers' pipeline does (prepare_latents casts the float32
+    noise; the DDIM step mixes float32 0-dim alphas into bfloat16 latents); the variant "float32_latents" keeps
+    latents, guidance and steps in float32 and casts only at the models, as ComfyUI's samplers do."""
+    record = read_json(folder, "e2e/e2e.json")
+    params, golden = record["params"], read_safetensors(os.path.join(folder, record["file"]))
+    ddim = Ddim(read_json(folder, "model/scheduler/scheduler_config.json"), params["num_inference_steps"])
+
+    def sample(m, x, latent_dtype):
+        embeds = lambda ids: m.text_encoder(ids)[0]
+        context = torch.cat([embeds(x["negative_ids"]), embeds(x["prompt_ids"])])
+        latents = x["latents"].to(latent_dtype)
+        for t in ddim.timesteps:
+            uncond, cond = m.unet(torch.cat([latents] * 2).to(context.dtype), t, context).to(latent_dtype).chunk(2)
+            latents = ddim.step(uncond + params["guidance_scale"] * (cond - uncond), int(t), latents)
+        decoded = m.vae.decode((latents / params["scaling_factor"]).to(context.dtype))
+        return {"final_latents": latents, "image": (decoded / 2 + 0.5).clamp(0, 1).permute(0, 2, 3, 1)}
+
+    inputs = {"prompt_ids": golden["prompt_input_ids"], "negative_ids": golden["negative_prompt_input_ids"], "latents": golden["initial_latents"]}
+    call = Call(inputs, lambda m, x: sample(m, x, x["latents"].dtype), lambda raw: raw, cast=["latents"],
+                variants={"float32_latents": lambda m, x: sample(m, x, torch.float32)})
+    weights = {f"{name}.{key}": value for name, (_, tensors) in models.items() for key, value in tensors.items()}
+    return Component(record["file"], lambda: Sd15Pipeline({name: config for name, (config, _) in models.items()}), weights, [call])
 
 
 def sd3_components(folder, manifest):
@@ -199,6 +245,12 @@ def with_softmax_upcast(model, run):
             attention.upcast_softmax = upcast
 
 
+def measurable(entry):
+    """An output the manifest compares within a tolerance, in floating point (exact entries are ids, noise and
+    timesteps, which precision does not touch; a uint8 picture's tolerance is its quantisation)."""
+    return entry.get("role") == "output" and entry.get("comparison") == "max_abs_diff" and entry.get("dtype", "").startswith("float")
+
+
 def measure(component, entries):
     fp32, bf16 = component.model(torch.float32), component.model(torch.bfloat16)
     results = []
@@ -207,15 +259,18 @@ def measure(component, entries):
         exact, half = call.run(fp32, torch.float32), call.run(bf16, torch.bfloat16)
         variants = {"batch": call.run(bf16, torch.bfloat16, batching="split or doubled"),
                     "float32_ops": call.run(bf16, torch.bfloat16, float32_ops=True)}
-        torch.set_num_threads(ARGS.other_threads)
-        variants["threads"] = call.run(bf16, torch.bfloat16)
-        torch.set_num_threads(ARGS.threads)
+        if ARGS.other_threads is not None:
+            torch.set_num_threads(ARGS.other_threads)
+            variants["threads"] = call.run(bf16, torch.bfloat16)
+            torch.set_num_threads(ARGS.threads)
         upcast = with_softmax_upcast(bf16, lambda: call.run(bf16, torch.bfloat16))
         if upcast is not None:
             variants["upcast_softmax"] = upcast
+        for name, forward in call.variants.items():
+            variants[name] = call.run(bf16, torch.bfloat16, forward=forward)
         golden = read_safetensors(os.path.join(ARGS.fixture, component.golden_file))
         for name, value in exact.items():
-            if entries.get(name, {}).get("role") != "output":
+            if not measurable(entries.get(name, {})):
                 continue
             expected = golden[name].double()
             results.append({
@@ -234,7 +289,7 @@ def main():
     for component in components_of(ARGS.fixture, manifest):
         entries = manifest["tensors"][component.golden_file]
         measured = measure(component, entries)
-        missing = sorted(set(n for n, e in entries.items() if e.get("role") == "output") - {m["name"] for m in measured})
+        missing = sorted(set(n for n, e in entries.items() if measurable(e)) - {m["name"] for m in measured})
         if missing:
             raise SystemExit(f"{component.golden_file}: the manifest lists outputs no recorded call produced: {', '.join(missing)}")
         outputs += measured
