@@ -77,6 +77,11 @@ class Attention(nn.Module):
     """diffusers' Attention with AttnProcessor: upcast_attention computes the scores from float32 q and k,
     upcast_softmax takes the softmax in float32; both round the probabilities back to the query's dtype."""
 
+    # what fills baddbmm's ignored input: diffusers' torch.empty. torch 1.13's CPU baddbmm can let NaN from it through
+    # beta=0 on small products with more than one thread (multiview-tiny's manifest, workaround "baddbmm-empty-nan"),
+    # so a caller that needs every run finite sets torch.zeros (the same scores; a zero fill the benchmark need not pay)
+    scores_input = staticmethod(torch.empty)
+
     def __init__(self, dim, context_dim, heads, head_dim, bias=False, upcast_attention=False, upcast_softmax=False):
         super().__init__()
         inner = heads * head_dim
@@ -95,8 +100,8 @@ class Attention(nn.Module):
         dtype = q.dtype
         if self.upcast_attention:
             q, k = q.float(), k.float()
-        empty = torch.empty(q.shape[0], q.shape[1], k.shape[1], dtype=q.dtype, device=q.device)
-        scores = torch.baddbmm(empty, q, k.transpose(-1, -2), beta=0, alpha=self.scale)
+        ignored = self.scores_input(q.shape[0], q.shape[1], k.shape[1], dtype=q.dtype, device=q.device)
+        scores = torch.baddbmm(ignored, q, k.transpose(-1, -2), beta=0, alpha=self.scale)
         if self.upcast_softmax:
             scores = scores.float()
         return scores.softmax(dim=-1).to(dtype)
