@@ -123,6 +123,7 @@ def sd15_components(folder):
     guided = prefix + "guided_noise_pred_gs"
 
     def cfg_outputs(raw):
+        # guided in the prediction's dtype, as the pipeline guides (the golden's float32 run guided in float32)
         uncond, cond = raw["noise_pred"].chunk(2)
         outputs = {cfg["output"]: raw["noise_pred"]}
         for name in (n for n in unet if n.startswith(guided)):
