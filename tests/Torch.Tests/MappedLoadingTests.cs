@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Workflow.Testing;
 using Workflow.Torch.IO;
 using Workflow.Torch.Modules;
 using Workflow.Torch.Tests.Support;

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Workflow.Torch;
 
-namespace Workflow.Torch.Tests.Support;
+namespace Workflow.Testing;
 
 /// <summary>This process's memory mappings of a file, read from /proc/self/maps (Linux).</summary>
 public static class ProcessMaps
