@@ -84,6 +84,7 @@ public class MappedLoadingTests
         using (var file = SafeTensorsFile.Open(path))
             layer.load_state_dict(file);
         Assert.Single(ProcessMaps.Of(path));   // the reader is gone, its views keep the mapping
+        Assert.Equal(0, ProcessMaps.OpenDescriptors(path));   // but no descriptor: the mapping needs none
         using (var alias = layer.Bias.view(16, 16))
         {
             layer.Dispose();
