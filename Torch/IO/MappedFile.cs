@@ -45,25 +45,22 @@ internal sealed unsafe class MappedFile : IDisposable
             : throw new ArgumentOutOfRangeException(nameof(offset), $"bytes [{offset}, {offset + length}) are outside {Path} ({Length} bytes)");
 
     /// <summary>
-    /// Makes <paramref name="destination"/> a view of the <paramref name="dtype"/> elements stored from
-    /// <paramref name="offset"/> (<paramref name="byteSpan"/> bytes, checked by the caller to lie in the file) when no
-    /// conversion is needed: the destination already has that dtype, lives on the CPU, and the offset is a multiple of
-    /// the element size. Contiguous stored elements (<paramref name="strides"/> null) take the destination's shape, of as
-    /// many elements; strided ones its strides, with the stored shape equal to it. Returns false, changing nothing,
-    /// where the bytes must be copied: conversions, and unaligned elements (safetensors does not align its data
+    /// Makes <paramref name="destination"/> a view of the contiguous <paramref name="dtype"/> elements stored from
+    /// <paramref name="offset"/> (<paramref name="byteSpan"/> bytes, as many elements as the destination holds, checked by
+    /// the caller to lie in the file), in the destination's shape, when no conversion is needed: the destination already
+    /// has that dtype, lives on the CPU, and the offset is a multiple of the element size. Returns false, changing
+    /// nothing, where the bytes must be copied: conversions, and unaligned elements (safetensors does not align its data
     /// offsets, and libtorch's kernels read whole aligned elements).
     /// </summary>
-    public bool TryShareInto(Tensor destination, long offset, ScalarType dtype, long byteSpan, long[]? strides = null)
+    public bool TryShareInto(Tensor destination, long offset, ScalarType dtype, long byteSpan)
     {
         if (Length == 0 || destination.dtype != dtype || destination.device.Type != DeviceType.CPU || offset % dtype.ElementSize() != 0)
             return false;
         var shape = destination.shape;
-        if (strides is not null && strides.Length != shape.Length)
-            return false;
         WillNeed(offset, byteSpan);
-        fixed (long* sizes = shape, steps = strides)
+        fixed (long* sizes = shape)
         {
-            using var view = Tensor.From(Native.wt_mapping_view(_mapping, offset, (int)dtype, sizes, steps, shape.Length));
+            using var view = Tensor.From(Native.wt_mapping_view(_mapping, offset, (int)dtype, sizes, shape.Length));
             destination.Assign(view);
         }
         lock (_shared)

@@ -15,5 +15,5 @@ internal static unsafe partial class Native
     internal static partial void wt_mapping_release(nint mapping);
 
     [LibraryImport(Library)]
-    internal static partial nint wt_mapping_view(nint mapping, long offset, int dtype, long* shape, long* strides, int ndim);
+    internal static partial nint wt_mapping_view(nint mapping, long offset, int dtype, long* shape, int ndim);
 }

@@ -46,11 +46,10 @@ WT_API void* wt_mapping_start(void* mapping) { return static_cast<Mapping*>(mapp
 // Drops the reader's reference: the pages stay mapped while views of them live.
 WT_API void wt_mapping_release(void* mapping) { release(static_cast<Mapping*>(mapping)); }
 
-// A CPU tensor viewing the mapping's bytes from `offset` with the given shape and strides (null: contiguous), as
-// `dtype`. The caller has checked that the bytes lie inside the mapping; the offset must be a multiple of the
-// element size (libtorch's kernels assume aligned elements), which is checked here too.
-WT_API wt_tensor wt_mapping_view(void* mapping, int64_t offset, int32_t dtype, const int64_t* shape,
-                                 const int64_t* strides, int32_t ndim) {
+// A contiguous CPU tensor of `shape` viewing the mapping's bytes from `offset` as `dtype`. The caller has checked
+// that the bytes lie inside the mapping; the offset must be a multiple of the element size (libtorch's kernels
+// assume aligned elements), which is checked here too.
+WT_API wt_tensor wt_mapping_view(void* mapping, int64_t offset, int32_t dtype, const int64_t* shape, int32_t ndim) {
   return wt::tensor_call([&] {
     auto* owner = static_cast<Mapping*>(mapping);
     const auto type = static_cast<at::ScalarType>(dtype);
@@ -59,13 +58,10 @@ WT_API wt_tensor wt_mapping_view(void* mapping, int64_t offset, int32_t dtype, c
                 " is not a multiple of the element size of ", c10::toString(type));
     for (int32_t i = 0; i < ndim; ++i) TORCH_CHECK(shape[i] >= 0, "negative size ", shape[i]);
     void* data = static_cast<char*>(owner->start) + offset;
-    const auto options = at::TensorOptions().dtype(type);
     // The reference is the view's from here: from_blob's own checks ran above, and past them only an allocation
     // can fail, after which its storage may already own the deleter; such a failure leaks the mapping rather than
     // risk unmapping it twice.
     owner->references.fetch_add(1, std::memory_order_relaxed);
-    auto deleter = [owner](void*) { release(owner); };
-    return strides != nullptr ? at::from_blob(data, wt::dims(shape, ndim), wt::dims(strides, ndim), deleter, options)
-                              : at::from_blob(data, wt::dims(shape, ndim), deleter, options);
+    return at::from_blob(data, wt::dims(shape, ndim), [owner](void*) { release(owner); }, at::TensorOptions().dtype(type));
   });
 }
