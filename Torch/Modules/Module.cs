@@ -67,7 +67,8 @@ public abstract class Module : IDisposable
     /// <summary>
     /// Copies every tensor of <paramref name="source"/> into the parameter or buffer with the same key, converting
     /// dtype and device; a tensor the source can share as it is (a mapped file's, at the parameter's dtype on the CPU:
-    /// <see cref="ITensorSource.TryShare"/>) becomes the parameter's memory instead of being copied. Before copying anything it checks all keys and reports every problem in one
+    /// <see cref="ITensorSource.TryShare"/>) becomes the parameter's memory instead of being copied. Before copying
+    /// anything it checks all keys and reports every problem in one
     /// <see cref="StateDictException"/>: shape mismatches always, missing and unexpected keys when
     /// <paramref name="strict"/>. Keys matching an <paramref name="ignore"/> pattern (a regex, searched as
     /// diffusers' _keys_to_ignore_on_load_*) are never reported missing or unexpected.
