@@ -12,10 +12,10 @@ namespace Workflow.Nodes.Diffusion.Benchmarks;
 /// <summary>
 /// One case of <c>bench load</c>: a file loaded into weights of one dtype. A load is what LoadCheckpoint does:
 /// <see cref="CheckpointLoader"/> opens the file and builds MODEL, CLIP and VAE with their weights, then moves them to
-/// the run's device; the modules are built at the case's weight dtype (<see cref="torch.set_default_dtype"/>, as
-/// transformers builds a model for its torch_dtype), a stand-in until the loader takes a weight dtype. Weights at the
-/// file's dtype are views of the mapped file, whose pages the first step then maps: <c>first_touch_s</c> times touching
-/// every page of every weight after the warm load, which a copying load has paid for already. Timed: cat reading the file
+/// the run's device; the modules are built at the case's weight dtype (<see cref="ParameterDtype"/>, as LoadCheckpoint
+/// builds them for its weight_dtype). Weights at the file's dtype are views of the mapped file, whose pages the first
+/// step then maps: <c>first_touch_s</c> times touching every page of every weight after the warm load, which a copying
+/// load has paid for already. Timed: cat reading the file
 /// cold, a cold load (the file evicted from the page cache before each cold figure, <see cref="PageCache.Evict"/>),
 /// a warm load (the file cached by the cold one), and cat reading it warm: <c>ratio_warm</c> = warm load / warm cat.
 /// Peak resident memory (VmHWM, reset before each load) is reported beside the loaded tensors' bytes.
@@ -76,16 +76,8 @@ internal sealed class CheckpointLoadCase(string name, string path, ScalarType we
 
     private LoadedCheckpoint LoadAtWeightDtype()
     {
-        var outer = torch.get_default_dtype();
-        torch.set_default_dtype(weights);
-        try
-        {
-            return CheckpointLoader.Load(path, tokenizerFolders);
-        }
-        finally
-        {
-            torch.set_default_dtype(outer);
-        }
+        using var parameters = ParameterDtype.Use(weights);
+        return CheckpointLoader.Load(path, tokenizerFolders);
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed class ClipLoader : INode, IFingerprint
         if (type == ClipLoaderType.Sd3)
             throw new InputException("type", "sd3",
                 "SD3 here encodes with CLIP-L and CLIP-G together (T5 optional), not one encoder alone: load them with TripleCLIPLoader");
-        var clip = ModelFiles.Load("clip_name", clipName,
+        var clip = ModelFiles.Load("clip_name", clipName, dtype,
             () => ClipTextCheckpoint.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]));
         clip.To(target, dtype);
         return clip;

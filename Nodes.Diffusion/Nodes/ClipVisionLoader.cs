@@ -19,7 +19,7 @@ public sealed class ClipVisionLoader : INode, IFingerprint
     {
         var dtype = weightDtype.Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, "clip_vision", "clip_name", clipName);
-        return new ClipVision(ModelFiles.Load("clip_name", clipName, () => ClipVisionCheckpoint.Load(path)).to(context.Device, dtype));
+        return new ClipVision(ModelFiles.Load("clip_name", clipName, dtype, () => ClipVisionCheckpoint.Load(path)).to(context.Device, dtype));
     }
 
     public Fingerprint GetFingerprint(InputValues literals, NodePaths paths) =>

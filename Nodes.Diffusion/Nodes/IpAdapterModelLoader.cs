@@ -16,7 +16,7 @@ public sealed class IpAdapterModelLoader : INode, IFingerprint
     {
         var dtype = weightDtype.Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, "ipadapter", "ipadapter_file", ipadapterFile);
-        return new IpAdapter(ModelFiles.Load("ipadapter_file", ipadapterFile, () => IpAdapterCheckpoint.Load(path)).to(context.Device, dtype));
+        return new IpAdapter(ModelFiles.Load("ipadapter_file", ipadapterFile, dtype, () => IpAdapterCheckpoint.Load(path)).to(context.Device, dtype));
     }
 
     public Fingerprint GetFingerprint(InputValues literals, NodePaths paths) =>

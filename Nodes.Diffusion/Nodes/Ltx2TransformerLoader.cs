@@ -23,7 +23,7 @@ public sealed class Ltx2TransformerLoader : INode, IFingerprint
     {
         var dtype = weightDtype.Resolve(context, context.Device, defaults: [ScalarType.BFloat16, ScalarType.Float32]);
         var path = ModelFiles.Resolve(context.Paths, "diffusion_models", "unet_name", unetName);
-        var transformer = ModelFiles.Load("unet_name", unetName, () => LTX2TransformerCheckpoint.Load(path, dtype).to(context.Device));
+        var transformer = ModelFiles.Load("unet_name", unetName, dtype, () => LTX2TransformerCheckpoint.Load(path, dtype).to(context.Device));
         return new Ltx2Model(transformer);
     }
 

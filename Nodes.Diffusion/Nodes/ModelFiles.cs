@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Workflow.NodeSdk;
+using Workflow.Torch;
 using Workflow.Torch.IO;
 using Workflow.Torch.Serialization;
 using Workflow.Torch.Modules;
@@ -36,6 +37,16 @@ internal static class ModelFiles
         var identities = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(f => NodeSdk.Fingerprint.OfFile(f).Value);
         return NodeSdk.Fingerprint.Of(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', identities)))));
+    }
+
+    /// <summary>
+    /// As <see cref="Load{T}(string, string, Func{T})"/>, with the model's parameters created in <paramref name="dtype"/>, so
+    /// a checkpoint stored in it is mapped rather than copied, and another dtype converted once (see <see cref="ParameterDtype"/>).
+    /// </summary>
+    public static T Load<T>(string input, string name, ScalarType dtype, Func<T> load)
+    {
+        using var parameters = ParameterDtype.Use(dtype);
+        return Load(input, name, load);
     }
 
     /// <summary>Runs <paramref name="load"/>; a file that is not the model it should be fails naming <paramref name="input"/> and the value.</summary>

@@ -1,5 +1,6 @@
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.NodeSdk;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Nodes;
 
@@ -15,6 +16,7 @@ public sealed class RandomCheckpointNode : INode
         [Input(Tooltip = WeightDtypes.Tooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
         var dtype = weightDtype.Resolve(context, context.Device);
+        using var parameters = ParameterDtype.Use(dtype);
         var loaded = RandomCheckpoint.Create(preset, unchecked((long)seed)).To(context.Device, dtype);
         return new LoadCheckpoint.Outputs(loaded.Model, loaded.Clip, loaded.Vae);
     }

@@ -1,6 +1,7 @@
 using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Loading.Sd3;
 using Workflow.NodeSdk;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Nodes;
 
@@ -22,6 +23,7 @@ public sealed class TripleClipLoader : INode, IFingerprint
         [Input(Tooltip = WeightDtypes.Tooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
         var dtype = weightDtype.Resolve(context, context.Device);
+        using var parameters = ParameterDtype.Use(dtype);
         string[] names = [clipName1, clipName2, clipName3];
         var files = new List<TextEncoderFile>();
         try

@@ -41,7 +41,7 @@ public sealed class UnetLoader : INode, IFingerprint
                 "fp8 weight storage is not supported here (no fp8 kernels): choose default, fp32, fp16 or bf16"),
         }).Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, "diffusion_models", "unet_name", unetName);
-        var model = ModelFiles.Load("unet_name", unetName, () => UnetCheckpoint.Load(path));
+        var model = ModelFiles.Load("unet_name", unetName, dtype, () => UnetCheckpoint.Load(path));
         model.Network.Module.to(context.Device, dtype);
         return model;
     }

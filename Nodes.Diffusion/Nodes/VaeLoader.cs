@@ -18,7 +18,7 @@ public sealed class VaeLoader : INode, IFingerprint
     {
         var dtype = weightDtype.Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, "vae", "vae_name", vaeName);
-        return ModelFiles.Load("vae_name", vaeName, () => VaeCheckpoint.Load(path)).To(context.Device, dtype);
+        return ModelFiles.Load("vae_name", vaeName, dtype, () => VaeCheckpoint.Load(path)).To(context.Device, dtype);
     }
 
     public Fingerprint GetFingerprint(InputValues literals, NodePaths paths) =>

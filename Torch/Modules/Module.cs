@@ -22,8 +22,8 @@ public abstract class Module : IDisposable
         return module;
     }
 
-    /// <summary>Registers an uninitialised float32 CPU parameter of the given shape (to be loaded); returns it.</summary>
-    protected Tensor Parameter(string name, params ReadOnlySpan<long> shape) => Parameter(name, torch.empty(shape));
+    /// <summary>Registers an uninitialised CPU parameter of the given shape (to be loaded), in <see cref="ParameterDtype.Current"/>; returns it.</summary>
+    protected Tensor Parameter(string name, params ReadOnlySpan<long> shape) => Parameter(name, torch.empty(shape, ParameterDtype.Current));
 
     /// <summary>Registers <paramref name="value"/> as a parameter; the module takes ownership.</summary>
     protected Tensor Parameter(string name, Tensor value)
