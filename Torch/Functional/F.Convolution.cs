@@ -52,6 +52,16 @@ public static unsafe partial class F
     private static Tensor TransposedConvolution(Tensor input, Tensor weight, Tensor? bias, ConvolutionShape shape,
         long outputPadding, long groups)
     {
+        // torch 1.13's bfloat16 CPU kernel computes a forward convolution's shape (a 6×6 input, stride 2, gives 2×2, not
+        // 14×14): it runs in float32 on the bfloat16 values and is rounded back.
+        if (input.dtype == ScalarType.BFloat16 && input.device.Type == DeviceType.CPU)
+        {
+            using var wideInput = input.to(ScalarType.Float32);
+            using var wideWeight = weight.to(ScalarType.Float32);
+            using var wideBias = bias?.to(ScalarType.Float32);
+            using var wide = TransposedConvolution(wideInput, wideWeight, wideBias, shape, outputPadding, groups);
+            return wide.to(ScalarType.BFloat16);
+        }
         var output = stackalloc long[] { outputPadding, outputPadding, outputPadding };
         fixed (long* s = shape.Stride, p = shape.Padding, d = shape.Dilation)
             return Result(Native.wt_conv_transpose(input.Handle, weight.Handle, HandleOf(bias), s, p, output, d,

@@ -62,6 +62,21 @@ public class ConvolutionTests
         Expect.Shape(F.conv_transpose1d(torch.ones([1, 1, 3]), torch.ones([1, 1, 2]), stride: 2), 1, 1, 6);
     }
 
+    /// <summary>In bfloat16 on the CPU (torch 1.13's kernel gets the shape wrong) the float32 result, rounded to bfloat16.</summary>
+    [Fact]
+    public void Conv_transpose2d_in_bfloat16_gives_the_float32_result_rounded()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(3);
+        var x = torch.randn([2, 8, 6, 6], generator: generator).to(torch.bfloat16);
+        var weight = torch.randn([8, 1, 4, 4], generator: generator).to(torch.bfloat16);
+        var half = F.conv_transpose2d(x, weight, stride: 2, padding: 3, groups: 8);
+        var wide = F.conv_transpose2d(x.to(torch.float32), weight.to(torch.float32), stride: 2, padding: 3, groups: 8);
+        Assert.Equal(torch.bfloat16, half.dtype);
+        Expect.Shape(half, 2, 8, 8, 8);
+        Assert.Equal(wide.to(torch.bfloat16).to(torch.float32).ToArray<float>(), half.to(torch.float32).ToArray<float>());
+    }
+
     [Fact]
     public void Conv_modules_declare_weights_and_forward_with_their_arguments()
     {

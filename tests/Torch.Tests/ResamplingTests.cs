@@ -79,6 +79,20 @@ public class ResamplingTests
         Assert.Throws<TorchException>(() => F.pad(x, [3, 3], PaddingMode.Reflect));
     }
 
+    /// <summary>Reflection and replication of half-precision CPU images (no such kernels in torch 1.13) copy the values exactly.</summary>
+    [Theory]
+    [InlineData(ScalarType.BFloat16, PaddingMode.Reflect)]
+    [InlineData(ScalarType.BFloat16, PaddingMode.Replicate)]
+    [InlineData(ScalarType.Float16, PaddingMode.Reflect)]
+    public void Half_precision_pads_copy_the_values_as_float32_does(ScalarType dtype, PaddingMode mode)
+    {
+        using var scope = torch.NewDisposeScope();
+        var image = Grid().to(dtype);
+        var padded = F.pad(image, [1, 2, 2, 1], mode);
+        Assert.Equal(dtype, padded.dtype);
+        Assert.Equal(F.pad(image.to(torch.float32), [1, 2, 2, 1], mode).ToArray<float>(), padded.to(torch.float32).ToArray<float>());
+    }
+
     [Fact]
     public void Average_pooling_means_windows()
     {
