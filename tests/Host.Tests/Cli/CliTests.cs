@@ -104,6 +104,25 @@ public sealed class CliTests : IDisposable
         Assert.Contains("--precision fp8: expected fp32, fp16, bf16 or default", bad.Stdout + bad.Stderr);
     }
 
+    /// <summary>
+    /// The example workflows whose models have ops torch 1.13 lacks in half precision on the CPU (transposed
+    /// convolutions, reflection padding) or their own dtype rules (LTX-2, IP-Adapter, multi-view cameras, SD3's three
+    /// encoders) run end to end with --precision bf16 and write their outputs.
+    /// </summary>
+    [GoldenTheory("multiview-tiny")]
+    [InlineData("sd15_latent_upscale_x2.json")]
+    [InlineData("multiview_from_image.json")]
+    [InlineData("sd15_ipadapter.json")]
+    [InlineData("sd3_txt2img.json")]
+    [InlineData("arrefine_tiny.json")]
+    public void Model_examples_run_in_bf16(string workflow)
+    {
+        FixtureModels.Install(_dir);
+        var outcome = Workflow("run", Path.Combine(Golden.RepoRoot, "workflows", workflow), "--precision", "bf16");
+        Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
+        Assert.Matches(@"wrote output/\S+\.(png|mp4)", outcome.Stdout);
+    }
+
     /// <summary>The SD3 examples (our nodes on the diffusers folder; ComfyUI's API shape on the single file with TripleCLIPLoader) as a user runs them.</summary>
     [GoldenTheory("sd3-tiny")]
     [InlineData("sd3_txt2img.json", "sd3_txt2img_00001_.png")]
