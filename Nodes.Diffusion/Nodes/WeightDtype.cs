@@ -23,7 +23,10 @@ public static class WeightDtypes
 
     public const string VaeTooltip = "The dtype to compute in: default follows the host's --precision; a VAE whose config says force_upcast (SD1.x/SD2.x) decodes in fp32 instead of fp16, which would overflow.";
 
-    private static readonly Lazy<bool> CpuHasHalfKernels = new(ProbeCpuHalf);
+    private static readonly Lazy<bool> CpuHalf = new(ProbeCpuHalf);
+
+    /// <summary>Whether this libtorch multiplies float16 matrices on the CPU (2.x does; 1.13 raises "not implemented for 'Half'").</summary>
+    public static bool CpuHasHalfKernels => CpuHalf.Value;
 
     /// <summary>
     /// The dtype <paramref name="choice"/> means on <paramref name="device"/>. Default is the host's precision, or,
@@ -42,13 +45,12 @@ public static class WeightDtypes
             _ when defaults is null || defaults.Contains(context.WeightDtype) => context.WeightDtype,
             _ => defaults[0],
         };
-        if (dtype == ScalarType.Float16 && device.Type == DeviceType.CPU && !CpuHasHalfKernels.Value)
+        if (dtype == ScalarType.Float16 && device.Type == DeviceType.CPU && !CpuHasHalfKernels)
             throw new InputException(inputName, ComfyNames.Of(choice ?? WeightDtype.Default),
                 $"fp16 weights{(choice is null or WeightDtype.Default ? " (the host's --precision)" : "")} need a GPU here: libtorch {torch.__version__} has no float16 kernels on the CPU (choose bf16 or fp32, or run with --device cuda)");
         return dtype;
     }
 
-    /// <summary>Whether this libtorch multiplies float16 matrices on the CPU (2.x does; 1.13 raises "not implemented for 'Half'").</summary>
     private static bool ProbeCpuHalf()
     {
         try
