@@ -44,7 +44,8 @@ internal static class ReferenceSpread
 
     private static IReadOnlyList<OutputSpread> Measure(string folder, HalfPrecision precision)
     {
-        var script = Path.Combine(AppContext.BaseDirectory, "Precision", "reference_spread.py");
+        // beside this assembly: under xunit's console runner (the GPU check) AppContext.BaseDirectory is the runner's
+        var script = Path.Combine(Path.GetDirectoryName(typeof(ReferenceSpread).Assembly.Location)!, "Precision", "reference_spread.py");
         var report = JsonNode.Parse(ReferencePython.Run([script, folder, .. precision.ScriptArguments]))
             ?? throw new InvalidDataException($"reference_spread.py {precision} printed nothing for {folder}");
         return report["outputs"]!.AsArray().Select(o => OutputSpread.Read(o!, precision.Tag)).ToList();
