@@ -279,13 +279,21 @@ class Float32Ops(TorchFunctionMode):
 
 @contextlib.contextmanager
 def strict_float32():
-    """Float32 matmuls and convolutions without TF32 on CUDA (a no-op on the CPU), the flags restored after."""
-    flags = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+    """Float32 matmuls and convolutions without TF32 on CUDA (a no-op on the CPU), the settings restored after; through
+    fp32_precision where torch has it (2.9 on: the allow_tf32 flags are deprecated there, and mixing the two is refused)."""
+    if hasattr(torch.backends.cudnn, "conv") and hasattr(torch.backends.cudnn.conv, "fp32_precision"):
+        settings, strict = (torch.backends.cuda.matmul, torch.backends.cudnn.conv), "ieee"
+        name = "fp32_precision"
+    else:
+        settings, strict, name = (torch.backends.cuda.matmul, torch.backends.cudnn), False, "allow_tf32"
+    recorded = [getattr(setting, name) for setting in settings]
+    for setting in settings:
+        setattr(setting, name, strict)
     try:
         yield
     finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = flags
+        for setting, value in zip(settings, recorded):
+            setattr(setting, name, value)
 
 
 def max_abs(a, b=None):
