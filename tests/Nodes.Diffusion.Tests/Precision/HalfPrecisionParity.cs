@@ -70,7 +70,10 @@ internal sealed class HalfPrecisionParity(Device device, ScalarType dtype)
         }
     }
 
-    /// <summary>The nodes of sd15_txt2img with the host on the device and weight_dtype this dtype, on the call e2e/e2e.json records (as <see cref="Sd15NodesTests"/> does in float32).</summary>
+    /// <summary>
+    /// The nodes of sd15_txt2img with the host on the device and weight_dtype this dtype, on the call e2e/e2e.json
+    /// records (as <see cref="Sd15NodesTests"/> does in float32).
+    /// </summary>
     public void TextToImageNodes(string layout, string root)
     {
         const string file = "e2e/e2e.safetensors";
@@ -80,7 +83,8 @@ internal sealed class HalfPrecisionParity(Device device, ScalarType dtype)
         using var golden = Sd15Fixture.Tensors(file);
         using var scope = torch.NewDisposeScope();
 
-        var checkpoint = new LoadCheckpoint().Execute(context, Sd15Models.Install(paths.Models, layout), dtype == ScalarType.Float16 ? WeightDtype.Fp16 : WeightDtype.Bf16);
+        var weightDtype = dtype == ScalarType.Float16 ? WeightDtype.Fp16 : WeightDtype.Bf16;
+        var checkpoint = new LoadCheckpoint().Execute(context, Sd15Models.Install(paths.Models, layout), weightDtype);
         using var model = checkpoint.Model;
         using var clip = checkpoint.Clip;
         using var vae = checkpoint.Vae;

@@ -9,7 +9,8 @@ floating inputs cast (timesteps stay float32, as the pipelines pass them; the po
 where upstream does). In float16 a VAE whose config says force_upcast stays float32, as our loaders keep it (and
 diffusers' upcast_vae). On CUDA the float32 run is strict float32 (TF32 off for matmuls and cuDNN convolutions), as the
 goldens were made on the CPU; the half-precision runs keep PyTorch's defaults (TF32 cuDNN convolutions, which reach an
-upcast VAE's float32 convolutions), as a user's run has them. Then, per floating output the manifest compares within a tolerance, with TAG bf16 or fp16:
+upcast VAE's float32 convolutions), as a user's run has them. Then, per floating output the manifest compares within
+a tolerance, with TAG bf16 or fp16:
   fp32_vs_golden   max|fp32 − golden|: the port is the reference (within the manifest's tolerance_max_abs_diff)
   TAG_vs_fp32      max|half − fp32|: the reference's own half-precision spread
   golden_max_abs   max|golden|
@@ -188,8 +189,7 @@ def sd15_components(folder):
 
 
 class Sd15Pipeline(nn.Module):
-    """StableDiffusionPipeline's modules under one root, so that `.to(dtype)` casts them all as torch_dtype does (the
-    VAE then back to its compute dtype, see vae_dtype)."""
+    """StableDiffusionPipeline's modules under one root, so that `.to(dtype)` casts them all as torch_dtype does."""
 
     def __init__(self, configs):
         super().__init__()
