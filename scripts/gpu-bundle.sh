@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs what scripts/gpu-check.sh needs on a GPU machine that has PyTorch but no .NET into .device/ (git-ignored,
-# about 50 MB): the .NET and ASP.NET Core runtimes, the Release build of the host and of the tensor and diffusion test assemblies,
-# xunit's console runner, and the sd15-tiny and randn fixtures (without sd15-tiny's single file). Run after a build.
+# about 60 MB): the .NET and ASP.NET Core runtimes, the Release build of the host and of the tensor and diffusion test assemblies,
+# xunit's console runner, and the sd15-tiny and randn fixtures (without sd15-tiny's single file) and sd3-tiny's MM-DiT
+# (its transformer and the goldens of its calls: the .device/ folder must stay under 64 MiB). Run after a build.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 
@@ -36,5 +37,6 @@ echo '{"runtimeOptions": {"frameworks": [{"name": "Microsoft.NETCore.App", "vers
   > "$runner/xunit.console.runtimeconfig.json"
 tar -C "$runner" -cJf "$out/xunit.tar.xz" .
 rm -rf "$runner"
-tar -C "$golden" -cJf "$out/golden.tar.xz" --exclude sd15-tiny/sd15-tiny.safetensors sd15-tiny randn
+tar -C "$golden" -cJf "$out/golden.tar.xz" --exclude sd15-tiny/sd15-tiny.safetensors sd15-tiny randn \
+  sd3-tiny/manifest.json sd3-tiny/transformer sd3-tiny/diffusers/transformer
 du -ch "$out"/* | tail -1

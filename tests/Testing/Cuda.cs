@@ -11,6 +11,12 @@ public sealed class GoldenCudaFactAttribute : FactAttribute
     public GoldenCudaFactAttribute(string fixture) => Skip = Cuda.SkipReason ?? Golden.SkipReason(fixture);
 }
 
+/// <summary>A theory that runs on a CUDA device and needs a golden fixture (see <see cref="GoldenCudaFactAttribute"/>).</summary>
+public sealed class GoldenCudaTheoryAttribute : TheoryAttribute
+{
+    public GoldenCudaTheoryAttribute(string fixture) => Skip = Cuda.SkipReason ?? Golden.SkipReason(fixture);
+}
+
 public static class Cuda
 {
     /// <summary>Why a CUDA test must be skipped here, or null where libtorch has a CUDA device.</summary>

@@ -4,11 +4,13 @@ namespace Workflow.Testing;
 
 /// <summary>
 /// Debian's Python with the reference packages setup installs (python3-torch, python3-pil): the reference side of tests
-/// that compare with PyTorch or Pillow run on the spot.
+/// that compare with PyTorch or Pillow run on the spot. WORKFLOW_REFERENCE_PYTHON names another (the GPU check sets
+/// its CUDA PyTorch's python).
 /// </summary>
 public static class ReferencePython
 {
-    public const string Executable = "/usr/bin/python3";
+    public static string Executable { get; } =
+        Environment.GetEnvironmentVariable("WORKFLOW_REFERENCE_PYTHON") is { Length: > 0 } python ? python : "/usr/bin/python3";
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> Missing = new();
 

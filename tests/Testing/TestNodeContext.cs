@@ -21,6 +21,11 @@ public sealed class TestNodeContext(NodePaths paths, CancellationToken cancellat
 
     public override ScalarType WeightDtype => Precision ?? base.WeightDtype;
 
+    /// <summary>The host's --device this context stands for (the CPU unless set).</summary>
+    public Device HostDevice { get; init; } = Device.CPU;
+
+    public override Device Device => HostDevice;
+
     public List<(long Value, long Max)> Progress { get; } = [];
 
     /// <summary>The previews reported with progress, in order.</summary>

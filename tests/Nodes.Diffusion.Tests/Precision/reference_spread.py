@@ -1,28 +1,35 @@
 #!/usr/bin/python3
-"""How far the reference itself moves from float32 to bfloat16 on a golden fixture: the measure the half-precision
-tolerances of our bfloat16 tests are derived from.
+"""How far the reference itself moves from float32 to half precision (bfloat16 or float16, on the CPU or on CUDA) on a
+golden fixture: the measure the tolerances of our half-precision tests are derived from.
 
 For every component call the fixture records (sd15-tiny: components/index.json, and the pipeline run of e2e/e2e.json;
 sd3-tiny: the manifest's goldens.transformer.calls), it runs the eager ports of the upstream forward passes
-(Benchmarks/*_reference.py) twice: in float32, and in bfloat16 as `model.to(torch.bfloat16)` with the floating inputs
-cast (timesteps stay float32, as the pipelines pass them; the ports upcast softmax and norms exactly where upstream
-does). Then, per floating output the manifest compares within a tolerance:
+(Benchmarks/*_reference.py) twice on the device: in float32, and in the half dtype as `model.to(dtype)` with the
+floating inputs cast (timesteps stay float32, as the pipelines pass them; the ports upcast softmax and norms exactly
+where upstream does). In float16 a VAE whose config says force_upcast stays float32, as our loaders keep it (and
+diffusers' upcast_vae). On CUDA the float32 run is strict float32 (TF32 off for matmuls and cuDNN convolutions), as the
+goldens were made on the CPU; the half-precision runs keep PyTorch's defaults (TF32 cuDNN convolutions, which reach an
+upcast VAE's float32 convolutions), as a user's run has them. Then, per floating output the manifest compares within
+a tolerance, with TAG bf16 or fp16:
   fp32_vs_golden   max|fp32 − golden|: the port is the reference (within the manifest's tolerance_max_abs_diff)
-  bf16_vs_fp32     max|bf16 − fp32|: the reference's own half-precision spread
+  TAG_vs_fp32      max|half − fp32|: the reference's own half-precision spread
   golden_max_abs   max|golden|
-  variants         other bfloat16 computations, equally valid, each as max|variant − fp32| and max|variant − bf16|:
-                   "float32_ops" (each op computed in float32 on the bfloat16 values, its result rounded to bfloat16),
+  variants         other half-precision computations, equally valid, each as max|variant − fp32| and max|variant − half|
+                   (keys vs_fp32 and vs_TAG), on either device unless said:
+                   "float32_ops" (each op computed in float32 on the half values, its result rounded to the half dtype),
                    "batch" (the batch split into rows, or a single row run doubled), "upcast_softmax" (every
                    attention's softmax in float32, where the port has the switch), "float32_latents" (e2e: latents,
                    guidance and DDIM steps in float32, the models cast at their inputs, as ComfyUI samples), and with
-                   --other-threads "threads" (the same run at M threads: bit-identical at 2 on both fixtures, and slow
-                   on a loaded machine, so left out by default)
+                   --other-threads "threads" (CPU only: the same run at M threads; bit-identical at 2 on both
+                   fixtures, and slow on a loaded machine, so left out by default)
 
-usage: reference_spread.py FIXTURE_DIR [--threads N] [--other-threads M] [--ports DIR]
+usage: reference_spread.py FIXTURE_DIR [--dtype bfloat16|float16] [--device cpu|cuda] [--threads N] [--other-threads M]
+                           [--ports DIR]
 DIR holds the ports (default: ../Benchmarks beside this script, as in the test output; from the source tree pass
 Nodes.Diffusion/Benchmarks). Prints one JSON object.
 """
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -32,16 +39,41 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 
+# the short name of each half dtype, as the report's keys carry it
+TAGS = {"bfloat16": "bf16", "float16": "fp16"}
+
+
 def arguments():
     parser = argparse.ArgumentParser()
     parser.add_argument("fixture")
+    parser.add_argument("--dtype", choices=sorted(TAGS), default="bfloat16")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--other-threads", type=int, default=None)
     parser.add_argument("--ports", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "Benchmarks"))
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.device == "cuda" and not torch.cuda.is_available():
+        parser.error(f"--device cuda: torch {torch.__version__} sees no CUDA device")
+    if args.device == "cuda" and args.other_threads is not None:
+        parser.error("--other-threads varies the CPU kernels' thread count; it has no meaning with --device cuda")
+    if args.device == "cpu" and args.dtype == "float16" and not cpu_has_float16_kernels():
+        parser.error(f"--dtype float16 --device cpu: torch {torch.__version__} has no CPU float16 kernels (a float16 matmul fails); "
+                     "measure float16 with --device cuda, or bfloat16 on the CPU")
+    return args
+
+
+def cpu_has_float16_kernels():
+    x = torch.ones(2, 2, dtype=torch.float16)
+    try:
+        torch.matmul(x, x)
+        torch.nn.functional.conv2d(x[None, None], x[None, None])
+        return True
+    except RuntimeError:
+        return False
 
 
 ARGS = arguments()
+HALF, TAG, DEVICE = getattr(torch, ARGS.dtype), TAGS[ARGS.dtype], torch.device(ARGS.device)
 sys.path.insert(0, os.path.abspath(ARGS.ports))
 from clip_text_reference import ClipTextModel  # noqa: E402
 from sd3_reference import SD3Transformer  # noqa: E402
@@ -56,15 +88,16 @@ unet_reference.Attention.scores_input = staticmethod(torch.zeros)
 class Call:
     """One recorded call: its inputs (batch first), which of them are cast to the model's dtype, the forward pass
     (model, inputs → raw tensors, batch first), the outputs it yields (raw → {name: tensor}), and other forward passes
-    that are equally valid bfloat16 computations of it, by name."""
+    that are equally valid half-precision computations of it, by name."""
 
     def __init__(self, inputs, forward, outputs, cast=None, variants=None):
         self.inputs, self.forward, self.outputs = inputs, forward, outputs
         self.cast = set(inputs) if cast is None else set(cast)
         self.variants = variants or {}
 
-    def run(self, model, dtype, batching="recorded", float32_ops=False, forward=None):
-        inputs = {k: v.to(dtype) if k in self.cast else v for k, v in self.inputs.items()}
+    def run(self, model, batching="recorded", float32_ops=False, forward=None):
+        dtype = next(model.parameters()).dtype  # the first module's, where a pipeline's VAE is upcast
+        inputs = {k: v.to(DEVICE, dtype) if k in self.cast else v.to(DEVICE) for k, v in self.inputs.items()}
         batch = next(iter(inputs.values())).shape[0]
         with torch.inference_mode():
             if forward is not None:
@@ -80,19 +113,26 @@ class Call:
             else:
                 doubled = self.forward(model, {k: torch.cat([v, v]) for k, v in inputs.items()})
                 raw = {k: v[:batch] for k, v in doubled.items()}
-            return {name: tensor.double() for name, tensor in self.outputs(raw).items()}
+            return {name: tensor.to("cpu", torch.float64) for name, tensor in self.outputs(raw).items()}
 
 
 class Component:
-    """A model (built from its config, loaded strictly with the fixture's weights) and the calls recorded for it in one golden file."""
+    """A model (built from its config, loaded strictly with the fixture's weights) and the calls recorded for it in one
+    golden file; place(model, dtype) puts it on the device in the dtype asked for (a VAE: see vae_dtype)."""
 
-    def __init__(self, golden_file, build, weights, calls):
-        self.golden_file, self.build, self.weights, self.calls = golden_file, build, weights, calls
+    def __init__(self, golden_file, build, weights, calls, place=lambda model, dtype: model.to(DEVICE, dtype)):
+        self.golden_file, self.build, self.weights, self.calls, self.place = golden_file, build, weights, calls, place
 
     def model(self, dtype):
         model = self.build()
         model.load_state_dict(self.weights, strict=True)
-        return model.eval().to(dtype)
+        return self.place(model.eval(), dtype)
+
+
+def vae_dtype(config, dtype):
+    """float32 for float16 where the VAE's config says force_upcast (float16 would overflow), as ImageVae keeps it and
+    diffusers' upcast_vae casts it; bfloat16 has float32's range."""
+    return torch.float32 if dtype == torch.float16 and config.get("force_upcast", True) else dtype
 
 
 def read_json(folder, path):
@@ -114,7 +154,7 @@ def sd15_components(folder):
 
     unet_config, unet_weights = model("unet")
     unet = golden("unet")
-    unet_call = lambda m, x, t: {"noise_pred": m(x["latent"], t, x["context"])}
+    unet_call = lambda m, x, t: {"noise_pred": m(x["latent"], t.to(DEVICE), x["context"])}
     calls = [Call({"latent": unet["latent"], "context": unet["encoder_hidden_states"]},
                   lambda m, x, t=torch.tensor(c["timestep"]): unet_call(m, x, t),
                   lambda raw, name=c["output"]: {name: raw["noise_pred"]}) for c in index["unet"]["calls"]]
@@ -135,13 +175,14 @@ def sd15_components(folder):
     components.append(Component(index["unet"]["file"], lambda: UNet(unet_config), unet_weights, calls))
 
     vae_config, vae_weights = model("vae")
+    vae_placed = lambda m, dtype: m.to(DEVICE, vae_dtype(vae_config, dtype))
     decode = golden("vae_decode")
     components.append(Component(index["vae_decode"]["file"], lambda: AutoencoderKL(vae_config), vae_weights, [Call(
-        {"z": decode["vae_input"]}, lambda m, x: {index["vae_decode"]["output"]: m.decode(x["z"])}, lambda raw: raw)]))
+        {"z": decode["vae_input"]}, lambda m, x: {index["vae_decode"]["output"]: m.decode(x["z"])}, lambda raw: raw)], vae_placed))
     encode = golden("vae_encode")
     components.append(Component(index["vae_encode"]["file"], lambda: AutoencoderKL(vae_config), vae_weights, [Call(
         {"image": encode["image"]}, lambda m, x: dict(zip(("latent_dist_mean", "latent_dist_logvar", "latent_dist_std"), m.encode(x["image"]))),
-        lambda raw: raw)]))
+        lambda raw: raw)], vae_placed))
     components.append(sd15_pipeline(folder, {"text_encoder": (text_config, text_weights), "unet": (unet_config, unet_weights),
                                              "vae": (vae_config, vae_weights)}))
     return components
@@ -158,9 +199,10 @@ class Sd15Pipeline(nn.Module):
 
 def sd15_pipeline(folder, models):
     """e2e/: StableDiffusionPipeline with DDIM and classifier-free guidance from the recorded prompts' ids and initial
-    latents. In bfloat16 everything runs in bfloat16 as diffusers' pipeline does (prepare_latents casts the float32
-    noise; the DDIM step mixes float32 0-dim alphas into bfloat16 latents); the variant "float32_latents" keeps
-    latents, guidance and steps in float32 and casts only at the models, as ComfyUI's samplers do."""
+    latents. In half precision everything runs in the half dtype as diffusers' pipeline does (prepare_latents casts the
+    float32 noise; the DDIM step mixes float32 0-dim alphas into half latents), but a force_upcast VAE decodes float16
+    latents in float32; the variant "float32_latents" keeps latents, guidance and steps in float32 and casts only at the
+    models, as ComfyUI's samplers do."""
     record = read_json(folder, "e2e/e2e.json")
     params, golden = record["params"], read_safetensors(os.path.join(folder, record["file"]))
     ddim = Ddim(read_json(folder, "model/scheduler/scheduler_config.json"), params["num_inference_steps"])
@@ -170,16 +212,21 @@ def sd15_pipeline(folder, models):
         context = torch.cat([embeds(x["negative_ids"]), embeds(x["prompt_ids"])])
         latents = x["latents"].to(latent_dtype)
         for t in ddim.timesteps:
-            uncond, cond = m.unet(torch.cat([latents] * 2).to(context.dtype), t, context).to(latent_dtype).chunk(2)
+            uncond, cond = m.unet(torch.cat([latents] * 2).to(context.dtype), t.to(DEVICE), context).to(latent_dtype).chunk(2)
             latents = ddim.step(uncond + params["guidance_scale"] * (cond - uncond), int(t), latents)
-        decoded = m.vae.decode((latents / params["scaling_factor"]).to(context.dtype))
+        decoded = m.vae.decode((latents / params["scaling_factor"]).to(next(m.vae.parameters()).dtype))
         return {"final_latents": latents, "image": (decoded / 2 + 0.5).clamp(0, 1).permute(0, 2, 3, 1)}
 
     inputs = {"prompt_ids": golden["prompt_input_ids"], "negative_ids": golden["negative_prompt_input_ids"], "latents": golden["initial_latents"]}
     call = Call(inputs, lambda m, x: sample(m, x, x["latents"].dtype), lambda raw: raw, cast=["latents"],
                 variants={"float32_latents": lambda m, x: sample(m, x, torch.float32)})
     weights = {f"{name}.{key}": value for name, (_, tensors) in models.items() for key, value in tensors.items()}
-    return Component(record["file"], lambda: Sd15Pipeline({name: config for name, (config, _) in models.items()}), weights, [call])
+
+    def placed(model, dtype):
+        model.to(DEVICE, dtype).vae.to(vae_dtype(models["vae"][0], dtype))
+        return model
+
+    return Component(record["file"], lambda: Sd15Pipeline({name: config for name, (config, _) in models.items()}), weights, [call], placed)
 
 
 def sd3_components(folder, manifest):
@@ -210,24 +257,43 @@ def tensors_mapped(value, change):
     return value
 
 
-def holds_bfloat16(value):
+def holds_half(value):
     if isinstance(value, torch.Tensor):
-        return value.dtype == torch.bfloat16
-    return isinstance(value, (list, tuple)) and any(holds_bfloat16(v) for v in value)
+        return value.dtype == HALF
+    return isinstance(value, (list, tuple)) and any(holds_half(v) for v in value)
 
 
 class Float32Ops(TorchFunctionMode):
-    """Every torch function given a bfloat16 tensor computes in float32 on the bfloat16 values and rounds its result to
-    bfloat16: the storage of the plain bfloat16 run, with float32 arithmetic inside each op (as fused kernels and
-    tensor cores accumulate) instead of the CPU kernels' own internal roundings."""
+    """Every torch function given a half-precision tensor computes in float32 on the half values and rounds its result
+    to the half dtype: the storage of the plain half-precision run, with float32 arithmetic inside each op (as fused
+    kernels and tensor cores accumulate) instead of the kernels' own internal roundings."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if not holds_bfloat16(list(args) + list(kwargs.values())):
+        if not holds_half(list(args) + list(kwargs.values())):
             return func(*args, **kwargs)
-        up = lambda t: t.float() if t.dtype == torch.bfloat16 else t
+        up = lambda t: t.float() if t.dtype == HALF else t
         result = func(*tensors_mapped(args, up), **{k: tensors_mapped(v, up) for k, v in kwargs.items()})
-        return tensors_mapped(result, lambda t: t.bfloat16() if t.dtype == torch.float32 else t)
+        return tensors_mapped(result, lambda t: t.to(HALF) if t.dtype == torch.float32 else t)
+
+
+@contextlib.contextmanager
+def strict_float32():
+    """Float32 matmuls and convolutions without TF32 on CUDA (a no-op on the CPU), the settings restored after; through
+    fp32_precision where torch has it (2.9 on: the allow_tf32 flags are deprecated there, and mixing the two is refused)."""
+    if hasattr(torch.backends.cudnn, "conv") and hasattr(torch.backends.cudnn.conv, "fp32_precision"):
+        settings, strict = (torch.backends.cuda.matmul, torch.backends.cudnn.conv), "ieee"
+        name = "fp32_precision"
+    else:
+        settings, strict, name = (torch.backends.cuda.matmul, torch.backends.cudnn), False, "allow_tf32"
+    recorded = [getattr(setting, name) for setting in settings]
+    for setting in settings:
+        setattr(setting, name, strict)
+    try:
+        yield
+    finally:
+        for setting, value in zip(settings, recorded):
+            setattr(setting, name, value)
 
 
 def max_abs(a, b=None):
@@ -256,22 +322,23 @@ def measurable(entry):
 
 
 def measure(component, entries):
-    fp32, bf16 = component.model(torch.float32), component.model(torch.bfloat16)
+    fp32, low = component.model(torch.float32), component.model(HALF)
     results = []
     for call in component.calls:
         torch.set_num_threads(ARGS.threads)
-        exact, half = call.run(fp32, torch.float32), call.run(bf16, torch.bfloat16)
-        variants = {"batch": call.run(bf16, torch.bfloat16, batching="split or doubled"),
-                    "float32_ops": call.run(bf16, torch.bfloat16, float32_ops=True)}
+        with strict_float32():
+            exact = call.run(fp32)
+        half = call.run(low)
+        variants = {"batch": call.run(low, batching="split or doubled"), "float32_ops": call.run(low, float32_ops=True)}
         if ARGS.other_threads is not None:
             torch.set_num_threads(ARGS.other_threads)
-            variants["threads"] = call.run(bf16, torch.bfloat16)
+            variants["threads"] = call.run(low)
             torch.set_num_threads(ARGS.threads)
-        upcast = with_softmax_upcast(bf16, lambda: call.run(bf16, torch.bfloat16))
+        upcast = with_softmax_upcast(low, lambda: call.run(low))
         if upcast is not None:
             variants["upcast_softmax"] = upcast
         for name, forward in call.variants.items():
-            variants[name] = call.run(bf16, torch.bfloat16, forward=forward)
+            variants[name] = call.run(low, forward=forward)
         golden = read_safetensors(os.path.join(ARGS.fixture, component.golden_file))
         for name, value in exact.items():
             if not measurable(entries.get(name, {})):
@@ -280,8 +347,8 @@ def measure(component, entries):
             results.append({
                 "file": component.golden_file, "name": name,
                 "golden_max_abs": max_abs(expected), "fp32_tolerance": entries[name]["tolerance_max_abs_diff"],
-                "fp32_vs_golden": max_abs(value, expected), "bf16_vs_fp32": max_abs(half[name], value),
-                "variants": {v: {"vs_fp32": max_abs(out[name], value), "vs_bf16": max_abs(out[name], half[name])} for v, out in variants.items()},
+                "fp32_vs_golden": max_abs(value, expected), f"{TAG}_vs_fp32": max_abs(half[name], value),
+                "variants": {v: {"vs_fp32": max_abs(out[name], value), f"vs_{TAG}": max_abs(out[name], half[name])} for v, out in variants.items()},
             })
     return results
 
@@ -297,7 +364,7 @@ def main():
         if missing:
             raise SystemExit(f"{component.golden_file}: the manifest lists outputs no recorded call produced: {', '.join(missing)}")
         outputs += measured
-    print(json.dumps({"fixture": manifest["name"], "torch": torch.__version__, "threads": ARGS.threads,
+    print(json.dumps({"fixture": manifest["name"], "torch": torch.__version__, "dtype": ARGS.dtype, "device": ARGS.device, "threads": ARGS.threads,
                       "other_threads": ARGS.other_threads, "outputs": outputs}, indent=1))
 
 
