@@ -1,3 +1,4 @@
+using Workflow.Nodes.Diffusion.Models.Common;
 using Workflow.Torch;
 using Workflow.Torch.Modules;
 
@@ -100,9 +101,7 @@ internal sealed class PerceiverAttention : Module
         var query = Heads(_toQ.Forward(normedLatents));
         var keysValues = _toKv.Forward(torch.cat([_norm1.Forward(x), normedLatents], dim: -2)).chunk(2, dim: -1);
         var (key, value) = (Heads(keysValues[0]), Heads(keysValues[1]));
-        var empty = torch.empty([query.shape[0], query.shape[1], key.shape[1]], dtype: query.dtype, device: query.device);
-        var probabilities = F.softmax(torch.baddbmm(empty, query, key.transpose(-1, -2), beta: 0, alpha: _scale), dim: -1);
-        var output = torch.bmm(probabilities, value);
+        var output = ClassicAttentionProcessor.AttendHeads(query, key, value, _scale, upcastSoftmax: false);
         var (bh, t, d) = (output.shape[0], output.shape[1], output.shape[2]);
         var merged = output.reshape(bh / _heads, _heads, t, d).permute(0, 2, 1, 3).reshape(bh / _heads, t, _heads * d);
         return _toOut.Forward(merged).MoveToOuterDisposeScope();
