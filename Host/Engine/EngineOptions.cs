@@ -14,6 +14,9 @@ public sealed record EngineOptions(NodePaths Paths, PluginOptions Plugins, Cache
     /// </summary>
     public Device? Device { get; init; }
 
+    /// <summary>The CLI's --vram-mb: device memory models may take, in MiB; null is most of the card (see <see cref="Memory.ModelMemoryBudget"/>).</summary>
+    public long? VramMegabytes { get; init; }
+
     /// <summary>What one input may make the host spend (the CLI's options, else the environment's); nodes read it from their context.</summary>
     public InputLimits Limits { get; init; } = InputLimits.Default;
 
