@@ -5,7 +5,8 @@ namespace Workflow.Host.Memory;
 /// <summary>
 /// ComfyUI's model management (comfy/model_management.py: load_models_gpu, free_memory) for one device: before a node
 /// runs, the weights it takes are moved to the device, and if they and <see cref="ModelMemoryBudget.InferenceBytes"/>
-/// do not fit in what is free, weights no running node uses are moved to the CPU first, least recently used first.
+/// do not fit in what is free (the inference memory alone, when they are there already), weights no running node uses
+/// are moved to the CPU first, least recently used first.
 /// Weights a node made on the device (a loader's) are counted from then on, and whatever passes the budget is moved
 /// out the same way. Room is the smaller of the budget less the weights on the device and what the device reports free.
 /// A model too large for the budget even alone is loaded whole after everything else has left (ComfyUI would load part
@@ -40,14 +41,12 @@ public sealed partial class ModelMemory(IDeviceMemory memory, ModelMemoryBudget 
             var entries = models.Distinct(ReferenceEqualityComparer.Instance).Cast<IOffloadable>().Select(Track).ToList();
             foreach (var entry in entries)
                 (entry.Uses, entry.LastUse) = (entry.Uses + 1, ++_clock);
+            // As load_models_gpu, the inference memory is made room for even when every model is already there.
             var toLoad = entries.Where(e => !e.Weights.OnDevice).ToList();
-            if (toLoad.Count > 0)
-            {
-                long needed = toLoad.Sum(e => e.Weights.Bytes) + budget.InferenceBytes;
-                if (!MakeRoom(needed))
-                    LogOverBudget(needed >> 20, budget.DeviceBytes >> 20);
-                toLoad.ForEach(e => e.Weights.MoveToDevice());
-            }
+            long needed = toLoad.Sum(e => e.Weights.Bytes) + budget.InferenceBytes;
+            if (!MakeRoom(needed) && toLoad.Count > 0)
+                LogOverBudget(needed >> 20, budget.DeviceBytes >> 20);
+            toLoad.ForEach(e => e.Weights.MoveToDevice());
             return new Lease(this, entries);
         }
     }

@@ -101,6 +101,19 @@ public sealed class ModelMemoryTests
     }
 
     [Fact]
+    public void A_model_already_on_the_device_still_gets_its_inference_memory()
+    {
+        var (unet, vae) = (_device.Add("unet", 4 * GB), _device.Add("vae", 4 * GB));
+        Run(unet);
+        Run(vae);
+        _device.OtherBytes = 15 * GB / 2;   // 16 - 8 - 7.5 = 0.5 GB free, under the 1 GB reserve
+        Run(vae);   // nothing to load, but the unused UNet leaves for the activations
+
+        Assert.Equal(["unet → device", "vae → device", "unet → host"], _device.Moves);
+        Assert.Empty(_log.Warnings);
+    }
+
+    [Fact]
     public void Freed_weights_are_forgotten_and_never_moved()
     {
         var (unet, vae, clip) = (_device.Add("unet", 4 * GB), _device.Add("vae", 4 * GB), _device.Add("clip", 4 * GB));
