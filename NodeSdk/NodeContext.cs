@@ -29,6 +29,13 @@ public abstract class NodeContext
     public virtual Device Device => Device.CPU;
 
     /// <summary>
+    /// The dtype loaders store weights in when a loader's weight_dtype is "default" (the host's --precision): without
+    /// it float16 on CUDA and float32 on the CPU, as ComfyUI and diffusers do. Models compute in their weights' dtype and
+    /// hand back float32.
+    /// </summary>
+    public virtual ScalarType WeightDtype => WeightPrecision.DefaultFor(Device);
+
+    /// <summary>
     /// What one input may cost: the pixel budget nodes that decode images check against, and the longest string the
     /// host keeps (a node whose output could grow far beyond its inputs, a replacement or a repetition, refuses before
     /// building a longer one; the host checks every output as well).

@@ -40,6 +40,15 @@ public static unsafe partial class torch
     public static int get_num_threads() => Native.wt_get_num_threads();
 
     /// <summary>
+    /// The floating dtype of tensors made without one, parameters included (process-wide, as in PyTorch; float32 at
+    /// start). Building a model under float16 gives it float16 parameters with nothing converted, as transformers'
+    /// from_pretrained(torch_dtype=...) builds its modules.
+    /// </summary>
+    public static void set_default_dtype(ScalarType dtype) => TorchException.ThrowIfFailed(Native.wt_set_default_dtype((int)dtype));
+
+    public static ScalarType get_default_dtype() => (ScalarType)Native.wt_get_default_dtype();
+
+    /// <summary>
     /// Waits for the work queued on <paramref name="device"/>: GPU calls return before their kernels finish, so a clock
     /// must wait for them (torch.accelerator.synchronize). Nothing to wait for on the CPU.
     /// </summary>

@@ -46,6 +46,14 @@ public sealed class GlobalOptions
         CustomParser = ParseDevice,
     };
 
+    public Option<ScalarType?> Precision { get; } = new("--precision")
+    {
+        Description = "The dtype loaders store weights in when their weight_dtype is default: fp32, fp16 or bf16 (default: fp16 on CUDA, fp32 on the CPU)",
+        Recursive = true,
+        HelpName = "default|fp32|fp16|bf16",
+        CustomParser = ParsePrecision,
+    };
+
     public Option<long> MaxImagePixels { get; } = new("--max-image-pixels")
     {
         Description = $"Refuse images of more pixels, from their header (default: ${InputLimits.MaxImagePixelsVariable}, else {InputLimits.DefaultMaxImagePixels:N0}, PIL's limit)",
@@ -69,6 +77,7 @@ public sealed class GlobalOptions
         root.Options.Add(CacheMegabytes);
         root.Options.Add(ModelDevice);
         root.Options.Add(VramMegabytes);
+        root.Options.Add(Precision);
         root.Options.Add(MaxImagePixels);
         root.Options.Add(MaxStringMegabytes);
         root.Options.Add(Verbose);
@@ -91,6 +100,7 @@ public sealed class GlobalOptions
         {
             Device = parse.GetValue(ModelDevice),
             VramMegabytes = parse.GetValue(VramMegabytes),
+            Precision = parse.GetValue(Precision),
             Limits = InputLimits.FromEnvironment() with
             {
                 MaxImagePixels = parse.GetValue(MaxImagePixels),
@@ -128,6 +138,17 @@ public sealed class GlobalOptions
             result.AddError($"--device: {ex.Message}");
             return null;
         }
+    }
+
+    private static ScalarType? ParsePrecision(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (text == "default")
+            return null;
+        if (WeightPrecision.Parse(text) is { } dtype)
+            return dtype;
+        result.AddError($"--precision {text}: expected {string.Join(", ", WeightPrecision.Names)} or default");
+        return null;
     }
 
     public WorkflowEngine CreateEngine(ParseResult parse, ILoggerFactory loggers) => WorkflowEngine.Create(EngineOptions(parse), loggers);

@@ -16,6 +16,11 @@ public sealed record EngineOptions(NodePaths Paths, PluginOptions Plugins, Cache
 
     /// <summary>The CLI's --vram-mb: device memory models may take, in MiB; null is most of the card (see <see cref="Memory.ModelMemoryBudget"/>).</summary>
     public long? VramMegabytes { get; init; }
+    /// <summary>
+    /// The dtype loaders store weights in when their weight_dtype is "default" (the CLI's --precision); null: float16
+    /// on CUDA, float32 on the CPU.
+    /// </summary>
+    public ScalarType? Precision { get; init; }
 
     /// <summary>What one input may make the host spend (the CLI's options, else the environment's); nodes read it from their context.</summary>
     public InputLimits Limits { get; init; } = InputLimits.Default;

@@ -22,6 +22,7 @@ internal sealed class NodeRunContext(BoundNode node, string displayNodeId, RunSe
     public override NodePaths Paths => services.Paths;
     public override PromptMetadata Metadata => services.Metadata;
     public override Device Device => services.Device.Value;
+    public override ScalarType WeightDtype => services.Options.Precision ?? base.WeightDtype;
     public override InputLimits Limits => services.Options.Limits;
 
     public override void ReportProgress(long value, long max, PreviewImage? preview = null)

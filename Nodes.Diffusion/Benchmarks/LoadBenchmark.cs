@@ -11,19 +11,24 @@ namespace Workflow.Nodes.Diffusion.Benchmarks;
 /// <summary>
 /// <c>workflow bench load</c>: what LoadCheckpoint (CheckpointLoaderSimple) costs on a single-file SD1.5 checkpoint,
 /// against reading the same file with cat. Without --file it writes the checkpoints itself, SD1.5-sized with random
-/// weights in the original layout (model.diffusion_model.*, ...), once per --dtypes entry: fp16 is the 2 GB file
-/// users download, fp32 the 4 GB one; each is loaded into float32 weights, as the node loads it on the CPU. Per case:
-/// a cold load (the file dropped from the page cache first), a warm load, cat's warm and cold reads, and the peak
-/// resident memory beside the loaded tensors' size. See <see cref="CheckpointLoadCase"/>.
+/// weights in the original layout (model.diffusion_model.*, ...), once per file dtype its cases name: fp16 is the 2 GB
+/// file users download, fp32 the 4 GB one. A case names the file's dtype and the weights' (fp16:fp16 loads the fp16
+/// file into float16 weights, which become views of the mapped file; fp16:fp32 converts it into float32 weights, as
+/// the node loads it on the CPU by default). Per case: a cold load (the file dropped from the page cache first), a
+/// warm load, cat's warm and cold reads, and the peak resident memory beside the loaded tensors' size. See
+/// <see cref="CheckpointLoadCase"/>.
 /// </summary>
 [Benchmark("load", Description = "LoadCheckpoint on SD1.5-sized single files (2 GB fp16, 4 GB fp32, random weights), cold and warm, against cat of the file")]
 public sealed class LoadBenchmark : IBenchmark
 {
+    private const string DefaultCases = "fp16:fp16,fp32:fp32,fp16:fp32";
+
     public IReadOnlyList<BenchmarkOption> Options { get; } =
     [
         new("file", "A checkpoint of your own to load instead (any file LoadCheckpoint reads); its tokenizer is found as the node finds it"),
         new("preset", "Architecture of the written checkpoints: sd15, or sd15_tiny for a quick run", "sd15"),
-        new("dtypes", "Dtypes of the written checkpoints, comma-separated (fp16, bf16, fp32)", "fp16,fp32"),
+        new("cases", "FILE:WEIGHTS dtype pairs, comma-separated (fp16, bf16, fp32): the written file's dtype and the weights' it is loaded into", DefaultCases),
+        new("weights", "The weights' dtype for --file (fp16, bf16, fp32)", "fp32"),
     ];
 
     public JsonObject Run(BenchmarkRun run)
@@ -31,25 +36,27 @@ public sealed class LoadBenchmark : IBenchmark
         var tokenizers = new[] { Path.Combine(run.Paths.Models, "tokenizers", "clip_l") };
         var cases = new JsonArray();
         if (run.Value("file") is { } file)
-            cases.Add(new CheckpointLoadCase(Path.GetFileName(file), file, tokenizers, run).Measure());
+            cases.Add(new CheckpointLoadCase(Path.GetFileName(file), file, Dtype(run.Value("weights") ?? "fp32", "--weights"), tokenizers, run).Measure());
         else
-            foreach (var (name, dtype) in Dtypes(run.Value("dtypes") ?? "fp16,fp32"))
-                cases.Add(MeasureWritten(run, Preset(run.Value("preset") ?? "sd15"), name, dtype, tokenizers));
+            foreach (var byFile in Cases(run.Value("cases") ?? DefaultCases).GroupBy(c => c.File))
+                foreach (var measured in MeasureWritten(run, Preset(run.Value("preset") ?? "sd15"), byFile.Key, [.. byFile.Select(c => c.Weights)], tokenizers))
+                    cases.Add(measured);
         return new JsonObject { ["cases"] = cases, ["load_average"] = File.ReadAllText("/proc/loadavg").Trim() };
     }
 
-    /// <summary>Writes the checkpoint (and a byte-level tokenizer beside it), measures it, and deletes both.</summary>
-    private static JsonObject MeasureWritten(BenchmarkRun run, RandomModelPreset preset, string dtypeName, ScalarType dtype, string[] tokenizers)
+    /// <summary>Writes the checkpoint (and a byte-level tokenizer beside it), measures it into each weight dtype, and deletes both.</summary>
+    private static List<JsonObject> MeasureWritten(BenchmarkRun run, RandomModelPreset preset, string fileDtype, string[] weightDtypes, string[] tokenizers)
     {
         var folder = Directory.CreateTempSubdirectory("bench-load-").FullName;
         try
         {
-            var name = $"{(preset == RandomModelPreset.Sd15 ? "sd15" : "sd15_tiny")}_{dtypeName}";
+            var name = $"{(preset == RandomModelPreset.Sd15 ? "sd15" : "sd15_tiny")}_{fileDtype}";
             var path = Path.Combine(folder, name + ".safetensors");
             run.Log($"writing {path}: random weights in the original layout");
-            Write(path, preset, dtype);
+            Write(path, preset, Dtype(fileDtype, "--cases"));
             ClipTokenizer.ByteLevel().Save(Path.ChangeExtension(path, ".tokenizer"));
-            return new CheckpointLoadCase(name, path, tokenizers, run).Measure();
+            return [.. weightDtypes.Select(weights =>
+                new CheckpointLoadCase(weights == fileDtype ? name : $"{name}_as_{weights}", path, Dtype(weights, "--cases"), tokenizers, run).Measure())];
         }
         finally
         {
@@ -81,12 +88,26 @@ public sealed class LoadBenchmark : IBenchmark
         _ => throw new ArgumentException($"--preset {name}: expected sd15 or sd15_tiny"),
     };
 
-    private static IEnumerable<(string Name, ScalarType Dtype)> Dtypes(string list) =>
-        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name => (name, name switch
+    /// <summary>The FILE:WEIGHTS pairs, every dtype checked before gigabytes are written.</summary>
+    private static List<(string File, string Weights)> Cases(string list)
+    {
+        var cases = new List<(string File, string Weights)>();
+        foreach (var pair in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            "fp16" => torch.float16,
-            "bf16" => torch.bfloat16,
-            "fp32" => torch.float32,
-            _ => throw new ArgumentException($"--dtypes: {name} is not fp16, bf16 or fp32"),
-        }));
+            if (pair.Split(':') is not [var file, var weights])
+                throw new ArgumentException($"--cases: {pair} is not FILE:WEIGHTS (e.g. fp16:fp16)");
+            Dtype(file, "--cases");
+            Dtype(weights, "--cases");
+            cases.Add((file, weights));
+        }
+        return cases;
+    }
+
+    private static ScalarType Dtype(string name, string option) => name switch
+    {
+        "fp16" => torch.float16,
+        "bf16" => torch.bfloat16,
+        "fp32" => torch.float32,
+        _ => throw new ArgumentException($"{option}: {name} is not fp16, bf16 or fp32"),
+    };
 }

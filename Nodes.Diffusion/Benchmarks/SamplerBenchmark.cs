@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
-using Workflow.Nodes.Diffusion.Components;
 using Workflow.Nodes.Diffusion.Loading;
 using Workflow.Nodes.Diffusion.Models.Common;
 using Workflow.Nodes.Diffusion.Models.Sd3;
@@ -29,7 +28,6 @@ public sealed class SamplerBenchmark : IBenchmark
         new("checkpoint", "A checkpoint: a path, or a name under models/checkpoints"),
         new("random-sd15", "An SD1.5-sized model with random weights, at a 64×64 latent", IsFlag: true),
         new("tiny", "With --random-sd15: the sd15-tiny fixture's architecture instead (quick runs)", IsFlag: true),
-        new("precision", "The UNet's dtype on both sides: fp32, fp16 or bf16 (latents and conditioning cast at its input, its output back to float32)", "fp32"),
         new("random-sd3", "SD3-medium's transformer (24 joint blocks of 1536) with random weights: one step at --latent", IsFlag: true),
         new("latent", "Latent side of the SD3 step (default 64 on the CPU, 128 on a GPU: 1024² pixels)"),
         new("blocks", "Joint blocks of the random SD3 transformer (SD3-medium's width either way)", "24"),
@@ -43,7 +41,7 @@ public sealed class SamplerBenchmark : IBenchmark
         if (run.Flag("random-sd3"))
             return Sd3StepBenchmark.Run(run, Sd3StepBenchmark.RandomSd3Medium(Math.Clamp(run.Int("blocks", 24), 1, 24), run.Log), "sd3-medium (random weights)", Sd3StepBenchmark.WeightsSeed);
         var device = run.Device;
-        var dtype = BenchPrecision.Parse(run.Value("precision"));
+        var dtype = run.WeightDtype;   // the host's --precision: the UNet's dtype on both sides
         var (checkpoint, label) = LoadModel(run);
         if (checkpoint.Model.Network is SD3Transformer2DModel transformer)
         {
@@ -53,11 +51,11 @@ public sealed class SamplerBenchmark : IBenchmark
         }
         int latentSize = run.Flag("random-sd15") && !run.Flag("tiny") ? 64 : UnetReference.UnetOf(checkpoint.Model).Config.SampleSize ?? 64;
         ResetDevicePeak(device);
-        checkpoint.Model.Network.Module.to(dtype);   // before the move: the device never holds the float32 copy
-        checkpoint.To(device);
+        checkpoint.Model.Network.Module.to(device, dtype);   // a tensor at a time: the device never holds a float32 copy
+        checkpoint.Clip.To(device, ScalarType.Float32);
+        checkpoint.Vae.To(device, ScalarType.Float32);
         LogMemory(run, "model ready");
         using var model = checkpoint.Model;
-        using var sampled = new DiffusionModel(new CastingNetwork(model.Network, dtype), model.Schedule, model.LatentFormat);
         using var clip = checkpoint.Clip;
         using var vae = checkpoint.Vae;
         using var positive = clip.Encode(Prompt, Nodes.ClipEncode.DefaultMaxSequenceLength, NullLogger.Instance);
@@ -69,7 +67,7 @@ public sealed class SamplerBenchmark : IBenchmark
         using var cpuContext = torch.cat([negative.Entries[0].Embeddings, positive.Entries[0].Embeddings], dim: 0);
         using var context = cpuContext.to(device);
         using var batch = torch.cat([noise, noise], dim: 0);
-        run.Log($"{label}: UNet in {BenchPrecision.NameOf(dtype)} on [{string.Join(", ", batch.shape)}] on {device}, {rounds} timed calls after one warm-up");
+        run.Log($"{label}: UNet in {WeightPrecision.NameOf(dtype)} on [{string.Join(", ", batch.shape)}] on {device}, {rounds} timed calls after one warm-up");
         using var unetBatch = batch.to(dtype);
         using var unetContext = context.to(dtype);
         var (stepSeconds, output) = TimeUnet(UnetReference.UnetOf(model), unetBatch, unetContext, rounds);
@@ -79,7 +77,7 @@ public sealed class SamplerBenchmark : IBenchmark
         run.Log($"full run: {steps} DDIM steps with guidance 7.5");
         var clock = Stopwatch.StartNew();
         using var generator = new Generator(0);
-        using var latents = DdimSampler.Sample(sampled, new DdimRequest(noise, null, positive, negative, steps, 7.5, 0, 1.0, generator), (_, _) => { });
+        using var latents = DdimSampler.Sample(model, new DdimRequest(noise, null, positive, negative, steps, 7.5, 0, 1.0, generator), (_, _) => { });
         torch.synchronize(device);
         double totalSeconds = clock.Elapsed.TotalSeconds;
         LogMemory(run, "full run done");
@@ -91,7 +89,7 @@ public sealed class SamplerBenchmark : IBenchmark
             ["steps"] = steps,
             ["threads"] = torch.get_num_threads(),
             ["device"] = device.ToString(),
-            ["precision"] = BenchPrecision.NameOf(dtype),
+            ["precision"] = WeightPrecision.NameOf(dtype),
             ["attention"] = AttentionChoice.Mode.ToString().ToLowerInvariant(),
             ["unet_step_s"] = stepSeconds,
             ["total_s"] = totalSeconds,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workflow.Nodes.Diffusion.Components;
+using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
 using Workflow.Torch.IO;
@@ -41,7 +42,7 @@ public static class UnetReference
             });
             log("running the PyTorch reference");
             var result = ReferenceScript.Run(python, "unet_reference.py", folder, inputs.Steps.ToString(), inputs.Rounds.ToString(),
-                torch.get_num_threads().ToString(), inputs.Device.ToString(), BenchPrecision.NameOf(inputs.Dtype));
+                torch.get_num_threads().ToString(), inputs.Device.ToString(), WeightPrecision.NameOf(inputs.Dtype));
             using var outputs = SafeTensorsFile.Open(Path.Combine(folder, "outputs.safetensors"));
             using var theirUnet = outputs.Load("unet_output");
             using var theirLatents = outputs.Load("latents");

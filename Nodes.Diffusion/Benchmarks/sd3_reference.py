@@ -27,7 +27,8 @@ from unet_reference import read_safetensors, write_safetensors
 def attention(q, k, v):
     if hasattr(F, "scaled_dot_product_attention"):
         return F.scaled_dot_product_attention(q, k, v)
-    return torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1]), dim=-1) @ v
+    # the torch 2 documentation's reference implementation, as the fixture generator installed it on torch 1.13
+    return torch.softmax(q @ k.transpose(-1, -2) * (1 / math.sqrt(q.shape[-1])), dim=-1) @ v
 
 
 class RMSNorm(nn.Module):
@@ -164,7 +165,9 @@ class SD3Transformer(nn.Module):
         image = self.pos_embed.proj(x).flatten(2).transpose(1, 2) + table
         freqs = torch.exp(-math.log(10000) * torch.arange(128, dtype=torch.float32, device=x.device) / 128)
         args = t[:, None].float() * freqs[None]
-        c = self.time_text_embed.timestep_embedder(torch.cat([torch.cos(args), torch.sin(args)], dim=-1)) + self.time_text_embed.text_embedder(pooled)
+        # the sinusoidal projection is float32, cast to the pooled projection's dtype as CombinedTimestepTextProjEmbeddings does
+        projection = torch.cat([torch.cos(args), torch.sin(args)], dim=-1).to(pooled.dtype)
+        c = self.time_text_embed.timestep_embedder(projection) + self.time_text_embed.text_embedder(pooled)
         text = self.context_embedder(context)
         for block in self.transformer_blocks:
             text, image = block(image, text, c)

@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32}
+DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32, "U8": np.uint8}
 PRECISIONS = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 
@@ -62,33 +62,55 @@ def write_safetensors(path, tensors):
 # ---- the port (only used without diffusers) ----
 
 class ResnetBlock2D(nn.Module):
+    """temb None: no time embedding (the VAE's resnets, temb_channels=None)."""
+
     def __init__(self, cin, cout, temb, groups, eps):
         super().__init__()
         self.norm1, self.conv1 = nn.GroupNorm(groups, cin, eps), nn.Conv2d(cin, cout, 3, padding=1)
-        self.time_emb_proj = nn.Linear(temb, cout)
+        self.time_emb_proj = nn.Linear(temb, cout) if temb is not None else None
         self.norm2, self.conv2 = nn.GroupNorm(groups, cout, eps), nn.Conv2d(cout, cout, 3, padding=1)
         self.conv_shortcut = nn.Conv2d(cin, cout, 1) if cin != cout else None
 
-    def forward(self, x, temb):
+    def forward(self, x, temb=None):
         h = self.conv1(F.silu(self.norm1(x)))
-        h = h + self.time_emb_proj(F.silu(temb))[:, :, None, None]
+        if self.time_emb_proj is not None:
+            h = h + self.time_emb_proj(F.silu(temb))[:, :, None, None]
         h = self.conv2(F.silu(self.norm2(h)))
         return (self.conv_shortcut(x) if self.conv_shortcut is not None else x) + h
 
 
 class Attention(nn.Module):
-    def __init__(self, dim, context_dim, heads, head_dim):
+    """diffusers' Attention with AttnProcessor: upcast_attention computes the scores from float32 q and k,
+    upcast_softmax takes the softmax in float32; both round the probabilities back to the query's dtype."""
+
+    # what fills baddbmm's ignored input: diffusers' torch.empty. torch 1.13's CPU baddbmm can let NaN from it through
+    # beta=0 on small products with more than one thread (multiview-tiny's manifest, workaround "baddbmm-empty-nan"),
+    # so a caller that needs every run finite sets torch.zeros (the same scores; a zero fill the benchmark need not pay)
+    scores_input = staticmethod(torch.empty)
+
+    def __init__(self, dim, context_dim, heads, head_dim, bias=False, upcast_attention=False, upcast_softmax=False):
         super().__init__()
         inner = heads * head_dim
         self.heads, self.scale = heads, head_dim ** -0.5
-        self.to_q = nn.Linear(dim, inner, bias=False)
-        self.to_k = nn.Linear(context_dim or dim, inner, bias=False)
-        self.to_v = nn.Linear(context_dim or dim, inner, bias=False)
+        self.upcast_attention, self.upcast_softmax = upcast_attention, upcast_softmax
+        self.to_q = nn.Linear(dim, inner, bias=bias)
+        self.to_k = nn.Linear(context_dim or dim, inner, bias=bias)
+        self.to_v = nn.Linear(context_dim or dim, inner, bias=bias)
         self.to_out = nn.ModuleList([nn.Linear(inner, dim), nn.Dropout(0.0)])
 
     def split(self, x):
         b, t, c = x.shape
         return x.reshape(b, t, self.heads, c // self.heads).permute(0, 2, 1, 3).reshape(b * self.heads, t, c // self.heads)
+
+    def probabilities(self, q, k):
+        dtype = q.dtype
+        if self.upcast_attention:
+            q, k = q.float(), k.float()
+        ignored = self.scores_input(q.shape[0], q.shape[1], k.shape[1], dtype=q.dtype, device=q.device)
+        scores = torch.baddbmm(ignored, q, k.transpose(-1, -2), beta=0, alpha=self.scale)
+        if self.upcast_softmax:
+            scores = scores.float()
+        return scores.softmax(dim=-1).to(dtype)
 
     def forward(self, x, context=None):
         context = x if context is None else context
@@ -98,9 +120,7 @@ class Attention(nn.Module):
             out = F.scaled_dot_product_attention(heads(self.to_q(x)), heads(self.to_k(context)), heads(self.to_v(context)))
             return self.to_out[0](out.transpose(1, 2).reshape(b, -1, out.shape[1] * out.shape[3]))
         q, k, v = self.split(self.to_q(x)), self.split(self.to_k(context)), self.split(self.to_v(context))
-        empty = torch.empty(q.shape[0], q.shape[1], k.shape[1], dtype=q.dtype, device=q.device)
-        probs = torch.baddbmm(empty, q, k.transpose(-1, -2), beta=0, alpha=self.scale).softmax(dim=-1)
-        out = torch.bmm(probs, v)
+        out = torch.bmm(self.probabilities(q, k), v)
         bh, t, d = out.shape
         out = out.reshape(bh // self.heads, self.heads, t, d).permute(0, 2, 1, 3).reshape(bh // self.heads, t, d * self.heads)
         return self.to_out[0](out)
@@ -126,10 +146,10 @@ class FeedForward(nn.Module):
 
 
 class BasicTransformerBlock(nn.Module):
-    def __init__(self, dim, heads, head_dim, context_dim):
+    def __init__(self, dim, heads, head_dim, context_dim, upcast_attention):
         super().__init__()
-        self.norm1, self.attn1 = nn.LayerNorm(dim), Attention(dim, None, heads, head_dim)
-        self.norm2, self.attn2 = nn.LayerNorm(dim), Attention(dim, context_dim, heads, head_dim)
+        self.norm1, self.attn1 = nn.LayerNorm(dim), Attention(dim, None, heads, head_dim, upcast_attention=upcast_attention)
+        self.norm2, self.attn2 = nn.LayerNorm(dim), Attention(dim, context_dim, heads, head_dim, upcast_attention=upcast_attention)
         self.norm3, self.ff = nn.LayerNorm(dim), FeedForward(dim)
 
     def forward(self, x, context):
@@ -139,13 +159,13 @@ class BasicTransformerBlock(nn.Module):
 
 
 class Transformer2DModel(nn.Module):
-    def __init__(self, heads, channels, context_dim, layers, groups, linear):
+    def __init__(self, heads, channels, context_dim, layers, groups, linear, upcast_attention):
         super().__init__()
         self.linear = linear
         self.norm = nn.GroupNorm(groups, channels, eps=1e-6)
         self.proj_in = nn.Linear(channels, channels) if linear else nn.Conv2d(channels, channels, 1)
         self.transformer_blocks = nn.ModuleList(
-            [BasicTransformerBlock(channels, heads, channels // heads, context_dim) for _ in range(layers)])
+            [BasicTransformerBlock(channels, heads, channels // heads, context_dim, upcast_attention) for _ in range(layers)])
         self.proj_out = nn.Linear(channels, channels) if linear else nn.Conv2d(channels, channels, 1)
 
     def forward(self, x, context):
@@ -174,7 +194,11 @@ class Sampler(nn.Module):
 
     def forward(self, x, size=None):
         if not self.down:
+            # diffusers' Upsample2D interpolates bfloat16 in float32 (upsample_nearest2d lacked a bfloat16 kernel); exact either way
+            dtype = x.dtype
+            x = x.float() if dtype == torch.bfloat16 else x
             x = F.interpolate(x, scale_factor=2.0, mode="nearest") if size is None else F.interpolate(x, size=size, mode="nearest")
+            x = x.to(dtype)
         return self.conv(x)
 
 
@@ -203,7 +227,7 @@ class UNet(nn.Module):
         self.time_embedding.linear_1, self.time_embedding.linear_2 = nn.Linear(ch[0], temb), nn.Linear(temb, temb)
         self.conv_in = nn.Conv2d(config["in_channels"], ch[0], 3, padding=1)
         args = lambda i: {"resnet": (temb, groups, eps), "heads": heads[i],
-                          "transformer": (ctx, depth[i], groups, config.get("use_linear_projection", False))}
+                          "transformer": (ctx, depth[i], groups, config.get("use_linear_projection", False), bool(config.get("upcast_attention")))}
         self.down_blocks = nn.ModuleList()
         for i, kind in enumerate(config["down_block_types"]):
             cin = ch[0] if i == 0 else ch[i - 1]
@@ -226,7 +250,8 @@ class UNet(nn.Module):
         return torch.cat([emb[:, half:], emb[:, :half]], dim=-1) if self.flip else emb
 
     def forward(self, x, t, context):
-        t_emb = self.time_proj(t.expand(x.shape[0])).to(x.dtype)  # diffusers: t_emb.to(dtype=sample.dtype)
+        # the sinusoidal embedding is computed in float32 and cast to the sample's dtype, as get_time_embed does
+        t_emb = self.time_proj(t.expand(x.shape[0])).to(x.dtype)
         emb = self.time_embedding.linear_2(F.silu(self.time_embedding.linear_1(t_emb)))
         x = self.conv_in(x)
         skips = [x]

@@ -58,7 +58,7 @@ public sealed class ClipModel : IClip
 
     public long DeviceBytes => _derived ? _patches.Sum(p => p.Value.DeviceBytes) : ModuleMemory.DeviceBytes(Encoder);
 
-    public void To(Device device) => Encoder.to(device);
+    public void To(Device device, ScalarType dtype) => Encoder.to(device, dtype);
 
     /// <summary>A CLIP with <paramref name="patch"/> (which it then owns) added, sharing this one's encoder and patches; this one is unchanged.</summary>
     public ClipModel WithPatch(IWeightPatch patch) =>
@@ -80,9 +80,9 @@ public sealed class ClipModel : IClip
         using var output = Forward(text, logger);
         int layers = output.HiddenStates.Count - 1;
         if (LastLayer == -1 || -LastLayer > layers)
-            return new Conditioning(Cpu(output.LastHiddenState), Cpu(output.PooledOutput));
+            return new Conditioning(ModelTensors.ToHost(output.LastHiddenState), ModelTensors.ToHost(output.PooledOutput));
         using var hidden = Encoder.FinalLayerNorm(output.HiddenStates[layers + 1 + LastLayer]);
-        return new Conditioning(Cpu(hidden), Cpu(output.PooledOutput));
+        return new Conditioning(ModelTensors.ToHost(hidden), ModelTensors.ToHost(output.PooledOutput));
     }
 
     /// <summary>
@@ -100,9 +100,6 @@ public sealed class ClipModel : IClip
         using var weights = PatchedWeights.Apply(Encoder, WeightDeltas);
         return Encoder.Forward(onDevice);
     }
-
-    /// <summary>A CPU copy that belongs to no dispose scope (what crosses nodes).</summary>
-    public static Tensor Cpu(Tensor tensor) => tensor.to(Device.CPU, tensor.dtype, copy: true).DetachFromDisposeScope();
 
     public void Dispose()
     {

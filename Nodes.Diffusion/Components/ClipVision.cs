@@ -32,10 +32,11 @@ public sealed class ClipVision(ClipVisionModel model) : IDisposable, IMemoryFoot
         {
             var raster = ImageConversion.ToRaster(images.Pixels[i]);
             return processor.Preprocess(raster.Channels == 3 ? raster : Rgb(raster));
-        })]).to(Device);
+        })]).to(ModuleMemory.DtypeOf(Model), Device);
         using var output = Model.Forward(pixels);
         using var zeros = Model.Forward(torch.zeros_like(pixels.narrow(0, 0, 1)));
-        return new ClipVisionOutput(Cpu(output.ImageEmbeds), Cpu(output.LastHiddenState), Cpu(output.HiddenStates[^2]), Cpu(zeros.HiddenStates[^2]));
+        return new ClipVisionOutput(ModelTensors.ToHost(output.ImageEmbeds), ModelTensors.ToHost(output.LastHiddenState),
+            ModelTensors.ToHost(output.HiddenStates[^2]), ModelTensors.ToHost(zeros.HiddenStates[^2]));
     }
 
     /// <summary>Gray becomes three equal channels; alpha is dropped without compositing, as PIL's convert("RGB").</summary>
@@ -47,8 +48,6 @@ public sealed class ClipVision(ClipVisionModel model) : IDisposable, IMemoryFoot
                 rgb[i * 3 + c] = image.Pixels[i * image.Channels + (image.Channels >= 3 ? c : 0)];
         return new Imaging.RasterImage(image.Width, image.Height, 3, rgb);
     }
-
-    private static Tensor Cpu(Tensor tensor) => tensor.to(Device.CPU, tensor.dtype, copy: true).DetachFromDisposeScope();
 
     public void Dispose() => Model.Dispose();
 }

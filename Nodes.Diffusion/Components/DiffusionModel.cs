@@ -87,21 +87,29 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint, IDeviceModel
     /// <summary>The weight changes of the patches (LoRAs), in the order they were applied.</summary>
     public IReadOnlyList<WeightDelta> WeightDeltas { get; }
 
-    /// <summary>One network evaluation with the patches applied for <paramref name="call"/> (attention patches need one; weight patches always apply).</summary>
-    public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, UNetCall? call = null)
-    {
-        using var weights = PatchedWeights.Apply(Network.Module, WeightDeltas);
-        return Network.Forward(sample, timestep, context, Attention(call));
-    }
+    /// <summary>
+    /// One network evaluation with the patches applied for <paramref name="call"/> (attention patches need one; weight
+    /// patches always apply). The inputs are cast to the weights' dtype and the prediction comes back in float32, as
+    /// ComfyUI's apply_model does, so samplers step in float32 at every precision.
+    /// </summary>
+    public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, UNetCall? call = null) =>
+        Forward(sample, timestep, context, pooled: null, call);
 
     /// <summary>As <see cref="Forward(Tensor, Tensor, Tensor, UNetCall?)"/>, with the prompts' pooled outputs for networks that take them (SD3); others ignore them.</summary>
     public Tensor Forward(Tensor sample, Tensor timestep, Tensor context, Tensor? pooled, UNetCall? call = null)
     {
-        if (pooled is null || Network is not IPooledTextNetwork pooledNetwork)
-            return Forward(sample, timestep, context, call);
+        using var scope = torch.NewDisposeScope();
         using var weights = PatchedWeights.Apply(Network.Module, WeightDeltas);
-        return pooledNetwork.Forward(sample, timestep, context, pooled, Attention(call));
+        var dtype = Dtype;
+        var (x, c) = (sample.to(dtype), context.to(dtype));
+        var prediction = pooled is not null && Network is IPooledTextNetwork pooledNetwork
+            ? pooledNetwork.Forward(x, timestep, c, pooled.to(dtype), Attention(call))
+            : Network.Forward(x, timestep, c, Attention(call));
+        return prediction.to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The dtype the network computes in (its weights').</summary>
+    public ScalarType Dtype => ModuleMemory.DtypeOf(Network.Module);
 
     private PatchedCall? Attention(UNetCall? call) => call is null || Patches.IsEmpty ? null : new PatchedCall(Network.CrossAttentionLayers, Patches, call);
 

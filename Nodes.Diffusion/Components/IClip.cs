@@ -14,8 +14,8 @@ public interface IClip : IDisposable, IMemoryFootprint, IDeviceModel
 {
     Device Device { get; }
 
-    /// <summary>Moves every encoder's weights to <paramref name="device"/>, in place.</summary>
-    void To(Device device);
+    /// <summary>Moves every encoder's weights to <paramref name="device"/> in <paramref name="dtype"/> (floating point), in place.</summary>
+    void To(Device device, ScalarType dtype);
 
     /// <summary>The prompt's conditioning, on the CPU; truncation is logged as diffusers warns about it.</summary>
     /// <param name="maxSequenceLength">T5 tokens, where the CLIP has a T5 (SD3); other encoders have fixed contexts.</param>

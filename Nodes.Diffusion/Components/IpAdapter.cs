@@ -21,6 +21,8 @@ public sealed class IpAdapter(IpAdapterModel model) : IDisposable, IMemoryFootpr
 
     public IReadOnlyList<Module> WeightModules => [Model];
 
+    public ScalarType Dtype => ModuleMemory.DtypeOf(Model);
+
     public long HostBytes => ModuleMemory.HostBytes(Model);
 
     public long DeviceBytes => ModuleMemory.DeviceBytes(Model);

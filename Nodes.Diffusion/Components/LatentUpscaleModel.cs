@@ -45,6 +45,15 @@ public sealed class LatentUpscaleModel : IDisposable, IMemoryFootprint, IDeviceM
 
     public IReadOnlyList<Module> WeightModules => [Unet, Text.Encoder];
 
+    public ScalarType Dtype => ModuleMemory.DtypeOf(Unet);
+
+    /// <summary>Moves the UNet's and text encoder's weights to <paramref name="device"/> in <paramref name="dtype"/>, in place.</summary>
+    public void To(Device device, ScalarType dtype)
+    {
+        Unet.to(device, dtype);
+        Text.To(device, dtype);
+    }
+
     public long HostBytes => ModuleMemory.HostBytes(Unet, Text.Encoder);
 
     public long DeviceBytes => ModuleMemory.DeviceBytes(Unet, Text.Encoder);
@@ -56,7 +65,7 @@ public sealed class LatentUpscaleModel : IDisposable, IMemoryFootprint, IDeviceM
     public Conditioning EncodePrompt(string text, ILogger logger)
     {
         using var output = Text.Forward(text, logger);
-        return new Conditioning(ClipModel.Cpu(output.HiddenStates[^1]), ClipModel.Cpu(output.PooledOutput));
+        return new Conditioning(ModelTensors.ToHost(output.HiddenStates[^1]), ModelTensors.ToHost(output.PooledOutput));
     }
 
     /// <summary>The UNet's timestep_cond for each pooled prompt [B, D]: cat([ones(64), zeros(64), pooled]).</summary>

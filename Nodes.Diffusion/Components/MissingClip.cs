@@ -19,7 +19,7 @@ public sealed class MissingClip(string checkpoint) : IClip
 
     public IReadOnlyList<Module> WeightModules => [];
 
-    public void To(Device device)
+    public void To(Device device, ScalarType dtype)
     {
     }
 

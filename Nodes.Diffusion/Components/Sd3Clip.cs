@@ -42,23 +42,24 @@ public sealed class Sd3Clip(ProjectedClip clipL, ProjectedClip clipG, T5Text? t5
 
     private Module[] Encoders => T5 is null ? [ClipL.Encoder, ClipG.Encoder] : [ClipL.Encoder, ClipG.Encoder, T5.Encoder];
 
-    public void To(Device device)
+    public void To(Device device, ScalarType dtype)
     {
         foreach (var encoder in Encoders)
-            encoder.to(device);
+            encoder.to(device, dtype);
     }
 
     public Conditioning Encode(string text, int maxSequenceLength, ILogger logger)
     {
         using var scope = torch.NewDisposeScope();
+        // Each encoder's output is taken to float32 first: the three may compute in different dtypes.
         var (l, lPooled) = ClipEmbeddings(ClipL, text, logger);
         var (g, gPooled) = ClipEmbeddings(ClipG, text, logger);
         var t5 = T5 is null
-            ? torch.zeros([1, l.shape[1], JointAttentionDim], dtype: l.dtype, device: l.device)
-            : T5Embeddings(T5, text, maxSequenceLength, logger);
-        var embeddings = Assemble(l, g, t5);
-        var pooled = torch.cat([lPooled, gPooled], dim: -1);
-        return new Conditioning(Cpu(embeddings), Cpu(pooled));
+            ? torch.zeros([1, l.shape[1], JointAttentionDim], dtype: torch.float32, device: l.device)
+            : T5Embeddings(T5, text, maxSequenceLength, logger).@float();
+        var embeddings = Assemble(l.@float(), g.@float(), t5);
+        var pooled = torch.cat([lPooled.@float(), gPooled.@float()], dim: -1);
+        return new Conditioning(ModelTensors.ToHost(embeddings), ModelTensors.ToHost(pooled));
     }
 
     /// <summary>_get_clip_prompt_embeds: hidden_states[-2] and text_embeds (the projected pooled output).</summary>
@@ -102,8 +103,6 @@ public sealed class Sd3Clip(ProjectedClip clipL, ProjectedClip clipG, T5Text? t5
         clip = F.pad(clip, [0, t5.shape[^1] - clip.shape[^1]]);
         return torch.cat([clip, t5], dim: -2).MoveToOuterDisposeScope();
     }
-
-    private static Tensor Cpu(Tensor tensor) => tensor.to(Device.CPU, tensor.dtype, copy: true).DetachFromDisposeScope();
 
     public void Dispose()
     {

@@ -23,12 +23,21 @@ public abstract class VaeModel : IDisposable, IMemoryFootprint, IDeviceModel
 
     public IReadOnlyList<Module> WeightModules => [_module];
 
-    /// <summary>Moves every weight to <paramref name="device"/> (in place; the CPU copies are freed).</summary>
-    public VaeModel To(Device device)
+    /// <summary>The dtype it computes in.</summary>
+    public ScalarType Dtype => ModuleMemory.DtypeOf(_module);
+
+    /// <summary>
+    /// Moves every weight to <paramref name="device"/> in the dtype this VAE computes in when <paramref name="dtype"/>
+    /// is asked for (in place; the CPU copies are freed).
+    /// </summary>
+    public VaeModel To(Device device, ScalarType dtype)
     {
-        _module.to(device);
+        _module.to(device, ComputeDtype(dtype));
         return this;
     }
+
+    /// <summary>The dtype to compute in when <paramref name="requested"/> is asked for: the same, unless it would overflow.</summary>
+    protected virtual ScalarType ComputeDtype(ScalarType requested) => requested;
 
     public long HostBytes => ModuleMemory.HostBytes(_module);
 

@@ -28,19 +28,19 @@ public sealed class VideoVae(AutoencoderKLLTX2Video autoencoder, Ltx2DecodeTimes
 
     public int LatentChannels => Autoencoder.Config.LatentChannels;
 
-    /// <summary>Videos [B, 3, 1 + 8k, H, W] in [-1, 1] → normalised latents [B, L, 1 + k, H/32, W/32]: the posterior's mode, normalised.</summary>
+    /// <summary>Videos [B, 3, 1 + 8k, H, W] in [-1, 1] → normalised latents [B, L, 1 + k, H/32, W/32]: the posterior's mode, normalised; float32 on the CPU, owned by the caller.</summary>
     public Tensor EncodeVideo(Tensor video)
     {
         using var scope = torch.NewDisposeScope();
-        using var posterior = Autoencoder.Encode(video.to(Device), Tiling);
-        return Autoencoder.NormalizeLatents(posterior.Mean).cpu().MoveToOuterDisposeScope();
+        using var posterior = Autoencoder.Encode(ModelTensors.ToModel(video, Device, Dtype), Tiling);
+        return ModelTensors.ToHost(Autoencoder.NormalizeLatents(posterior.Mean));
     }
 
-    /// <summary>Normalised latents [B, L, T, h, w] → videos [B, 3, 1 + 8(T − 1), 32h, 32w] in about [-1, 1] (SanaWMPipeline._decode_latents).</summary>
+    /// <summary>Normalised latents [B, L, T, h, w] → videos [B, 3, 1 + 8(T − 1), 32h, 32w] in about [-1, 1] (SanaWMPipeline._decode_latents); float32 on the CPU, owned by the caller.</summary>
     public Tensor DecodeLatents(Tensor latents)
     {
         using var scope = torch.NewDisposeScope();
-        var z = latents.to(Device);
+        var z = ModelTensors.ToModel(latents, Device, Dtype);
         Tensor? temb = null;
         if (Autoencoder.Config.TimestepConditioning)
         {
@@ -53,6 +53,6 @@ public sealed class VideoVae(AutoencoderKLLTX2Video autoencoder, Ltx2DecodeTimes
             temb = DecodeTimestep.Timestep(z.shape[0], z.device);
         }
         var video = Autoencoder.Decode(Autoencoder.DenormalizeLatents(z), temb, Tiling);
-        return video.cpu().MoveToOuterDisposeScope();
+        return ModelTensors.ToHost(video);
     }
 }

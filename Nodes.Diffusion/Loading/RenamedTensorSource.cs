@@ -8,7 +8,7 @@ namespace Workflow.Nodes.Diffusion.Loading;
 /// <summary>
 /// The tensors of a single-file checkpoint under one prefix, seen by their diffusers names: each file key is renamed
 /// by a map, and weights whose layout differs (the VAE's 1x1-conv attention) are reshaped while copying.
-/// Tensors go straight from the mapped file into the parameters.
+/// Tensors go straight from the mapped file into the parameters, or become views of it (<see cref="TryShare"/>).
 /// </summary>
 public sealed class RenamedTensorSource : ITensorSource
 {
@@ -47,6 +47,9 @@ public sealed class RenamedTensorSource : ITensorSource
         using var view = destination.view(fileShape);
         _file.CopyTo(fileKey, view);
     }
+
+    /// <summary>Shares the file's tensor where the file can (<see cref="ITensorSource.TryShare"/>); a reshaped one in the module's shape.</summary>
+    public bool TryShare(string key, Tensor destination) => _file.TryShare(_fileKeyByName[key], destination);
 
     private long[] Reshaped(string key, IReadOnlyList<long> shape) =>
         _dropsUnitDimensions(key) ? shape.Where((size, i) => i < 2 || size != 1).ToArray() : [.. shape];

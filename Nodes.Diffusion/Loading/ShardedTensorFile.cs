@@ -74,6 +74,8 @@ public sealed class ShardedTensorFile : ITensorFile
 
     public void CopyTo(string key, Tensor destination) => _shardOf[key].CopyTo(key, destination);
 
+    public bool TryShare(string key, Tensor destination) => _shardOf[key].TryShare(key, destination);
+
     public Tensor Load(string name, ScalarType? dtype = null, Device? device = null) =>
         _shardOf.TryGetValue(name, out var shard) ? shard.Load(name, dtype, device) : throw new KeyNotFoundException($"{Path} has no tensor '{name}'");
 

@@ -68,6 +68,8 @@ public sealed class WeightFiles : ITensorSource, IDisposable
 
     public void CopyTo(string key, Tensor destination) => _fileByKey[key].CopyTo(key, destination);
 
+    public bool TryShare(string key, Tensor destination) => _fileByKey[key].TryShare(key, destination);
+
     public void Dispose() => _files.ForEach(f => f.Dispose());
 
     private static IEnumerable<(string Key, string Shard)> WeightMap(string indexPath)

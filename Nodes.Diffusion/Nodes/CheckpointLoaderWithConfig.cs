@@ -15,13 +15,15 @@ public sealed class CheckpointLoaderWithConfig : INode, IFingerprint
 {
     public LoadCheckpoint.Outputs Execute(NodeContext context,
         [Combo(ModelFolder = "configs"), Input(Tooltip = "The original config (.yaml) describing the checkpoint.")] string configName,
-        [Combo(ModelFolder = "checkpoints"), Input(Tooltip = "The checkpoint file to load.")] string ckptName)
+        [Combo(ModelFolder = "checkpoints"), Input(Tooltip = "The checkpoint file to load.")] string ckptName,
+        [Input(Tooltip = WeightDtypes.Tooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
+        var dtype = weightDtype.Resolve(context, context.Device);
         var configPath = ModelFiles.Resolve(context.Paths, "configs", "config_name", configName);
         var config = ModelFiles.Load("config_name", configName, () => OriginalConfigYaml.Load(configPath));
         var path = ModelFiles.Resolve(context.Paths, "checkpoints", "ckpt_name", ckptName);
         var loaded = ModelFiles.Load("ckpt_name", ckptName,
-            () => CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")], config).To(context.Device));
+            () => CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")], config).To(context.Device, dtype));
         return new LoadCheckpoint.Outputs(loaded.Model, loaded.Clip, loaded.Vae);
     }
 

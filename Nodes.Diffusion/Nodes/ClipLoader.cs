@@ -36,15 +36,18 @@ public sealed class ClipLoader : INode, IFingerprint
     public IClip Execute(NodeContext context,
         [Combo(ModelFolder = "text_encoders"), Input(Tooltip = "The text encoder file to load.")] string clipName,
         [Input(Tooltip = "The model the text encoder is for.")] ClipLoaderType type = ClipLoaderType.StableDiffusion,
-        [Input(Tooltip = "cpu keeps the text encoder on the CPU.")] ClipLoaderDevice? device = null)
+        [Input(Tooltip = "cpu keeps the text encoder on the CPU.")] ClipLoaderDevice? device = null,
+        [Input(Tooltip = WeightDtypes.Tooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
+        var target = device == ClipLoaderDevice.Cpu ? Device.CPU : context.Device;
+        var dtype = weightDtype.Resolve(context, target);
         var path = ModelFiles.Resolve(context.Paths, "text_encoders", "clip_name", clipName);
         if (type == ClipLoaderType.Sd3)
             throw new InputException("type", "sd3",
                 "SD3 here encodes with CLIP-L and CLIP-G together (T5 optional), not one encoder alone: load them with TripleCLIPLoader");
         var clip = ModelFiles.Load("clip_name", clipName,
             () => ClipTextCheckpoint.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]));
-        clip.To(device == ClipLoaderDevice.Cpu ? Device.CPU : context.Device);
+        clip.To(target, dtype);
         return clip;
     }
 

@@ -14,10 +14,12 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 public sealed class ClipVisionLoader : INode, IFingerprint
 {
     public ClipVision Execute(NodeContext context,
-        [Combo(ModelFolder = "clip_vision"), Input(Tooltip = "The CLIP vision model (file or folder) to load.")] string clipName)
+        [Combo(ModelFolder = "clip_vision"), Input(Tooltip = "The CLIP vision model (file or folder) to load.")] string clipName,
+        [Input(Tooltip = WeightDtypes.Tooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
+        var dtype = weightDtype.Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, "clip_vision", "clip_name", clipName);
-        return new ClipVision(ModelFiles.Load("clip_name", clipName, () => ClipVisionCheckpoint.Load(path)).to(context.Device));
+        return new ClipVision(ModelFiles.Load("clip_name", clipName, () => ClipVisionCheckpoint.Load(path)).to(context.Device, dtype));
     }
 
     public Fingerprint GetFingerprint(InputValues literals, NodePaths paths) =>

@@ -43,13 +43,14 @@ public sealed class IpAdapterApply : INode
     {
         using var scope = torch.NewDisposeScope();
         var adapter = ipadapter.Model;
-        var device = ipadapter.Device;
+        var (device, dtype) = (ipadapter.Device, ipadapter.Dtype);
         var (conditional, unconditional) = adapter.Kind == IpAdapterKind.Base
-            ? (features.ImageEmbeds.to(device), torch.zeros_like(features.ImageEmbeds).to(device))
-            : (features.PenultimateHiddenStates.to(device), features.ZeroPixelsPenultimateHiddenStates.to(device).expand(features.PenultimateHiddenStates.shape));
+            ? (features.ImageEmbeds.to(dtype, device), torch.zeros_like(features.ImageEmbeds).to(dtype, device))
+            : (features.PenultimateHiddenStates.to(dtype, device), features.ZeroPixelsPenultimateHiddenStates.to(dtype, device).expand(features.PenultimateHiddenStates.shape));
         var sampling = new ModelSamplingDiscrete(model.Schedule);
-        return new IpAdapterPatch(ipadapter.Lease(), Tokens(adapter, conditional).to(model.Device).DetachFromDisposeScope(),
-            Tokens(adapter, unconditional).to(model.Device).DetachFromDisposeScope(), weight, sampling.PercentToSigma(startAt), sampling.PercentToSigma(endAt));
+        // The tokens meet the UNet's hidden states in its cross-attention: they take its dtype, whatever the adapter's.
+        return new IpAdapterPatch(ipadapter.Lease(), Tokens(adapter, conditional).to(model.Dtype, model.Device).DetachFromDisposeScope(),
+            Tokens(adapter, unconditional).to(model.Dtype, model.Device).DetachFromDisposeScope(), weight, sampling.PercentToSigma(startAt), sampling.PercentToSigma(endAt));
     }
 
     /// <summary>Every image's tokens side by side: [1, images·tokens, cross_attention_dim].</summary>

@@ -11,10 +11,12 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 public sealed class IpAdapterModelLoader : INode, IFingerprint
 {
     public IpAdapter Execute(NodeContext context,
-        [Combo(ModelFolder = "ipadapter"), Input(Tooltip = "The IP-Adapter file (ip-adapter_sd15, ip-adapter-plus_sd15, ...).")] string ipadapterFile)
+        [Combo(ModelFolder = "ipadapter"), Input(Tooltip = "The IP-Adapter file (ip-adapter_sd15, ip-adapter-plus_sd15, ...).")] string ipadapterFile,
+        [Input(Tooltip = WeightDtypes.Tooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
+        var dtype = weightDtype.Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, "ipadapter", "ipadapter_file", ipadapterFile);
-        return new IpAdapter(ModelFiles.Load("ipadapter_file", ipadapterFile, () => IpAdapterCheckpoint.Load(path)).to(context.Device));
+        return new IpAdapter(ModelFiles.Load("ipadapter_file", ipadapterFile, () => IpAdapterCheckpoint.Load(path)).to(context.Device, dtype));
     }
 
     public Fingerprint GetFingerprint(InputValues literals, NodePaths paths) =>

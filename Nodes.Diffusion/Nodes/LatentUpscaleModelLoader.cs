@@ -16,13 +16,14 @@ public sealed class LatentUpscaleModelLoader : INode, IFingerprint
     private const string Folder = "latent_upscale_models";
 
     public LatentUpscaleModel Execute(NodeContext context,
-        [Combo(ModelFolder = Folder), Input(Tooltip = "The upscaler: a diffusers folder (unet/, text_encoder/, tokenizer/, scheduler/) or a single file.")] string modelName)
+        [Combo(ModelFolder = Folder), Input(Tooltip = "The upscaler: a diffusers folder (unet/, text_encoder/, tokenizer/, scheduler/) or a single file.")] string modelName,
+        [Input(Tooltip = WeightDtypes.Tooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
+        var dtype = weightDtype.Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, Folder, "model_name", modelName);
         var model = ModelFiles.Load("model_name", modelName,
             () => LatentUpscalerCheckpoint.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]));
-        model.Unet.to(context.Device);
-        model.Text.Encoder.to(context.Device);
+        model.To(context.Device, dtype);
         return model;
     }
 

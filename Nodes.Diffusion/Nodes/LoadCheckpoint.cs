@@ -18,11 +18,13 @@ public sealed class LoadCheckpoint : INode, IFingerprint
     public sealed record Outputs(DiffusionModel Model, IClip Clip, VaeModel Vae) : INodeOutputs;
 
     public Outputs Execute(NodeContext context,
-        [Combo(ModelFolder = "checkpoints"), Input(Tooltip = "The checkpoint (file or diffusers folder) to load.")] string ckptName)
+        [Combo(ModelFolder = "checkpoints"), Input(Tooltip = "The checkpoint (file or diffusers folder) to load.")] string ckptName,
+        [Input(Tooltip = WeightDtypes.Tooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
+        var dtype = weightDtype.Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, "checkpoints", "ckpt_name", ckptName);
         var loaded = ModelFiles.Load("ckpt_name", ckptName,
-            () => CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]).To(context.Device));
+            () => CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]).To(context.Device, dtype));
         return new Outputs(loaded.Model, loaded.Clip, loaded.Vae);
     }
 

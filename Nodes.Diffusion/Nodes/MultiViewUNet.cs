@@ -36,11 +36,12 @@ public sealed class MultiViewUNet : INode
             ?? throw new InputException("model", model.Network.Module.GetType().Name, "not a multi-view network: load an MVDream or ImageDream checkpoint");
         using var scope = torch.NewDisposeScope();
         var cameraRows = CameraRows(network, cameras, numViews, referenceLatent is not null);
-        var imagePrompt = ImagePrompt(network, clipVisionOutput, model.Device);
+        var imagePrompt = ImagePrompt(network, clipVisionOutput, model.Device, model.Dtype);
         var references = ReferenceLatents(network, model, referenceLatent);
         var concat = ConcatLatents(network, model, concatLatent);
-        var patch = new MultiViewConditioning(new MultiViewSettings(cameraRows.to(model.Device).DetachFromDisposeScope(), imagePrompt,
-            references?.to(model.Device).DetachFromDisposeScope(), referenceSlot, ipWeight, concat?.to(model.Device).DetachFromDisposeScope(), textContext));
+        var (device, dtype) = (model.Device, model.Dtype);
+        var patch = new MultiViewConditioning(new MultiViewSettings(cameraRows.to(dtype, device).DetachFromDisposeScope(), imagePrompt,
+            references?.to(dtype, device).DetachFromDisposeScope(), referenceSlot, ipWeight, concat?.to(dtype, device).DetachFromDisposeScope(), textContext));
         return model.WithPatch(patch);
     }
 
@@ -60,7 +61,7 @@ public sealed class MultiViewUNet : INode
     }
 
     /// <summary>ImageDream's image tokens for the reference images, and for all-zero features (its unconditional prompt).</summary>
-    private static ImagePromptTokens? ImagePrompt(MultiViewUNetModel network, ClipVisionOutput? clipVisionOutput, Device device)
+    private static ImagePromptTokens? ImagePrompt(MultiViewUNetModel network, ClipVisionOutput? clipVisionOutput, Device device, ScalarType dtype)
     {
         if (network.ImageEmbed is not { } imageEmbed)
             return clipVisionOutput is null ? null
@@ -71,8 +72,8 @@ public sealed class MultiViewUNet : INode
         if (features.shape[^1] != imageEmbed.EmbeddingDim)
             throw new InputException("clip_vision_output", $"{features.shape[^1]}-wide features",
                 $"ImageDream's image_embed reads {imageEmbed.EmbeddingDim}-wide CLIP ViT-H states (its penultimate layer)");
-        var conditional = imageEmbed.Forward(features.to(device));
-        var unconditional = imageEmbed.Forward(torch.zeros([1, .. features.shape[1..]], features.dtype, device));
+        var conditional = imageEmbed.Forward(features.to(dtype, device));
+        var unconditional = imageEmbed.Forward(torch.zeros([1, .. features.shape[1..]], dtype, device));
         return new ImagePromptTokens(conditional.DetachFromDisposeScope(), unconditional.DetachFromDisposeScope());
     }
 

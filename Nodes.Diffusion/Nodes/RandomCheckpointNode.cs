@@ -11,9 +11,11 @@ namespace Workflow.Nodes.Diffusion.Nodes;
       Description = "A model with random weights of a known architecture, for testing and benchmarking without downloads.")]
 public sealed class RandomCheckpointNode : INode
 {
-    public LoadCheckpoint.Outputs Execute(NodeContext context, RandomModelPreset preset = RandomModelPreset.Sd15Tiny, [Seed] ulong seed = 0)
+    public LoadCheckpoint.Outputs Execute(NodeContext context, RandomModelPreset preset = RandomModelPreset.Sd15Tiny, [Seed] ulong seed = 0,
+        [Input(Tooltip = WeightDtypes.Tooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
-        var loaded = RandomCheckpoint.Create(preset, unchecked((long)seed)).To(context.Device);
+        var dtype = weightDtype.Resolve(context, context.Device);
+        var loaded = RandomCheckpoint.Create(preset, unchecked((long)seed)).To(context.Device, dtype);
         return new LoadCheckpoint.Outputs(loaded.Model, loaded.Clip, loaded.Vae);
     }
 }

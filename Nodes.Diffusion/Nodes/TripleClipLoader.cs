@@ -18,8 +18,10 @@ public sealed class TripleClipLoader : INode, IFingerprint
     public IClip Execute(NodeContext context,
         [Combo(ModelFolder = "clip"), Input(Tooltip = "A text encoder file: CLIP-L, CLIP-G or T5.")] string clipName1,
         [Combo(ModelFolder = "clip"), Input(Tooltip = "A text encoder file: CLIP-L, CLIP-G or T5.")] string clipName2,
-        [Combo(ModelFolder = "clip"), Input(Tooltip = "A text encoder file: CLIP-L, CLIP-G or T5.")] string clipName3)
+        [Combo(ModelFolder = "clip"), Input(Tooltip = "A text encoder file: CLIP-L, CLIP-G or T5.")] string clipName3,
+        [Input(Tooltip = WeightDtypes.Tooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
+        var dtype = weightDtype.Resolve(context, context.Device);
         string[] names = [clipName1, clipName2, clipName3];
         var files = new List<TextEncoderFile>();
         try
@@ -41,7 +43,7 @@ public sealed class TripleClipLoader : INode, IFingerprint
             var clipG = Load(files, names, clips[1], f => f.LoadClip(clipG: true, Sd3TextEncoders.FindTokenizer(tokenizers.ClipG, "vocab.json", "CLIP-G", f.Path)), clip.Encoder);
             var t5Text = Load(files, names, t5, f => f.LoadT5(Sd3TextEncoders.FindTokenizer(tokenizers.T5, "spiece.model", "T5", f.Path)), clip.Encoder, clipG.Encoder);
             var result = new Sd3Clip(clip, clipG, t5Text, t5.Width);
-            result.To(context.Device);
+            result.To(context.Device, dtype);
             return result;
         }
         finally

@@ -31,14 +31,15 @@ public sealed class VaeDecode : INode
     private static Tensor DecodeImages(Latent samples, ImageVae vae)
     {
         LatentShape.Require(samples, "samples", rank: 4, vae.Autoencoder.Config.LatentChannels, vae);
-        var decoded = vae.Autoencoder.Decode(samples.Samples.to(vae.Device));
+        using var decoded = vae.Decode(samples.Samples);
         return VaePixels.ToImage(decoded, channelDim: 1);
     }
 
     private static Tensor DecodeVideo(Latent samples, VideoVae vae)
     {
         LatentShape.Require(samples, "samples", rank: 5, vae.LatentChannels, vae);
-        var video = VaePixels.ToImage(vae.DecodeLatents(samples.Samples), channelDim: 1);   // [B, F, H, W, 3]
+        using var decoded = vae.DecodeLatents(samples.Samples);
+        var video = VaePixels.ToImage(decoded, channelDim: 1);   // [B, F, H, W, 3]
         return video.flatten(0, 1);
     }
 }

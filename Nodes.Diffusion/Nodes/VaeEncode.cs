@@ -30,8 +30,7 @@ public sealed class VaeEncode : INode
     internal static Tensor EncodeImages(ImageBatch pixels, ImageVae vae)
     {
         var images = VaePixels.ToModelInput(pixels, vae.DownscaleFactor, "pixels");
-        using var distribution = vae.Autoencoder.Encode(images.to(vae.Device).contiguous());
-        return distribution.Mean.to(Device.CPU, distribution.Mean.dtype, copy: true);
+        return vae.EncodeMean(images);
     }
 
     private static Tensor EncodeVideo(ImageBatch pixels, VideoVae vae)

@@ -13,10 +13,12 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 public sealed class VaeLoader : INode, IFingerprint
 {
     public VaeModel Execute(NodeContext context,
-        [Combo(ModelFolder = "vae"), Input(Tooltip = "The VAE (file or diffusers folder) to load.")] string vaeName)
+        [Combo(ModelFolder = "vae"), Input(Tooltip = "The VAE (file or diffusers folder) to load.")] string vaeName,
+        [Input(Tooltip = WeightDtypes.VaeTooltip)] WeightDtype? weightDtype = WeightDtype.Default)
     {
+        var dtype = weightDtype.Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, "vae", "vae_name", vaeName);
-        return ModelFiles.Load("vae_name", vaeName, () => VaeCheckpoint.Load(path)).To(context.Device);
+        return ModelFiles.Load("vae_name", vaeName, () => VaeCheckpoint.Load(path)).To(context.Device, dtype);
     }
 
     public Fingerprint GetFingerprint(InputValues literals, NodePaths paths) =>

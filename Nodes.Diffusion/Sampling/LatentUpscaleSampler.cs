@@ -45,7 +45,8 @@ public static class LatentUpscaleSampler
         var image = x.shape[0] == imageCondition.shape[0] ? imageCondition : imageCondition.repeat(x.shape[0] / imageCondition.shape[0], 1, 1, 1);
         var sample = capture.Recorded("unet_sample", torch.cat([x / MathF.Sqrt(variance), image], dim: 1));
         var timestep = capture.Recorded("unet_timestep", torch.scalar_tensor(sigma, torch.float32, x.device).log() * 0.25);
-        var output = capture.Recorded("unet_out", model.Unet.Forward(sample, timestep, context, timeCondition));
+        var dtype = model.Dtype;
+        var output = capture.Recorded("unet_out", model.Unet.Forward(sample.to(dtype), timestep, context.to(dtype), timeCondition.to(dtype)).to(ScalarType.Float32));
         // The last output channel is a variance the pipeline drops.
         var prediction = output.narrow(1, 0, output.shape[1] - 1);
         return (x * (1f / variance) + prediction * (sigma / MathF.Sqrt(variance))).MoveToOuterDisposeScope();

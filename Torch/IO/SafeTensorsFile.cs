@@ -5,9 +5,10 @@ using Workflow.Torch.Interop;
 namespace Workflow.Torch.IO;
 
 /// <summary>
-/// An open safetensors file, memory-mapped read-only and validated when opened. Tensors are copied straight from
-/// the mapped bytes into their destination (converting dtype and device on the way), so loading a model never
-/// holds the file's contents twice. Dispose to unmap.
+/// An open safetensors file, memory-mapped copy-on-write and validated when opened. A tensor wanted at its stored
+/// dtype on the CPU is a view of the mapped bytes (<see cref="TryShare"/>), as in safetensors' torch loader; others
+/// are copied straight from them into their destination (converting dtype and device on the way), so loading a model
+/// never holds the file's contents twice. Dispose to release the mapping, which views of it keep alive.
 /// </summary>
 public sealed unsafe class SafeTensorsFile : ITensorFile
 {
@@ -98,6 +99,20 @@ public sealed unsafe class SafeTensorsFile : ITensorFile
             TorchException.ThrowIfFailed(Native.wt_copy_from_buffer(destination.Handle, DataOf(entry), (int)entry.Dtype, p, entry.Shape.Length));
         GC.KeepAlive(destination);
         _file.DropResidentPages(_dataOffset + entry.Begin, entry.ByteLength);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="destination"/> a view of <paramref name="key"/>'s bytes in the mapping, read as they are
+    /// stored, when its dtype is the stored one and it lives on the CPU: no copy, no fresh memory, and the mapping
+    /// outlives this reader while the view lives. The destination takes the stored elements in its own shape, of as
+    /// many elements (a renaming source drops unit dimensions so). An element not aligned to its size (the format
+    /// does not align data offsets) is left to <see cref="CopyTo"/>.
+    /// </summary>
+    public bool TryShare(string key, Tensor destination)
+    {
+        var entry = this[key];
+        return destination.numel() == entry.Shape.Aggregate(1L, (count, size) => count * size)
+            && _file.TryShareInto(destination, _dataOffset + entry.Begin, entry.Dtype, entry.ByteLength);
     }
 
     public void Dispose() => _file.Dispose();

@@ -15,6 +15,12 @@ internal static unsafe partial class Native
     internal static partial int wt_get_num_threads();
 
     [LibraryImport(Library)]
+    internal static partial int wt_set_default_dtype(int dtype);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    internal static partial int wt_get_default_dtype();
+
+    [LibraryImport(Library)]
     internal static partial int wt_cuda_device_count();
 
     [LibraryImport(Library)]

@@ -66,7 +66,9 @@ public abstract class Module : IDisposable
 
     /// <summary>
     /// Copies every tensor of <paramref name="source"/> into the parameter or buffer with the same key, converting
-    /// dtype and device. Before copying anything it checks all keys and reports every problem in one
+    /// dtype and device; a tensor the source can share as it is (a mapped file's, at the parameter's dtype on the CPU:
+    /// <see cref="ITensorSource.TryShare"/>) becomes the parameter's memory instead of being copied. Before copying
+    /// anything it checks all keys and reports every problem in one
     /// <see cref="StateDictException"/>: shape mismatches always, missing and unexpected keys when
     /// <paramref name="strict"/>. Keys matching an <paramref name="ignore"/> pattern (a regex, searched as
     /// diffusers' _keys_to_ignore_on_load_*) are never reported missing or unexpected.
@@ -93,7 +95,7 @@ public abstract class Module : IDisposable
         if (mismatched.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
             throw new StateDictException(GetType().Name, missing, unexpected, mismatched);
         foreach (var (key, tensor) in expected)
-            if (source.TryGetShape(key, out _))
+            if (source.TryGetShape(key, out _) && !source.TryShare(key, tensor))
                 source.CopyTo(key, tensor);
         return new IncompatibleKeys(missing, unexpected);
     }

@@ -8,8 +8,9 @@ namespace Workflow.Torch.Serialization;
 /// <summary>
 /// An open PyTorch checkpoint (.pt, .pth, .bin, .ckpt) in either of torch.save's formats, read with the guarantee of
 /// torch.load(weights_only=True): the pickle may build tensors, storages and plain containers, and any other global
-/// is refused by name before anything runs (<see cref="AllowedGlobals"/>). The file is memory-mapped: tensors are
-/// copied from their storages' bytes straight into their destination, so a checkpoint is never held twice.
+/// is refused by name before anything runs (<see cref="AllowedGlobals"/>). The file is memory-mapped copy-on-write:
+/// tensors are views of their storages' bytes where no conversion is needed (<see cref="TryShare"/>), else copied
+/// from them straight into their destination, so a checkpoint is never held twice.
 /// <see cref="Root"/> is the whole unpickled object; the <see cref="ITensorFile"/> view is its state dict
 /// (<see cref="StateDict"/>). Dispose to unmap.
 /// </summary>
@@ -98,7 +99,32 @@ public sealed unsafe class PyTorchFile : ITensorFile
         DropResidentPages(tensor);
     }
 
+    /// <summary>
+    /// Makes <paramref name="destination"/> (same shape) a view of <paramref name="key"/>'s bytes in the mapping, as
+    /// <see cref="SafeTensorsFile.TryShare"/> does, where its dtype is the stored one, it lives on the CPU and the
+    /// stored tensor is contiguous (a transposed or expanded view is copied, so that parameters stay contiguous).
+    /// An archive's records are stored uncompressed (compressed ones are refused), so their bytes are the tensor's.
+    /// </summary>
+    public bool TryShare(string key, Tensor destination)
+    {
+        var tensor = Find(key);
+        return destination.shape.AsSpan().SequenceEqual(tensor.Shape) && IsContiguous(tensor)
+            && _file.TryShareInto(destination, FileOffset(tensor), tensor.Dtype, tensor.ByteSpan);
+    }
+
     public void Dispose() => _file.Dispose();
+
+    private static bool IsContiguous(StoredTensor tensor)
+    {
+        long expected = 1;
+        for (var i = tensor.Shape.Length - 1; i >= 0; i--)
+        {
+            if (tensor.Shape[i] != 1 && tensor.Stride[i] != expected)
+                return false;
+            expected *= tensor.Shape[i];
+        }
+        return true;
+    }
 
     private StoredTensor Find(string name) =>
         _byName.TryGetValue(name, out var found) ? found.Tensor : throw new KeyNotFoundException($"{Path} has no tensor '{name}'");

@@ -59,11 +59,16 @@ public sealed class GoldenTensors : IDisposable
     /// </summary>
     public void AssertMatches(string name, Tensor actual) => AssertPartMatches(name, actual, whole => whole);
 
+    /// <summary>As <see cref="AssertMatches(string, Tensor)"/>, within <paramref name="tolerance"/> instead of the manifest's (a run at another precision).</summary>
+    public void AssertMatches(string name, Tensor actual, double tolerance) => AssertPartMatches(name, actual, whole => whole, tolerance);
+
     /// <summary>
     /// As <see cref="AssertMatches"/>, for the part of the golden tensor <paramref name="part"/> selects (the views of a
     /// multi-view batch without its reference slot, say), under the whole tensor's tolerance.
     /// </summary>
-    public void AssertPartMatches(string name, Tensor actual, Func<Tensor, Tensor> part)
+    public void AssertPartMatches(string name, Tensor actual, Func<Tensor, Tensor> part) => AssertPartMatches(name, actual, part, Tolerance(name));
+
+    private void AssertPartMatches(string name, Tensor actual, Func<Tensor, Tensor> part, double tolerance)
     {
         using var scope = torch.NewDisposeScope();
         var expectedTensor = part(Load(name));
@@ -73,7 +78,6 @@ public sealed class GoldenTensors : IDisposable
         var got = actual.to(torch.float64, Device.CPU).ToArray<double>();
         if (expected.Length == 0)
             return;
-        var tolerance = Tolerance(name);
         var residue = tolerance == 0 && expectedTensor.dtype.IsFloatingPoint() ? CancellationResidue.Bound(expected.Max(Math.Abs)) : 0;
         var (worst, at) = (0.0, 0);
         for (var i = 0; i < expected.Length; i++)

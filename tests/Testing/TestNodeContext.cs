@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Workflow.NodeSdk;
+using Workflow.Torch;
 
 namespace Workflow.Testing;
 
@@ -14,6 +15,11 @@ public sealed class TestNodeContext(NodePaths paths, CancellationToken cancellat
     public override ILogger Logger => _logger;
     public override NodePaths Paths => paths;
     public override PromptMetadata Metadata => metadata ?? PromptMetadata.None;
+
+    /// <summary>The host's --precision this context stands for; null: the default for the device.</summary>
+    public ScalarType? Precision { get; init; }
+
+    public override ScalarType WeightDtype => Precision ?? base.WeightDtype;
 
     public List<(long Value, long Max)> Progress { get; } = [];
 

@@ -31,6 +31,25 @@ public class NormalizationTests
         Assert.Throws<TorchException>(() => F.group_norm(x, 3));
     }
 
+    /// <summary>A channels-last bfloat16 view (diffusers' attention output) is normalised as well as a contiguous one.</summary>
+    [Fact]
+    public void Group_norm_of_a_channels_last_bfloat16_view_is_as_accurate_as_of_a_contiguous_one()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(0);
+        var view = torch.randn([2, 64 * 64, 32], generator: generator).transpose(1, 2).reshape(2, 32, 64, 64);
+        Assert.False(view.is_contiguous());
+        var exact = F.group_norm(view.to(torch.float64), 8);
+        var contiguous = F.group_norm(view.contiguous().to(torch.bfloat16), 8).to(torch.float64);
+        var bfloat16View = view.to(torch.bfloat16);
+        Assert.False(bfloat16View.is_contiguous(), "the conversion keeps the channels-last strides");
+        var channelsLast = F.group_norm(bfloat16View, 8).to(torch.float64);
+        double contiguousError = (contiguous - exact).abs().max().item<double>();
+        double channelsLastError = (channelsLast - exact).abs().max().item<double>();
+        Assert.True(contiguousError < 0.1, $"bfloat16 rounding of a unit-normal group norm: {contiguousError}");
+        Assert.True(channelsLastError <= contiguousError, $"channels-last view {channelsLastError} against contiguous {contiguousError}");
+    }
+
     [Fact]
     public void Rms_norm_divides_by_the_root_mean_square()
     {

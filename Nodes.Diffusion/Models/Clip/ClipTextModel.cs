@@ -90,8 +90,7 @@ internal sealed class ClipTextTransformer : Module
         using var scope = torch.NewDisposeScope();
         var positions = torch.arange(length, dtype: torch.int64, device: device);
         var future = positions.unsqueeze(0).gt(positions.unsqueeze(1));
-        var lowest = dtype == torch.float32 ? float.MinValue : double.MinValue;
-        return torch.zeros([length, length], dtype: dtype, device: device).masked_fill(future, lowest).MoveToOuterDisposeScope();
+        return torch.zeros([length, length], dtype: dtype, device: device).masked_fill(future, torch.finfo(dtype).min).MoveToOuterDisposeScope();
     }
 
     /// <summary>The hidden state at the end token: legacy configs (eos_token_id 2) take argmax(input_ids), the highest id.</summary>

@@ -128,12 +128,21 @@ public sealed class ClassicAttentionProcessor : IAttentionProcessor
             return F.scaled_dot_product_attention(query, key, value, scale: scale);
         bool upcast = upcastSoftmax && query.dtype != torch.float32;
         using var scope = torch.NewDisposeScope();
-        var empty = torch.empty([query.shape[0], query.shape[1], key.shape[1]], dtype: query.dtype, device: query.device);
-        var scores = torch.baddbmm(empty, query, key.transpose(-1, -2), beta: 0, alpha: scale);
+        var scores = Scores(query, key, scale);
         var probabilities = upcast
             ? F.softmax(scores.@float(), dim: -1).to(query.dtype)
             : F.softmax(scores, dim: -1);
         return torch.bmm(probabilities, value).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>q kᵀ · <paramref name="scale"/> on [B·H, T, D] tensors, as diffusers' baddbmm with beta = 0.</summary>
+    internal static Tensor Scores(Tensor query, Tensor key, double scale)
+    {
+        using var scope = torch.NewDisposeScope();
+        // diffusers passes torch.empty, which beta = 0 should ignore; torch 1.13's CPU baddbmm can let a NaN in it
+        // through on small products at two threads, so the ignored input is zeros (the same result bit for bit).
+        var ignored = torch.zeros([query.shape[0], query.shape[1], key.shape[1]], dtype: query.dtype, device: query.device);
+        return torch.baddbmm(ignored, query, key.transpose(-1, -2), beta: 0, alpha: scale).MoveToOuterDisposeScope();
     }
 
     /// <summary>[B, T, H·D] → [B·H, T, D] (head_to_batch_dim).</summary>

@@ -23,6 +23,9 @@ public sealed record AutoencoderKLConfig
     [JsonPropertyName("use_quant_conv")] public bool UseQuantConv { get; init; } = true;
     [JsonPropertyName("use_post_quant_conv")] public bool UsePostQuantConv { get; init; } = true;
 
+    /// <summary>Whether float16 would overflow (SD1.x/SD2.x/SDXL's VAEs): pipelines then run it in float32.</summary>
+    [JsonPropertyName("force_upcast")] public bool ForceUpcast { get; init; } = true;
+
     public static AutoencoderKLConfig FromJson(string json, string source = "VAE config") =>
         ConfigCheck.Deserialize<AutoencoderKLConfig>(json, source).Checked(source);
 

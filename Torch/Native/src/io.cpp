@@ -108,12 +108,14 @@ WT_API void wt_will_need_pages(const void* data, int64_t length) {
   madvise(reinterpret_cast<void*>(begin), end - begin, MADV_WILLNEED);
 }
 
-// Drops the pages of [data, data + length) of a read-only file mapping from the process's resident set once their
-// bytes are copied out: they stay in the page cache and fault back in if read again. Advice: failures are ignored.
+// Drops the whole pages inside [data, data + length) of a file mapping from the process's resident set once their
+// bytes are copied out: they stay in the page cache and fault back in if read again. A page shared with a
+// neighbouring tensor is kept: that neighbour may be a view of the copy-on-write mapping (mapping.cpp) with a
+// written, private page, which MADV_DONTNEED would throw away. Advice: failures are ignored.
 WT_API void wt_drop_resident_pages(const void* data, int64_t length) {
   if (length <= 0) return;
   const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  const auto begin = reinterpret_cast<uintptr_t>(data) & ~(page - 1);
-  const auto end = reinterpret_cast<uintptr_t>(data) + static_cast<uintptr_t>(length);
-  madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+  const auto begin = (reinterpret_cast<uintptr_t>(data) + page - 1) & ~(page - 1);
+  const auto end = (reinterpret_cast<uintptr_t>(data) + static_cast<uintptr_t>(length)) & ~(page - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }

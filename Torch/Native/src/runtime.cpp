@@ -40,6 +40,17 @@ WT_API int32_t wt_set_num_threads(int32_t count) {
 
 WT_API int32_t wt_get_num_threads() { return at::get_num_threads(); }
 
+// The floating dtype of tensors created without one (torch.set_default_dtype): process-wide, as in PyTorch.
+WT_API int32_t wt_set_default_dtype(int32_t dtype) {
+  return wt::status_call([&] {
+    const auto type = static_cast<at::ScalarType>(dtype);
+    TORCH_CHECK(at::isFloatingType(type), "the default dtype must be a floating type, not ", c10::toString(type));
+    c10::set_default_dtype(c10::scalarTypeToTypeMeta(type));
+  });
+}
+
+WT_API int32_t wt_get_default_dtype() { return static_cast<int32_t>(c10::typeMetaToScalarType(c10::get_default_dtype())); }
+
 WT_API int32_t wt_cuda_device_count() {
   return wt::call<int32_t>(0, [] { return static_cast<int32_t>(torch::cuda::device_count()); });
 }

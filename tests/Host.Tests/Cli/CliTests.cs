@@ -80,6 +80,30 @@ public sealed class CliTests : IDisposable
         Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", "ComfyUI_00001_.png"))));
     }
 
+    /// <summary>
+    /// --precision sets what a loader's weight_dtype "default" means: bf16 runs SD1.5 on the CPU; fp16 is refused there
+    /// naming the loader's input and the option where libtorch has no float16 CPU kernels; a name that is no precision
+    /// is a command-line error.
+    /// </summary>
+    [GoldenFact("sd15-tiny")]
+    public void Precision_sets_the_loaders_default_dtype()
+    {
+        FixtureModels.Install(_dir);
+        var sd15 = Path.Combine(Golden.RepoRoot, "workflows", "sd15_txt2img.json");
+        var bf16 = Workflow("run", sd15, "--precision", "bf16");
+        Assert.True(bf16.ExitCode == 0, bf16.Stdout + bf16.Stderr);
+        Assert.True(Imaging.Png.IsPng(File.ReadAllBytes(Path.Combine(_dir, "output", "sd15_txt2img_00001_.png"))));
+        var fp16 = Workflow("run", sd15, "--precision", "fp16", "--device", "cpu");
+        if (fp16.ExitCode != 0)
+        {
+            Assert.Equal(3, fp16.ExitCode);
+            Assert.Contains("node #4 (LoadCheckpoint) failed: weight_dtype = 'default': fp16 weights (the host's --precision) need a GPU here", fp16.Stderr);
+        }
+        var bad = Workflow("run", sd15, "--precision", "fp8");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--precision fp8: expected fp32, fp16, bf16 or default", bad.Stdout + bad.Stderr);
+    }
+
     /// <summary>The SD3 examples (our nodes on the diffusers folder; ComfyUI's API shape on the single file with TripleCLIPLoader) as a user runs them.</summary>
     [GoldenTheory("sd3-tiny")]
     [InlineData("sd3_txt2img.json", "sd3_txt2img_00001_.png")]

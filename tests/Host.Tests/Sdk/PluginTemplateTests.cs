@@ -19,7 +19,7 @@ public sealed class PluginTemplateTests : IDisposable
     public void Plugin_made_from_the_template_builds_against_the_package_loads_and_runs()
     {
         var project = Path.Combine(_dir, "src", "Acme.Nodes");
-        Dotnet("new", "install", Path.Combine(BuildPaths.Packages, "Workflow.Templates.1.1.0.nupkg"), "--debug:custom-hive", Hive);
+        Dotnet("new", "install", Path.Combine(BuildPaths.Packages, "Workflow.Templates.1.2.0.nupkg"), "--debug:custom-hive", Hive);
         Dotnet("new", "workflow-plugin", "-n", "Acme.Nodes", "-o", project, "--sdk-source", BuildPaths.Packages, "--debug:custom-hive", Hive);
         var csproj = File.ReadAllText(Path.Combine(project, "Acme.Nodes.csproj"));
         Assert.DoesNotContain("HintPath", csproj);
@@ -44,7 +44,7 @@ public sealed class PluginTemplateTests : IDisposable
     public void Schema_mistake_in_a_plugin_from_the_template_fails_its_build_with_the_analyzers_id()
     {
         var project = Path.Combine(_dir, "src", "Acme.Broken");
-        Dotnet("new", "install", Path.Combine(BuildPaths.Packages, "Workflow.Templates.1.1.0.nupkg"), "--debug:custom-hive", Hive);
+        Dotnet("new", "install", Path.Combine(BuildPaths.Packages, "Workflow.Templates.1.2.0.nupkg"), "--debug:custom-hive", Hive);
         Dotnet("new", "workflow-plugin", "-n", "Acme.Broken", "-o", project, "--sdk-source", BuildPaths.Packages, "--debug:custom-hive", Hive);
         File.WriteAllText(Path.Combine(project, "Clamp.cs"), """
             using Workflow.NodeSdk;

@@ -36,7 +36,9 @@ public sealed class EmaSkipTests : IDisposable
         var weights = loaded.Model.HostBytes + loaded.Clip.HostBytes + loaded.Vae.HostBytes;
 
         Assert.True(emaBytes > 3 * weights, $"the EMA tensor ({emaBytes} bytes) should dwarf the model ({weights} bytes)");
-        Assert.InRange(kept, weights, weights + emaBytes / 4);
-        Assert.InRange(peak, weights, weights + emaBytes / 4);
+        // The weights are views of the mapped file (float32 file, float32 weights), so they may allocate nothing:
+        // only the upper bounds tell whether the EMA tensor was read.
+        Assert.InRange(kept, 0, weights + emaBytes / 4);
+        Assert.InRange(peak, 0, weights + emaBytes / 4);
     }
 }

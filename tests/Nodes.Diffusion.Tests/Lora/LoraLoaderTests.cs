@@ -84,6 +84,36 @@ public sealed class LoraLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_loaded_by_mapping_keeps_its_weights_its_views_and_its_file_as_they_were()
+    {
+        var layers = Layers(alpha: 2.0);
+        TestLoras.Write(LoraPath("style.safetensors"), LoraLayout.Kohya, layers);
+        var path = Path.Combine(_base.Root, "tiny.safetensors");
+        LdmCheckpointFile.Save(path, _checkpoint);
+        var fileBefore = File.ReadAllBytes(path);
+        using var mapped = CheckpointLoader.Load(path, []);
+        var (unet, encoder) = (mapped.Model.Network.Module, ((ClipModel)mapped.Clip).Encoder);
+        var before = Snapshot(unet).Concat(Snapshot(encoder)).ToDictionary();
+        using var sample = torch.randn([1, 4, 8, 8], _generator);
+        using var timestep = torch.tensor<long>([500], []);
+        using var context = torch.randn([1, 77, encoder.Config.HiddenSize], _generator);
+
+        var outputs = new LoraLoader().Execute(Context(), mapped.Model, mapped.Clip, "style.safetensors", Strength, Strength);
+        using var model = outputs.Model;
+        using var clip = (ClipModel)outputs.Clip;
+        using (model.Forward(sample, timestep, context))
+        using (clip.Encode("a red house", Context().Logger))
+        {
+            AssertPatched(unet, model.WeightDeltas, layers.Where(l => !l.TextEncoder), Strength);
+        }
+
+        AssertUnchanged(before, Snapshot(unet).Concat(Snapshot(encoder)));
+        Assert.All(unet.named_parameters().Concat(encoder.named_parameters()), p => Assert.True(ProcessMaps.Views(p.Tensor, path), $"{p.Name} is no longer a view of the file"));
+        Assert.Equal(fileBefore, File.ReadAllBytes(path));
+        DisposeAll(layers);
+    }
+
+    [Fact]
     public void The_patched_clip_encodes_as_the_encoder_with_the_deltas_written_in_and_strength_zero_is_the_base()
     {
         var layers = Layers(alpha: 1.0);

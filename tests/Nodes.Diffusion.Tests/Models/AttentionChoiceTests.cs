@@ -103,15 +103,14 @@ public sealed class AttentionChoiceTests
         return (attention, torch.randn([2, 64, 32], generator).to(device), torch.randn([2, 77, crossAttentionDim ?? 32], generator).to(device));
     }
 
-    /// <summary>AttnProcessor's arithmetic written out (heads to batch, baddbmm, softmax, bmm, back, to_out), on any device.</summary>
+    /// <summary>AttnProcessor's arithmetic written out (heads to batch, scores by baddbmm, softmax, bmm, back, to_out), on any device.</summary>
     private static Tensor DiffusersMath(Attention attention, Tensor hidden, Tensor context)
     {
         using var scope = torch.NewDisposeScope();
         var q = ClassicAttentionProcessor.HeadsToBatch(attention.ToQ.Forward(hidden), attention.Heads);
         var k = ClassicAttentionProcessor.HeadsToBatch(attention.ToK.Forward(context), attention.Heads);
         var v = ClassicAttentionProcessor.HeadsToBatch(attention.ToV.Forward(context), attention.Heads);
-        var empty = torch.empty([q.shape[0], q.shape[1], k.shape[1]], dtype: q.dtype, device: q.device);
-        var probabilities = F.softmax(torch.baddbmm(empty, q, k.transpose(-1, -2), beta: 0, alpha: attention.Scale), dim: -1);
+        var probabilities = F.softmax(ClassicAttentionProcessor.Scores(q, k, attention.Scale), dim: -1);
         var heads = ClassicAttentionProcessor.BatchToHeads(torch.bmm(probabilities, v), attention.Heads);
         return attention.ToOut.Forward(heads).MoveToOuterDisposeScope();
     }

@@ -45,8 +45,9 @@ public sealed class IpAdapterMemoryTests
         using var full = new IpAdapterApply().Execute(model, ipadapter, features, weight: 1.0);
         var patchesBytes = LiveBytes() - withOutput;
 
-        Assert.True(unetBytes >= model.HostBytes, $"loading the UNet allocated {unetBytes} bytes, less than its {model.HostBytes}");
-        Assert.True(patchesBytes < unetBytes / 20, $"two patched models allocated {patchesBytes} bytes beside a {unetBytes}-byte UNet: a copy of its weights?");
+        // The UNet's float32 weights are views of its mapped float32 file: loading allocates at most their size.
+        Assert.InRange(unetBytes, 0, model.HostBytes);
+        Assert.True(patchesBytes < model.HostBytes / 20, $"two patched models allocated {patchesBytes} bytes beside a {model.HostBytes}-byte UNet: a copy of its weights?");
         Assert.Equal(half.HostBytes + full.HostBytes, patchesBytes);
 
         var call = new UNetCall([true, false], new ModelSamplingDiscrete(model.Schedule).Sigma(timestep.item<long>()));

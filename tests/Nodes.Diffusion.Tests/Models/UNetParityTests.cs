@@ -79,5 +79,5 @@ public sealed class UNetParityTests
     }
 
     /// <summary>The call's timestep as the pipeline passes it: a 0-dim int64 tensor.</summary>
-    private static Tensor Timestep(JsonNode call) => torch.scalar_tensor((long)call["timestep"]!, torch.int64);
+    internal static Tensor Timestep(JsonNode call) => torch.scalar_tensor((long)call["timestep"]!, torch.int64);
 }

@@ -229,11 +229,13 @@ public sealed class LoaderNodesTests : IDisposable
         TestEngine.AssertJsonEqual("""
             {"required": {"clip_name": [["clip_l.safetensors", "t5xxl.safetensors"], {"tooltip": "The text encoder file to load."}],
                           "type": [["stable_diffusion", "sd3"], {"default": "stable_diffusion", "tooltip": "The model the text encoder is for."}]},
-             "optional": {"device": [["default", "cpu"], {"tooltip": "cpu keeps the text encoder on the CPU."}]}, "hidden": {}}
+             "optional": {"device": [["default", "cpu"], {"tooltip": "cpu keeps the text encoder on the CPU."}],
+                          "weight_dtype": [["default", "fp32", "fp16", "bf16"], {"default": "default", "tooltip": "The dtype to compute in: default follows the host's --precision (fp16 on CUDA, fp32 on the CPU)."}]}, "hidden": {}}
             """, Info("CLIPLoader")["input"]);
         TestEngine.AssertJsonEqual("""
             {"required": {"unet_name": [["new.safetensors", "old.safetensors"], {"tooltip": "The diffusion model file to load."}],
-                          "weight_dtype": [["default", "fp8_e4m3fn", "fp8_e4m3fn_fast", "fp8_e5m2"], {"default": "default", "tooltip": "The dtype to store the weights in; default keeps the file's."}]}, "optional": {}, "hidden": {}}
+                          "weight_dtype": [["default", "fp8_e4m3fn", "fp8_e4m3fn_fast", "fp8_e5m2", "fp32", "fp16", "bf16"],
+                                           {"default": "default", "tooltip": "The dtype to store the weights in and compute in; default follows the host's --precision (fp16 on CUDA, fp32 on the CPU)."}]}, "optional": {}, "hidden": {}}
             """, Info("UNETLoader")["input"]);
         var checkpointLoader = Info("CheckpointLoader");
         TestEngine.AssertJsonEqual("""[["v1-inference.yaml"], {"tooltip": "The original config (.yaml) describing the checkpoint."}]""",
@@ -242,6 +244,7 @@ public sealed class LoaderNodesTests : IDisposable
         Assert.True((bool)checkpointLoader["deprecated"]!);
         TestEngine.AssertJsonEqual("""["MODEL", "CLIP", "VAE"]""", checkpointLoader["output"]);
         TestEngine.AssertJsonEqual("""["vae_name"]""", Info("VAELoader")["input_order"]!["required"]);
+        TestEngine.AssertJsonEqual("""["weight_dtype"]""", Info("VAELoader")["input_order"]!["optional"]);
         TestEngine.AssertJsonEqual("""[["eps", "v_prediction", "lcm", "x0"], {"tooltip": "eps: the network predicts the noise; v_prediction: the velocity (SD2.x 768-v and other v models)."}]""",
             Info("ModelSamplingDiscrete")["input"]!["required"]!["sampling"]);
         TestEngine.AssertJsonEqual("""["BOOLEAN", {"default": false, "tooltip": "Rescale the schedule to zero terminal SNR, for models trained that way."}]""",

@@ -90,6 +90,30 @@ public sealed class PyTorchFileTests(PyTorchMadeFiles files) : IClassFixture<PyT
         }
     }
 
+    [PyTorchTheory]
+    [InlineData("views.pt")]
+    [InlineData("views.legacy.pt")]
+    public void Contiguous_tensors_are_shared_as_views_of_the_file_and_strided_ones_copied(string checkpoint)
+    {
+        var path = files.File(checkpoint);
+        using var pickle = PyTorchFile.Open(path);
+        using var twin = TensorFile.Open(files.File("views.twin.safetensors"));
+        string[] strided = ["transposed", "slice", "column", "every_other", "expanded", "permuted"];
+        foreach (var entry in pickle.Entries)
+        {
+            using var destination = torch.empty(entry.Shape, entry.Dtype);
+            var shared = pickle.TryShare(entry.Name, destination);
+            using var expected = twin.Load(entry.Name);
+            if (strided.Contains(entry.Name) || checkpoint == "views.pt")   // the zip format aligns its records; the legacy one need not
+                Assert.Equal(!strided.Contains(entry.Name), shared);
+            if (shared)
+            {
+                Assert.True(ProcessMaps.Views(destination, path), $"{entry.Name} is not a view of {checkpoint}");
+                Assert.True(Bytes(expected).SequenceEqual(Bytes(destination)), $"{checkpoint}: {entry} differs from its twin");
+            }
+        }
+    }
+
     [PyTorchFact]
     public void Tensors_outside_the_state_dict_load_from_the_root()
     {
