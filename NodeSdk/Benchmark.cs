@@ -32,6 +32,12 @@ public sealed record BenchmarkRun(IReadOnlyDictionary<string, string?> Values, N
     /// <summary>Where models run (the host's --device).</summary>
     public Device Device { get; init; } = Device.CPU;
 
+    /// <summary>The host's --precision (null: "default"); a benchmark that builds models may run them in it.</summary>
+    public ScalarType? Precision { get; init; }
+
+    /// <summary><see cref="Precision"/>, or the host's default for <see cref="Device"/>: float16 on CUDA, float32 on the CPU.</summary>
+    public ScalarType WeightDtype => Precision ?? WeightPrecision.DefaultFor(Device);
+
     public bool Flag(string name) => Values.GetValueOrDefault(name) == "true";
 
     public string? Value(string name) => Values.GetValueOrDefault(name);

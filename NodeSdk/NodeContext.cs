@@ -33,7 +33,7 @@ public abstract class NodeContext
     /// it float16 on CUDA and float32 on the CPU, as ComfyUI and diffusers do. Models compute in their weights' dtype and
     /// hand back float32.
     /// </summary>
-    public virtual ScalarType WeightDtype => Device.Type == DeviceType.CUDA ? ScalarType.Float16 : ScalarType.Float32;
+    public virtual ScalarType WeightDtype => WeightPrecision.DefaultFor(Device);
 
     /// <summary>
     /// What one input may cost: the pixel budget nodes that decode images check against, and the longest string the

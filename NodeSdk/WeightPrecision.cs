@@ -14,6 +14,9 @@ public static class WeightPrecision
     public static ScalarType? Parse(string name) =>
         Known.Where(k => k.Name == name).Select(k => (ScalarType?)k.Dtype).FirstOrDefault();
 
+    /// <summary>What "default" means on <paramref name="device"/>: float16 on CUDA, float32 on the CPU, as ComfyUI and diffusers do.</summary>
+    public static ScalarType DefaultFor(Device device) => device.Type == DeviceType.CUDA ? ScalarType.Float16 : ScalarType.Float32;
+
     /// <summary>The short name of <paramref name="dtype"/>, or its enum name when it is not a weight precision.</summary>
     public static string NameOf(ScalarType dtype) =>
         Known.Where(k => k.Dtype == dtype).Select(k => k.Name).FirstOrDefault() ?? dtype.ToString();

@@ -81,5 +81,34 @@ public static unsafe partial class torch
         /// <summary>Waits for all work queued on the device.</summary>
         public static void synchronize(int device = 0) =>
             TorchException.ThrowIfFailed(Native.wt_cuda_synchronize(device));
+
+        /// <summary>
+        /// The device's free and total bytes as the driver sees them (cudaMemGetInfo; other processes' memory counts as
+        /// used). Throws <see cref="TorchException"/> ("no CUDA") where the native library was built without CUDA.
+        /// </summary>
+        public static (long Free, long Total) mem_get_info(int device = 0)
+        {
+            long* freeAndTotal = stackalloc long[2];
+            TorchException.ThrowIfFailed(Native.wt_cuda_mem_get_info(device, freeAndTotal));
+            return (freeAndTotal[0], freeAndTotal[1]);
+        }
+
+        /// <summary>The caching allocator's byte counts for the device (torch.cuda.memory_stats, "all" pools); "no CUDA" as above.</summary>
+        public static CudaMemoryStats memory_stats(int device = 0)
+        {
+            long* stats = stackalloc long[5];
+            TorchException.ThrowIfFailed(Native.wt_cuda_memory_stats(device, stats));
+            return new CudaMemoryStats(stats[0], stats[1], stats[2], stats[3], stats[4]);
+        }
+
+        /// <summary>The most bytes tensors have held on the device since start or <see cref="reset_peak_memory_stats"/> (torch.cuda.max_memory_allocated).</summary>
+        public static long max_memory_allocated(int device = 0) => memory_stats(device).PeakAllocatedBytes;
+
+        /// <summary>Starts the peaks of <see cref="memory_stats"/> again from what is held now.</summary>
+        public static void reset_peak_memory_stats(int device = 0) =>
+            TorchException.ThrowIfFailed(Native.wt_cuda_reset_peak_memory_stats(device));
+
+        /// <summary>Returns the allocator's cached, unused blocks to the driver; nothing to do without CUDA.</summary>
+        public static void empty_cache() => TorchException.ThrowIfFailed(Native.wt_cuda_empty_cache());
     }
 }

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The GPU check, run on a machine with an NVIDIA GPU and PyTorch but no .NET, from .device/ made by
 # scripts/gpu-bundle.sh: builds the native shim against that PyTorch's libtorch (CUDA), then runs the tensor tests
-# (their CUDA rows included), the SD1.5 pipeline tests (the CUDA image fact included), the half-precision tests (float16
-# and bfloat16 on cuda within the spread that PyTorch's reference shows there, bfloat16 on the CPU), the text-to-image workflow on
-# cuda, and `bench tensor` / `bench sampler` against PyTorch on the GPU. Logs and the PNG go to $OUT (default ./gpu-out).
+# (their CUDA rows included: CUDA memory queries), the SD1.5 parity and pipeline tests, the attention choice and the
+# device memory budget on CUDA, the half-precision tests (float16 and bfloat16 on cuda within the spread that PyTorch's
+# reference shows there, bfloat16 on the CPU), the text-to-image workflow on cuda, and `bench sampler` on an
+# SD1.5-sized UNet against PyTorch with SDPA in fp32, fp16 and bf16 (and fp16 once more with our classic attention, for
+# the fused kernels' share). `bench tensor` runs only when named. Logs, the PNG and bench-sampler.jsonl (one JSON
+# report per line) go to $OUT (default ./gpu-out); the default steps take about 8 minutes on an H100.
 # Each step runs even if an earlier one failed, except that nothing runs without the shim.
-# Usage: scripts/gpu-check.sh [tests] [workflow] [bench-tensor] [bench-sampler]   (default: all four)
+# Usage: scripts/gpu-check.sh [tests] [workflow] [bench-sampler] [bench-tensor]   (default: the first three)
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 repo=$(pwd)
@@ -16,7 +19,8 @@ python=${PYTHON:-python3}
 
 step() { echo "== $1 ($(date +%T))"; }
 selected=("$@")
-wanted() { [[ ${#selected[@]} -eq 0 || " ${selected[*]} " == *" $1 "* ]]; }
+[[ ${#selected[@]} -eq 0 ]] && selected=(tests workflow bench-sampler)
+wanted() { [[ " ${selected[*]} " == *" $1 "* ]]; }
 
 step "native shim against $($python -c 'import torch; print(torch.__version__)')"
 torch_dir=${TORCH_DIR:-$($python -c "import torch; print(torch.utils.cmake_prefix_path)")}
@@ -24,6 +28,7 @@ Torch/Native/build.sh --torch-dir "$torch_dir" --out "$work/native" > "$out/nati
   tail -60 "$out/native-build.log"
   exit 1
 }
+grep -o "CUDA memory queries: .*" "$out/native-build.log" || echo "CUDA memory queries: not reported"
 
 step "unpacking .NET, the build and the fixtures"
 for part in dotnet app xunit golden; do
@@ -47,7 +52,8 @@ if wanted tests; then
   tests torch-tests "$work/app/Torch.Tests/release/Workflow.Torch.Tests.dll"
   tests diffusion-tests "$diffusion" \
     -class Workflow.Nodes.Diffusion.Tests.Pipelines.Sd15WorkflowTests -class Workflow.Nodes.Diffusion.Tests.Models.UNetParityTests \
-    -class Workflow.Nodes.Diffusion.Tests.Models.VaeParityTests -class Workflow.Nodes.Diffusion.Tests.Models.ClipTextParityTests
+    -class Workflow.Nodes.Diffusion.Tests.Models.VaeParityTests -class Workflow.Nodes.Diffusion.Tests.Models.ClipTextParityTests \
+    -class Workflow.Nodes.Diffusion.Tests.Models.AttentionChoiceTests -class Workflow.Nodes.Diffusion.Tests.Models.ModelPlacementCudaTests
   # Bfloat16ParityTests but its text-to-image nodes (a row of them loads the single file, which the bundle leaves out)
   precision=Workflow.Nodes.Diffusion.Tests.Precision
   tests precision-tests "$diffusion" -class $precision.HalfPrecisionCudaTests -class $precision.ReferenceSpreadTests \
@@ -70,8 +76,17 @@ if wanted bench-tensor; then
   timeout 240 $host bench tensor --device cuda --python "$python" 2>&1 | tee "$out/bench-tensor-cuda.txt" | tail -16
 fi
 if wanted bench-sampler; then
-  step "bench sampler: SD1.5-sized UNet on cuda"
-  timeout 300 $host bench sampler --random-sd15 --device cuda --steps 20 --rounds 5 --python "$python" --json 2>&1 |
-    tee "$out/bench-sampler-cuda.json" | tail -3
+  sampler() {  # label, then options; one JSON line per run into bench-sampler.jsonl, the progress into bench-sampler.log
+    step "bench sampler: SD1.5-sized UNet on cuda, $1"
+    local label=$1
+    shift
+    echo "== $label" >> "$out/bench-sampler.log"
+    timeout 150 $host bench sampler --random-sd15 --device cuda --steps 20 --rounds 5 --json "$@" 2>> "$out/bench-sampler.log" |
+      tee -a "$out/bench-sampler.jsonl" | $python scripts/sampler-summary.py
+  }
+  for precision in fp16 bf16 fp32; do
+    sampler "$precision" --precision "$precision" --python "$python"
+  done
+  WORKFLOW_ATTENTION=classic sampler "fp16, classic attention" --precision fp16 --python ""
 fi
 step "done"

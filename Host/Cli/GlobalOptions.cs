@@ -32,6 +32,13 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<long?> VramMegabytes { get; } = new("--vram-mb")
+    {
+        Description = "Device memory models may take, MiB; the least recently used move to the CPU beyond it (default: the card's memory less 400 MiB)",
+        Recursive = true,
+        Validators = { result => { if (result.GetValueOrDefault<long?>() is <= 0) result.AddError("--vram-mb must be a positive number of MiB"); } },
+    };
+
     public Option<Device?> ModelDevice { get; } = new("--device")
     {
         Description = "Where models run: cpu, cuda or cuda:N (default: cuda:0 when libtorch has a CUDA device, else cpu)",
@@ -69,6 +76,7 @@ public sealed class GlobalOptions
         root.Options.Add(PluginDirs);
         root.Options.Add(CacheMegabytes);
         root.Options.Add(ModelDevice);
+        root.Options.Add(VramMegabytes);
         root.Options.Add(Precision);
         root.Options.Add(MaxImagePixels);
         root.Options.Add(MaxStringMegabytes);
@@ -91,6 +99,7 @@ public sealed class GlobalOptions
             budget)
         {
             Device = parse.GetValue(ModelDevice),
+            VramMegabytes = parse.GetValue(VramMegabytes),
             Precision = parse.GetValue(Precision),
             Limits = InputLimits.FromEnvironment() with
             {

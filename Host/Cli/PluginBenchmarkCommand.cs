@@ -22,7 +22,7 @@ public static class PluginBenchmarkCommand
         {
             var values = options.ToDictionary(o => o.Declared.Name, o => Value(parse, o.Option) ?? o.Declared.Default);
             var engine = global.EngineOptions(parse);
-            var run = new BenchmarkRun(values, engine.Paths, line => Console.Error.WriteLine($"{entry.Name}: {line}"), cancellation) { Device = engine.ResolveDevice() };
+            var run = new BenchmarkRun(values, engine.Paths, line => Console.Error.WriteLine($"{entry.Name}: {line}"), cancellation) { Device = engine.ResolveDevice(), Precision = engine.Precision };
             JsonObject report;
             try
             {

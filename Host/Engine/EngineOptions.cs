@@ -14,6 +14,8 @@ public sealed record EngineOptions(NodePaths Paths, PluginOptions Plugins, Cache
     /// </summary>
     public Device? Device { get; init; }
 
+    /// <summary>The CLI's --vram-mb: device memory models may take, in MiB; null is most of the card (see <see cref="Memory.ModelMemoryBudget"/>).</summary>
+    public long? VramMegabytes { get; init; }
     /// <summary>
     /// The dtype loaders store weights in when their weight_dtype is "default" (the CLI's --precision); null: float16
     /// on CUDA, float32 on the CPU.

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Workflow.Host.Caching;
 using Workflow.Host.Engine;
+using Workflow.Host.Memory;
 using Workflow.Host.Planning;
 using Workflow.Host.Registry;
 using Workflow.Host.Validation;
@@ -31,11 +32,18 @@ public sealed partial class Executor
     {
         (_options, _loggers) = (options, loggers);
         _logger = loggers.CreateLogger<Executor>();
-        _resources = new RunResources(cache, leases, registry, new NodeChecker(registry, options));
         _device = new(options.ResolveDevice);
+        var models = ModelPlacement.On(() => _device.Value, options.VramMegabytes, loggers.CreateLogger<ModelMemory>());
+        _resources = new RunResources(cache, leases, registry, new NodeChecker(registry, options), models);
     }
 
     public OutputCache Cache => _resources.Cache;
+
+    /// <summary>Where models run (resolving it loads libtorch).</summary>
+    public Device Device => _device.Value;
+
+    /// <summary>Keeps models within the device memory budget (nothing on the CPU).</summary>
+    public ModelPlacement Models => _resources.Models;
 
     /// <summary>Runs a prompt; async nodes are awaited, so a node waiting on I/O holds no thread.</summary>
     public Task<ExecutionResult> RunAsync(RunRequest request, CancellationToken cancellation = default)

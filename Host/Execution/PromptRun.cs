@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Workflow.Host.Caching;
 using Workflow.Host.Graph;
+using Workflow.Host.Memory;
 using Workflow.Host.Planning;
 using Workflow.Host.Registry;
 using Workflow.Host.Validation;
@@ -9,7 +10,7 @@ using Workflow.NodeSdk;
 namespace Workflow.Host.Execution;
 
 /// <summary>The parts a run uses that outlive it: the cache, the leases on values, and what checks the nodes expansions add.</summary>
-internal sealed record RunResources(OutputCache Cache, ValueLeases Leases, INodeRegistry Registry, NodeChecker Checker);
+internal sealed record RunResources(OutputCache Cache, ValueLeases Leases, INodeRegistry Registry, NodeChecker Checker, ModelPlacement Models);
 
 /// <summary>
 /// One run of one prompt, ComfyUI's loop (execution.py: execute_async): stage the next ready node, run it, and either
@@ -144,7 +145,11 @@ internal sealed class PromptRun
             {
                 if (call > 0)
                     _cancellation.ThrowIfCancellationRequested();
-                var result = await node.Definition.Invoker.InvokeAsync(context, inputs.Arguments(call)).ConfigureAwait(false);
+                var arguments = inputs.Arguments(call);
+                NodeResult result;
+                using (_resources.Models.Use(arguments))
+                    result = await node.Definition.Invoker.InvokeAsync(context, arguments).ConfigureAwait(false);
+                _resources.Models.Adopt(result.Outputs);
                 if (node.Definition.Expands && result.Expansion is null)
                     throw new InvalidOperationException("Execute returned no expansion (null).");
                 calls.Add(result);

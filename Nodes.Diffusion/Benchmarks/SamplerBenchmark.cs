@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Workflow.Nodes.Diffusion.Loading;
+using Workflow.Nodes.Diffusion.Models.Common;
 using Workflow.Nodes.Diffusion.Models.Sd3;
 using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.NodeSdk;
 using Workflow.Torch;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Benchmarks;
 
@@ -25,6 +27,7 @@ public sealed class SamplerBenchmark : IBenchmark
     [
         new("checkpoint", "A checkpoint: a path, or a name under models/checkpoints"),
         new("random-sd15", "An SD1.5-sized model with random weights, at a 64×64 latent", IsFlag: true),
+        new("tiny", "With --random-sd15: the sd15-tiny fixture's architecture instead (quick runs)", IsFlag: true),
         new("random-sd3", "SD3-medium's transformer (24 joint blocks of 1536) with random weights: one step at --latent", IsFlag: true),
         new("latent", "Latent side of the SD3 step (default 64 on the CPU, 128 on a GPU: 1024² pixels)"),
         new("blocks", "Joint blocks of the random SD3 transformer (SD3-medium's width either way)", "24"),
@@ -38,6 +41,7 @@ public sealed class SamplerBenchmark : IBenchmark
         if (run.Flag("random-sd3"))
             return Sd3StepBenchmark.Run(run, Sd3StepBenchmark.RandomSd3Medium(Math.Clamp(run.Int("blocks", 24), 1, 24), run.Log), "sd3-medium (random weights)", Sd3StepBenchmark.WeightsSeed);
         var device = run.Device;
+        var dtype = run.WeightDtype;   // the host's --precision: the UNet's dtype on both sides
         var (checkpoint, label) = LoadModel(run);
         if (checkpoint.Model.Network is SD3Transformer2DModel transformer)
         {
@@ -45,8 +49,11 @@ public sealed class SamplerBenchmark : IBenchmark
             checkpoint.Vae.Dispose();
             return Sd3StepBenchmark.Run(run, transformer, label, randomSeed: null);
         }
-        int latentSize = run.Flag("random-sd15") ? 64 : UnetReference.UnetOf(checkpoint.Model).Config.SampleSize ?? 64;
-        checkpoint.To(device, ScalarType.Float32);
+        int latentSize = run.Flag("random-sd15") && !run.Flag("tiny") ? 64 : UnetReference.UnetOf(checkpoint.Model).Config.SampleSize ?? 64;
+        ResetDevicePeak(device);
+        checkpoint.Model.Network.Module.to(device, dtype);   // a tensor at a time: the device never holds a float32 copy
+        checkpoint.Clip.To(device, ScalarType.Float32);
+        checkpoint.Vae.To(device, ScalarType.Float32);
         LogMemory(run, "model ready");
         using var model = checkpoint.Model;
         using var clip = checkpoint.Clip;
@@ -60,9 +67,12 @@ public sealed class SamplerBenchmark : IBenchmark
         using var cpuContext = torch.cat([negative.Entries[0].Embeddings, positive.Entries[0].Embeddings], dim: 0);
         using var context = cpuContext.to(device);
         using var batch = torch.cat([noise, noise], dim: 0);
-        run.Log($"{label}: UNet on [{string.Join(", ", batch.shape)}] on {device}, {rounds} timed calls after one warm-up");
-        var (stepSeconds, unetOutput) = TimeUnet(UnetReference.UnetOf(model), batch, context, rounds);
-        using var _ = unetOutput;
+        run.Log($"{label}: UNet in {WeightPrecision.NameOf(dtype)} on [{string.Join(", ", batch.shape)}] on {device}, {rounds} timed calls after one warm-up");
+        using var unetBatch = batch.to(dtype);
+        using var unetContext = context.to(dtype);
+        var (stepSeconds, output) = TimeUnet(UnetReference.UnetOf(model), unetBatch, unetContext, rounds);
+        using var unetOutput = output.to(torch.float32);
+        output.Dispose();
         LogMemory(run, "UNet timed");
         run.Log($"full run: {steps} DDIM steps with guidance 7.5");
         var clock = Stopwatch.StartNew();
@@ -79,12 +89,15 @@ public sealed class SamplerBenchmark : IBenchmark
             ["steps"] = steps,
             ["threads"] = torch.get_num_threads(),
             ["device"] = device.ToString(),
+            ["precision"] = WeightPrecision.NameOf(dtype),
+            ["attention"] = AttentionChoice.Mode.ToString().ToLowerInvariant(),
             ["unet_step_s"] = stepSeconds,
             ["total_s"] = totalSeconds,
             ["peak_rss_mb"] = ProcessMemory.PeakResident(),
+            ["peak_vram_mb"] = DevicePeakMegabytes(device),
         };
         if (run.Value("python") is { Length: > 0 } python)
-            report["reference"] = UnetReference.Compare(python, model, new UnetReference.Inputs(batch, context, noise, positive, negative, steps, rounds, device),
+            report["reference"] = UnetReference.Compare(python, model, new UnetReference.Inputs(batch, context, noise, positive, negative, steps, rounds, device, dtype),
                 new UnetReference.Ours(stepSeconds, totalSeconds, unetOutput, latents), run.Log);
         return report;
     }
@@ -93,8 +106,9 @@ public sealed class SamplerBenchmark : IBenchmark
     {
         if (run.Flag("random-sd15"))
         {
-            run.Log("building an SD1.5-sized model with random weights");
-            return (RandomCheckpoint.Create(RandomModelPreset.Sd15, 0), "sd15 (random weights)");
+            var preset = run.Flag("tiny") ? RandomModelPreset.Sd15Tiny : RandomModelPreset.Sd15;
+            run.Log($"building an {preset}-sized model with random weights");
+            return (RandomCheckpoint.Create(preset, 0), run.Flag("tiny") ? "sd15-tiny (random weights)" : "sd15 (random weights)");
         }
         var name = run.Value("checkpoint") ?? "sd15-tiny";
         var path = File.Exists(name) || Directory.Exists(name) ? name : Path.Combine(run.Paths.ModelFolder("checkpoints"), name);
@@ -113,6 +127,17 @@ public sealed class SamplerBenchmark : IBenchmark
             $"{ProcessMemory.MinorFaults() * Environment.SystemPageSize >> 20} MiB of fresh pages so far");
         torch.cpu.reset_peak_memory_stats();
     }
+
+    /// <summary>Starts the device's peak of allocated bytes (torch.cuda.reset_peak_memory_stats); the CPU has none.</summary>
+    private static void ResetDevicePeak(Device device)
+    {
+        if (device.Type == DeviceType.CUDA)
+            torch.cuda.reset_peak_memory_stats(Math.Max(device.Index, 0));
+    }
+
+    /// <summary>The most bytes tensors held on the device since <see cref="ResetDevicePeak"/>, in MiB (torch.cuda.max_memory_allocated); null on the CPU.</summary>
+    private static double? DevicePeakMegabytes(Device device) =>
+        device.Type == DeviceType.CUDA ? torch.cuda.max_memory_allocated(Math.Max(device.Index, 0)) / (double)(1 << 20) : null;
 
     /// <summary>Median seconds of <paramref name="rounds"/> UNet calls at t = 981 after one warm-up, and the last output.</summary>
     private static (double Seconds, Tensor Output) TimeUnet(Models.Unet.UNet2DConditionModel unet, Tensor batch, Tensor context, int rounds)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workflow.Nodes.Diffusion.Components;
+using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
 using Workflow.Torch.IO;
@@ -14,7 +15,9 @@ namespace Workflow.Nodes.Diffusion.Benchmarks;
 /// </summary>
 public static class UnetReference
 {
-    public sealed record Inputs(Tensor Batch, Tensor Context, Tensor Noise, Conditioning Positive, Conditioning Negative, int Steps, int Rounds, Device Device);
+    /// <param name="Dtype">The UNet's dtype on both sides; the weights travel in float32 (exact for half-precision values) and the script casts them.</param>
+    public sealed record Inputs(Tensor Batch, Tensor Context, Tensor Noise, Conditioning Positive, Conditioning Negative, int Steps, int Rounds, Device Device,
+        ScalarType Dtype);
 
     public sealed record Ours(double UnetStepSeconds, double TotalSeconds, Tensor UnetOutput, Tensor Latents);
 
@@ -29,7 +32,7 @@ public static class UnetReference
         try
         {
             log($"writing the weights and inputs for the PyTorch reference to {folder}");
-            SafeTensors.Save(Path.Combine(folder, "unet.safetensors"), UnetOf(model).state_dict());
+            SaveInFloat32(Path.Combine(folder, "unet.safetensors"), UnetOf(model).state_dict());
             File.WriteAllText(Path.Combine(folder, "unet_config.json"), JsonSerializer.Serialize(UnetOf(model).Config));
             File.WriteAllText(Path.Combine(folder, "scheduler_config.json"), JsonSerializer.Serialize(model.Schedule));
             SafeTensors.Save(Path.Combine(folder, "inputs.safetensors"), new Dictionary<string, Tensor>
@@ -39,7 +42,7 @@ public static class UnetReference
             });
             log("running the PyTorch reference");
             var result = ReferenceScript.Run(python, "unet_reference.py", folder, inputs.Steps.ToString(), inputs.Rounds.ToString(),
-                torch.get_num_threads().ToString(), inputs.Device.ToString());
+                torch.get_num_threads().ToString(), inputs.Device.ToString(), WeightPrecision.NameOf(inputs.Dtype));
             using var outputs = SafeTensorsFile.Open(Path.Combine(folder, "outputs.safetensors"));
             using var theirUnet = outputs.Load("unet_output");
             using var theirLatents = outputs.Load("latents");
@@ -57,6 +60,13 @@ public static class UnetReference
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>Saves <paramref name="state"/> with every floating-point tensor as float32, on the CPU (the script reads F32 and F16 only).</summary>
+    private static void SaveInFloat32(string path, IReadOnlyDictionary<string, Tensor> state)
+    {
+        using var scope = torch.NewDisposeScope();
+        SafeTensors.Save(path, state.ToDictionary(p => p.Key, p => p.Value.is_floating_point() ? p.Value.to(torch.float32, Device.CPU) : p.Value.cpu()));
     }
 
     /// <summary>max |ours − theirs|, on our tensor's device.</summary>

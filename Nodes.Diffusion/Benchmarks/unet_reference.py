@@ -3,12 +3,17 @@
 
 Uses diffusers' UNet2DConditionModel and DDIMScheduler when diffusers is importable. Otherwise (as on Debian, where
 diffusers is not packaged) it runs a compact eager port of their forward passes: diffusers v0.27.2
-models/unets/unet_2d_condition.py and unet_2d_blocks.py with AttnProcessor (the path diffusers takes on torch 1.x),
-and schedulers/scheduling_ddim.py, loading the weights strictly by diffusers' key names.
+models/unets/unet_2d_condition.py and unet_2d_blocks.py with the attention processor diffusers picks (AttnProcessor2_0,
+one F.scaled_dot_product_attention, where torch has it, i.e. torch 2; AttnProcessor on torch 1.x), and
+schedulers/scheduling_ddim.py, loading the weights strictly by diffusers' key names.
 
-usage: unet_reference.py FOLDER STEPS ROUNDS THREADS
+The UNet runs in PRECISION (fp32, fp16 or bf16; weights converted with unet.to(dtype), as torch_dtype does): latents
+and conditioning are cast to it at the UNet's input and its output back to float32; the scheduler works in float32.
+
+usage: unet_reference.py FOLDER STEPS ROUNDS THREADS [DEVICE [PRECISION]]
 FOLDER holds unet.safetensors, unet_config.json, scheduler_config.json and inputs.safetensors; the script writes
-outputs.safetensors (unet_output, latents) and prints one JSON line of timings and its peak resident memory.
+outputs.safetensors (unet_output, latents) and prints one JSON line of timings, its peak resident memory and, on a
+GPU, its peak of allocated device memory (torch.cuda.max_memory_allocated, weights included).
 """
 import json
 import math
@@ -23,6 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32, "U8": np.uint8}
+PRECISIONS = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 
 def read_safetensors(path):
@@ -108,6 +114,11 @@ class Attention(nn.Module):
 
     def forward(self, x, context=None):
         context = x if context is None else context
+        if hasattr(F, "scaled_dot_product_attention"):  # AttnProcessor2_0
+            b = x.shape[0]
+            heads = lambda y: y.view(b, -1, self.heads, y.shape[-1] // self.heads).transpose(1, 2)
+            out = F.scaled_dot_product_attention(heads(self.to_q(x)), heads(self.to_k(context)), heads(self.to_v(context)))
+            return self.to_out[0](out.transpose(1, 2).reshape(b, -1, out.shape[1] * out.shape[3]))
         q, k, v = self.split(self.to_q(x)), self.split(self.to_k(context)), self.split(self.to_v(context))
         out = torch.bmm(self.probabilities(q, k), v)
         bh, t, d = out.shape
@@ -285,6 +296,8 @@ class Ddim:
 def main():
     folder, steps, rounds, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     device = torch.device(sys.argv[5] if len(sys.argv) > 5 else "cpu")
+    precision = sys.argv[6] if len(sys.argv) > 6 else "fp32"
+    dtype = PRECISIONS[precision]
     torch.set_num_threads(threads)
     config = json.load(open(f"{folder}/unet_config.json"))
     schedule = json.load(open(f"{folder}/scheduler_config.json"))
@@ -294,13 +307,17 @@ def main():
         from diffusers import UNet2DConditionModel
         unet = UNet2DConditionModel.from_config({k: v for k, v in config.items() if v is not None})
         implementation = "diffusers " + __import__("diffusers").__version__
-        call = lambda x, t, c: unet(x, t, encoder_hidden_states=c).sample
+        forward = lambda x, t, c: unet(x, t, encoder_hidden_states=c).sample
     except ImportError:
         unet = UNet(config)
         implementation = "eager port of diffusers v0.27.2 (diffusers not importable)"
-        call = unet
+        forward = unet
     unet.load_state_dict(weights, strict=True)
-    unet.eval().to(device)
+    del weights
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+    unet.eval().to(device=device, dtype=dtype)
+    call = lambda x, t, c: forward(x.to(dtype), t, c.to(dtype)).float()
 
     def synchronize():
         if device.type == "cuda":
@@ -308,14 +325,16 @@ def main():
 
     with torch.inference_mode():
         t = torch.tensor(981, device=device)
-        output = call(inputs["batch"], t, inputs["context"])
+        batch, step_context = inputs["batch"].to(dtype), inputs["context"].to(dtype)
+        output = forward(batch, t, step_context)
         seconds = []
         for _ in range(rounds):
             synchronize()
             start = time.perf_counter()
-            output = call(inputs["batch"], t, inputs["context"])
+            output = forward(batch, t, step_context)
             synchronize()
             seconds.append(time.perf_counter() - start)
+        output = output.float()
         start = time.perf_counter()
         ddim = Ddim(schedule, steps)
         context = torch.cat([inputs["negative"], inputs["positive"]])
@@ -328,7 +347,9 @@ def main():
     write_safetensors(f"{folder}/outputs.safetensors", {"unet_output": output, "latents": latents})
     print(json.dumps({"implementation": implementation, "torch_version": torch.__version__, "threads": torch.get_num_threads(),
                       "unet_step_s": sorted(seconds)[len(seconds) // 2], "total_s": total,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "precision": precision, "attention": "sdpa" if hasattr(F, "scaled_dot_product_attention") else "classic",
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "peak_vram_mb": torch.cuda.max_memory_allocated(device) / 2**20 if device.type == "cuda" else None}))
 
 
 if __name__ == "__main__":

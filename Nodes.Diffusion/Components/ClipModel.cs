@@ -52,6 +52,8 @@ public sealed class ClipModel : IClip
 
     public Device Device => ModuleMemory.DeviceOf(Encoder);
 
+    public IReadOnlyList<Module> WeightModules => [Encoder];
+
     public long HostBytes => _derived ? _patches.Sum(p => p.Value.HostBytes) : ModuleMemory.HostBytes(Encoder);
 
     public long DeviceBytes => _derived ? _patches.Sum(p => p.Value.DeviceBytes) : ModuleMemory.DeviceBytes(Encoder);

@@ -2,16 +2,19 @@ using Workflow.Nodes.Diffusion.Models.Clip;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
 /// <summary>ComfyUI's CLIP_VISION: a CLIP vision tower with its projection, and how it wants its pictures prepared.</summary>
 [SocketType("CLIP_VISION")]
-public sealed class ClipVision(ClipVisionModel model) : IDisposable, IMemoryFootprint
+public sealed class ClipVision(ClipVisionModel model) : IDisposable, IMemoryFootprint, IDeviceModel
 {
     public ClipVisionModel Model { get; } = model;
 
     public Device Device => ModuleMemory.DeviceOf(Model);
+
+    public IReadOnlyList<Module> WeightModules => [Model];
 
     public long HostBytes => ModuleMemory.HostBytes(Model);
 

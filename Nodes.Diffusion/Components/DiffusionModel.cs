@@ -4,6 +4,7 @@ using Workflow.Nodes.Diffusion.Patching;
 using Workflow.Nodes.Diffusion.Sampling;
 using Workflow.NodeSdk;
 using Workflow.Torch;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
@@ -14,7 +15,7 @@ namespace Workflow.Nodes.Diffusion.Components;
 /// sharing them is disposed. A patched MODEL's memory footprint is its patches': the shared network is counted where it was loaded.
 /// </summary>
 [SocketType("MODEL")]
-public sealed class DiffusionModel : IDisposable, IMemoryFootprint
+public sealed class DiffusionModel : IDisposable, IMemoryFootprint, IDeviceModel
 {
     private readonly SharedDisposable<IDenoisingNetwork> _network;
     private readonly ImmutableArray<SharedDisposable<IModelPatch>> _patches;
@@ -65,6 +66,9 @@ public sealed class DiffusionModel : IDisposable, IMemoryFootprint
     public ImmutableArray<IModelPatch> Patches { get; }
 
     public Device Device => ModuleMemory.DeviceOf(Network.Module);
+
+    /// <summary>The network, shared with the MODELs patched from this one.</summary>
+    public IReadOnlyList<Module> WeightModules => [Network.Module];
 
     public long HostBytes => Patches.IsEmpty ? ModuleMemory.HostBytes(Network.Module) : Patches.Sum(p => p.HostBytes);
 

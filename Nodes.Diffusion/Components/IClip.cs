@@ -10,7 +10,7 @@ namespace Workflow.Nodes.Diffusion.Components;
 /// alone, <see cref="ClipModel"/>; SD3's CLIP-L, CLIP-G and T5, <see cref="Sd3Clip"/>).
 /// </summary>
 [SocketType("CLIP")]
-public interface IClip : IDisposable, IMemoryFootprint
+public interface IClip : IDisposable, IMemoryFootprint, IDeviceModel
 {
     Device Device { get; }
 

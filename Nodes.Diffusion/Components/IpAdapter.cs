@@ -1,6 +1,7 @@
 using Workflow.Nodes.Diffusion.Models.IpAdapter;
 using Workflow.NodeSdk;
 using Workflow.Torch;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
@@ -9,7 +10,7 @@ namespace Workflow.Nodes.Diffusion.Components;
 /// are freed when the last of them and this value are disposed.
 /// </summary>
 [SocketType("IPADAPTER")]
-public sealed class IpAdapter(IpAdapterModel model) : IDisposable, IMemoryFootprint
+public sealed class IpAdapter(IpAdapterModel model) : IDisposable, IMemoryFootprint, IDeviceModel
 {
     private readonly SharedDisposable<IpAdapterModel> _model = new(model);
     private int _disposed;
@@ -17,6 +18,8 @@ public sealed class IpAdapter(IpAdapterModel model) : IDisposable, IMemoryFootpr
     public IpAdapterModel Model => _model.Value;
 
     public Device Device => ModuleMemory.DeviceOf(Model);
+
+    public IReadOnlyList<Module> WeightModules => [Model];
 
     public ScalarType Dtype => ModuleMemory.DtypeOf(Model);
 

@@ -14,7 +14,7 @@ namespace Workflow.Nodes.Diffusion.Components;
 /// the Euler scheduler's config — and the latent format it works in (the SD VAE's ×0.18215 latents).
 /// </summary>
 [SocketType("LATENT_UPSCALE_MODEL")]
-public sealed class LatentUpscaleModel : IDisposable, IMemoryFootprint
+public sealed class LatentUpscaleModel : IDisposable, IMemoryFootprint, IDeviceModel
 {
     /// <summary>The noise-level code at the head of the time condition: ones(64), zeros(64) (the pipeline's noise_level 0).</summary>
     public const int NoiseLevelCodeWidth = 128;
@@ -42,6 +42,8 @@ public sealed class LatentUpscaleModel : IDisposable, IMemoryFootprint
     public LatentFormat LatentFormat { get; }
 
     public Device Device => ModuleMemory.DeviceOf(Unet);
+
+    public IReadOnlyList<Module> WeightModules => [Unet, Text.Encoder];
 
     public ScalarType Dtype => ModuleMemory.DtypeOf(Unet);
 

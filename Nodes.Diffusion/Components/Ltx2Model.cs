@@ -3,6 +3,7 @@ using Workflow.Nodes.Diffusion.Models.Ltx2;
 using Workflow.Nodes.Diffusion.Refining;
 using Workflow.NodeSdk;
 using Workflow.Torch;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
@@ -13,7 +14,7 @@ namespace Workflow.Nodes.Diffusion.Components;
 /// knows its identity, for checkpoints that must not be resumed on other weights.
 /// </summary>
 [SocketType("LTX2_MODEL")]
-public sealed class Ltx2Model(LTX2VideoTransformer3DModel transformer) : IDisposable, IMemoryFootprint
+public sealed class Ltx2Model(LTX2VideoTransformer3DModel transformer) : IDisposable, IMemoryFootprint, IDeviceModel
 {
     /// <summary>Per weight tensor: 16 runs of 4 KiB, enough to tell checkpoints apart without reading all of one.</summary>
     private const int SampleRuns = 16, SampleRunBytes = 4096;
@@ -23,6 +24,8 @@ public sealed class Ltx2Model(LTX2VideoTransformer3DModel transformer) : IDispos
     public LTX2VideoTransformer3DModel Transformer { get; } = transformer;
 
     public Device Device => ModuleMemory.DeviceOf(Transformer);
+
+    public IReadOnlyList<Module> WeightModules => [Transformer];
 
     public ScalarType Dtype => Transformer.named_parameters().Select(p => p.Tensor.dtype).FirstOrDefault(torch.float32);
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
+using Workflow.Torch.Modules;
 
 namespace Workflow.Nodes.Diffusion.Components;
 
@@ -15,6 +16,8 @@ public sealed class MissingClip(string checkpoint) : IClip
     public long HostBytes => 0;
 
     public long DeviceBytes => 0;
+
+    public IReadOnlyList<Module> WeightModules => [];
 
     public void To(Device device, ScalarType dtype)
     {

@@ -34,6 +34,8 @@ public sealed class Sd3Clip(ProjectedClip clipL, ProjectedClip clipG, T5Text? t5
 
     public Device Device => ModuleMemory.DeviceOf(ClipL.Encoder);
 
+    public IReadOnlyList<Module> WeightModules => Encoders;
+
     public long HostBytes => ModuleMemory.HostBytes(Encoders);
 
     public long DeviceBytes => ModuleMemory.DeviceBytes(Encoders);

@@ -10,7 +10,7 @@ namespace Workflow.Nodes.Diffusion.Components;
 /// VAEDecode accept either and check that the latent's shape is the one their VAE makes.
 /// </summary>
 [SocketType("VAE")]
-public abstract class VaeModel : IDisposable, IMemoryFootprint
+public abstract class VaeModel : IDisposable, IMemoryFootprint, IDeviceModel
 {
     private readonly Module _module;
 
@@ -20,6 +20,8 @@ public abstract class VaeModel : IDisposable, IMemoryFootprint
     public abstract string KindName { get; }
 
     public Device Device => ModuleMemory.DeviceOf(_module);
+
+    public IReadOnlyList<Module> WeightModules => [_module];
 
     /// <summary>The dtype it computes in.</summary>
     public ScalarType Dtype => ModuleMemory.DtypeOf(_module);

@@ -23,3 +23,9 @@ public static class Cuda
     public static string? SkipReason =>
         torch.cuda.is_available() ? null : $"no CUDA device (libtorch {torch.__version__} reports none)";
 }
+
+/// <summary>A fact that needs a CUDA device: reported as skipped, with the reason, where libtorch has none.</summary>
+public sealed class CudaFactAttribute : FactAttribute
+{
+    public CudaFactAttribute() => Skip = Cuda.SkipReason;
+}

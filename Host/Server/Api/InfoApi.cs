@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Workflow.Host.Engine;
+using Workflow.Host.Memory;
 using Workflow.Host.Registry;
 using Workflow.Torch;
 
@@ -35,22 +36,18 @@ public static class InfoApi
         return ApiResults.Json(info);
     }
 
-    private static IResult GetSystemStats()
+    /// <summary>The machine, and the device models run on with its memory (ComfyUI lists that one device).</summary>
+    private static IResult GetSystemStats(WorkflowEngine engine)
     {
-        var memory = GC.GetGCMemoryInfo();
-        var devices = new JsonArray();
-        var cudaDevices = torch.cuda.device_count();
-        for (int i = 0; i < cudaDevices; i++)
-            devices.Add(Device($"cuda:{i}", "cuda", i));
-        if (cudaDevices == 0)
-            devices.Add(Device("cpu", "cpu", 0));
+        var ram = HostMemory.Instance.Read();
+        var device = engine.Executor.Device;
         return ApiResults.Json(new JsonObject
         {
             ["system"] = new JsonObject
             {
                 ["os"] = OperatingSystem.IsWindows() ? "nt" : "posix",
-                ["ram_total"] = memory.TotalAvailableMemoryBytes,
-                ["ram_free"] = Math.Max(0, memory.TotalAvailableMemoryBytes - memory.MemoryLoadBytes),
+                ["ram_total"] = ram.Total,
+                ["ram_free"] = ram.Free,
                 ["comfyui_version"] = "workflow-host " + typeof(InfoApi).Assembly.GetName().Version,
                 ["required_frontend_version"] = "",
                 ["python_version"] = ".NET " + Environment.Version,
@@ -58,15 +55,9 @@ public static class InfoApi
                 ["embedded_python"] = false,
                 ["argv"] = new JsonArray(Environment.GetCommandLineArgs().Select(a => (JsonNode)a).ToArray()),
             },
-            ["devices"] = devices,
+            ["devices"] = new JsonArray(DeviceStats.Describe(device, DeviceStats.Read(device))),
         });
     }
-
-    private static JsonObject Device(string name, string type, int index) => new()
-    {
-        ["name"] = name, ["type"] = type, ["index"] = index,
-        ["vram_total"] = 0, ["vram_free"] = 0, ["torch_vram_total"] = 0, ["torch_vram_free"] = 0,
-    };
 
     private static IResult GetModelFolders(WorkflowEngine engine) => ApiResults.Json(new JsonArray(
         (Directory.Exists(engine.Paths.Models) ? Directory.GetDirectories(engine.Paths.Models) : [])

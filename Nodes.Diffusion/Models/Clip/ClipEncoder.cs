@@ -1,3 +1,4 @@
+using Workflow.Nodes.Diffusion.Models.Common;
 using Workflow.Torch;
 using Workflow.Torch.Modules;
 
@@ -59,6 +60,8 @@ internal sealed class ClipAttention : Module
         using var scope = torch.NewDisposeScope();
         var (b, t, c) = (hidden.shape[0], hidden.shape[1], hidden.shape[2]);
         long d = c / _heads;
+        if (AttentionChoice.UsesSdpa(hidden, b * _heads * t * t * hidden.element_size()))
+            return _outProj.Forward(FusedAttention(hidden, mask)).MoveToOuterDisposeScope();
         Tensor Heads(Tensor x) => x.view(b, t, _heads, d).transpose(1, 2).reshape(b * _heads, t, d);
         var query = Heads(_qProj.Forward(hidden) * _scale);
         var key = Heads(_kProj.Forward(hidden));
@@ -69,6 +72,16 @@ internal sealed class ClipAttention : Module
         var probabilities = F.softmax(scores.view(b * _heads, t, t), dim: -1);
         var output = torch.bmm(probabilities, value).view(b, _heads, t, d).transpose(1, 2).reshape(b, t, c);
         return _outProj.Forward(output).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>transformers' CLIPSdpaAttention: the same, as one scaled_dot_product_attention with the mask added to the scores.</summary>
+    private Tensor FusedAttention(Tensor hidden, Tensor? mask)
+    {
+        var (b, t, c) = (hidden.shape[0], hidden.shape[1], hidden.shape[2]);
+        Tensor Heads(Tensor x) => x.view(b, t, _heads, c / _heads).transpose(1, 2);
+        var output = F.scaled_dot_product_attention(Heads(_qProj.Forward(hidden)), Heads(_kProj.Forward(hidden)), Heads(_vProj.Forward(hidden)),
+            mask?.to(hidden.dtype), scale: _scale);
+        return output.transpose(1, 2).reshape(b, t, c);
     }
 }
 

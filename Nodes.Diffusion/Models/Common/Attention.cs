@@ -94,7 +94,7 @@ public interface IAttentionPatch
 /// <summary>
 /// diffusers' AttnProcessor, the one it uses on torch 1.13 (no fused attention there): scores as
 /// baddbmm(empty, q, kᵀ, beta=0, alpha=scale), softmax, bmm with v — so our numbers follow the fixtures' arithmetic.
-/// Long sequences go to scaled-dot-product attention instead (see <see cref="LongScoresBytes"/>).
+/// Long sequences, and every call on a GPU, go to scaled-dot-product attention instead (see <see cref="AttentionChoice"/>).
 /// </summary>
 public sealed class ClassicAttentionProcessor : IAttentionProcessor
 {
@@ -118,13 +118,17 @@ public sealed class ClassicAttentionProcessor : IAttentionProcessor
     public const long LongScoresBytes = 32L << 20;
 
     /// <summary>get_attention_scores then bmm with the values, on [B·H, T, D] tensors.</summary>
-    internal static Tensor AttendHeads(Attention attention, Tensor query, Tensor key, Tensor value)
+    internal static Tensor AttendHeads(Attention attention, Tensor query, Tensor key, Tensor value) =>
+        AttendHeads(query, key, value, attention.Scale, attention.UpcastSoftmax);
+
+    /// <summary>As above for attention without an <see cref="Attention"/> module (IP-Adapter's resampler); SDPA where <see cref="AttentionChoice"/> says.</summary>
+    internal static Tensor AttendHeads(Tensor query, Tensor key, Tensor value, double scale, bool upcastSoftmax)
     {
-        bool upcast = attention.UpcastSoftmax && query.dtype != torch.float32;
-        if (!upcast && query.shape[0] * query.shape[1] * key.shape[1] * query.element_size() > LongScoresBytes)
-            return F.scaled_dot_product_attention(query, key, value, scale: attention.Scale);
+        if (AttentionChoice.UsesSdpa(query, AttentionChoice.ScoresBytes(query, key.shape[1]), upcastSoftmax))
+            return F.scaled_dot_product_attention(query, key, value, scale: scale);
+        bool upcast = upcastSoftmax && query.dtype != torch.float32;
         using var scope = torch.NewDisposeScope();
-        var scores = Scores(query, key, attention.Scale);
+        var scores = Scores(query, key, scale);
         var probabilities = upcast
             ? F.softmax(scores.@float(), dim: -1).to(query.dtype)
             : F.softmax(scores, dim: -1);

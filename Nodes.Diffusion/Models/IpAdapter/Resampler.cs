@@ -101,8 +101,7 @@ internal sealed class PerceiverAttention : Module
         var query = Heads(_toQ.Forward(normedLatents));
         var keysValues = _toKv.Forward(torch.cat([_norm1.Forward(x), normedLatents], dim: -2)).chunk(2, dim: -1);
         var (key, value) = (Heads(keysValues[0]), Heads(keysValues[1]));
-        var probabilities = F.softmax(ClassicAttentionProcessor.Scores(query, key, _scale), dim: -1);
-        var output = torch.bmm(probabilities, value);
+        var output = ClassicAttentionProcessor.AttendHeads(query, key, value, _scale, upcastSoftmax: false);
         var (bh, t, d) = (output.shape[0], output.shape[1], output.shape[2]);
         var merged = output.reshape(bh / _heads, _heads, t, d).permute(0, 2, 1, 3).reshape(bh / _heads, t, _heads * d);
         return _toOut.Forward(merged).MoveToOuterDisposeScope();

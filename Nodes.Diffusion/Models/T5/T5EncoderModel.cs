@@ -1,3 +1,4 @@
+using Workflow.Nodes.Diffusion.Models.Common;
 using Workflow.Torch;
 using Workflow.Torch.Modules;
 
@@ -121,6 +122,12 @@ internal sealed class T5Attention : Module
         var (b, t) = (hidden.shape[0], hidden.shape[1]);
         Tensor Heads(Tensor x) => x.view(b, t, _config.NumHeads, _config.DKv).transpose(1, 2);
         var (q, k, v) = (Heads(_q.Forward(hidden)), Heads(_k.Forward(hidden)), Heads(_v.Forward(hidden)));
+        if (AttentionChoice.UsesSdpa(q, AttentionChoice.ScoresBytes(q, t), upcastSoftmax: true))
+        {
+            // As ComfyUI's T5 on optimized_attention: the bias as an additive mask, no scaling (the kernels accumulate in float32).
+            var fused = F.scaled_dot_product_attention(q, k, v, positionBias.to(q.dtype), scale: 1.0);
+            return _o.Forward(fused.transpose(1, 2).reshape(b, t, _config.NumHeads * _config.DKv)).MoveToOuterDisposeScope();
+        }
         var scores = torch.matmul(q, k.transpose(3, 2)) + positionBias.to(q.dtype);
         var weights = F.softmax(scores.@float(), dim: -1).to(scores.dtype);
         var output = torch.matmul(weights, v).transpose(1, 2).reshape(b, t, _config.NumHeads * _config.DKv);

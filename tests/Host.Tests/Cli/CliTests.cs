@@ -174,6 +174,15 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_vram_budget_is_accepted_and_one_that_is_not_positive_is_refused_with_exit_1()
+    {
+        Assert.Equal(0, Workflow("run", _arithmetic, "--vram-mb", "2048").ExitCode);   // on the CPU it changes nothing
+        var bad = Workflow("run", _arithmetic, "--vram-mb", "0");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--vram-mb must be a positive number of MiB", bad.Stdout + bad.Stderr);
+    }
+
+    [Fact]
     public void Device_cuda_runs_where_libtorch_has_one_and_is_refused_naming_the_libtorch_where_not()
     {
         var outcome = Workflow("run", _arithmetic, "--device", "cuda");

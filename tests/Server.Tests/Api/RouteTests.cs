@@ -76,7 +76,10 @@ public sealed class RouteTests
         await using var server = await TestServer.StartAsync();
         var stats = (await server.Http.GetAsync("/system_stats")).Json!;
         Assert.Equal("posix", (string?)stats["system"]!["os"]);
-        Assert.NotEmpty(stats["devices"]!.AsArray());
+        var device = Assert.Single(stats["devices"]!.AsArray())!;
+        Assert.Equal(["name", "type", "index", "vram_total", "vram_free", "torch_vram_total", "torch_vram_free"], device.AsObject().Select(p => p.Key));
+        if ((string?)device["type"] == "cpu")   // ComfyUI reports the RAM there
+            Assert.Equal((long)stats["system"]!["ram_total"]!, (long)device["vram_total"]!);
     }
 
     [Fact]
