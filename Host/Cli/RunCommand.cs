@@ -38,13 +38,13 @@ public static class RunCommand
         var engine = global.CreateEngine(parse, loggers);
         var loaded = WorkflowFile.Load(arguments.File, arguments.Overrides);
         if (loaded.Graph is not { } graph)
-            return ValidateCommand.Report(ValidationOutcome.Rejected(loaded.Error!), json: false);
+            return ValidateCommand.Report(ValidationOutcome.Rejected(loaded.Error!), json: false, ConsoleSetup.Error);
         var only = OnlyOption.Read(arguments.Only, graph, engine.Registry);
         if (only.Problem is not null)
-            return ValidateCommand.Refuse(only.Problem);
+            return ValidateCommand.Refuse(only.Problem, ConsoleSetup.Error);
         var validation = engine.Validator.Validate(graph, only.Targets);
         if (validation.HasProblems || validation.Prompt is null)
-            return ValidateCommand.Report(validation, json: false);
+            return ValidateCommand.Report(validation, json: false, ConsoleSetup.Error);
 
         int exitCode = ExitCodes.Success;
         bool verbose = parse.GetValue(global.Verbose);

@@ -33,30 +33,35 @@ public static class ValidateCommand
         return command;
     }
 
-    /// <summary>A command line that cannot be acted on: the reason, and exit 1.</summary>
-    public static int Refuse(string problem)
+    /// <summary>A command line that cannot be acted on: the reason on <paramref name="console"/> (standard output by default), and exit 1.</summary>
+    public static int Refuse(string problem, IAnsiConsole? console = null)
     {
-        AnsiConsole.MarkupLine($"[red]{TerminalText.Escape(problem)}[/]");
+        (console ?? AnsiConsole.Console).MarkupLine($"[red]{TerminalText.Escape(problem)}[/]");
         return ExitCodes.Usage;
     }
 
-    public static int Report(ValidationOutcome result, bool json)
+    /// <summary>
+    /// The outcome: validate's output on standard output; <c>run</c> passes standard error, where a refused workflow's
+    /// problems belong beside a failed node's message.
+    /// </summary>
+    public static int Report(ValidationOutcome result, bool json, IAnsiConsole? console = null)
     {
+        var to = console ?? AnsiConsole.Console;
         if (json)
             Console.WriteLine(result.ToJson().ToJsonString(Indented));
         else if (!result.HasProblems)
-            AnsiConsole.MarkupLine("[green]valid[/]");
+            to.MarkupLine("[green]valid[/]");
         else
-            PrintProblems(result);
+            PrintProblems(result, to);
         return result.HasProblems ? ExitCodes.InvalidWorkflow : ExitCodes.Success;
     }
 
-    private static void PrintProblems(ValidationOutcome result)
+    private static void PrintProblems(ValidationOutcome result, IAnsiConsole console)
     {
         if (result.Error is { } error)
-            AnsiConsole.MarkupLine($"[red]{TerminalText.Escape(error.Message)}[/] {TerminalText.Escape(error.Details)}");
+            console.MarkupLine($"[red]{TerminalText.Escape(error.Message)}[/] {TerminalText.Escape(error.Details)}");
         foreach (var (id, node) in result.NodeErrors)
             foreach (var e in node.Errors)
-                AnsiConsole.MarkupLine($"  [red]#{TerminalText.Escape(id)} {TerminalText.Escape(node.ClassType)}[/]: {TerminalText.Escape(e.Message)}: {TerminalText.Escape(e.Details)}");
+                console.MarkupLine($"  [red]#{TerminalText.Escape(id)} {TerminalText.Escape(node.ClassType)}[/]: {TerminalText.Escape(e.Message)}: {TerminalText.Escape(e.Details)}");
     }
 }

@@ -221,7 +221,8 @@ public sealed class CliTests : IDisposable
     {
         var outcome = Workflow("run", WriteWorkflow("""{"1": {"class_type": "NoSuchNode", "inputs": {}}}"""));
         Assert.Equal(2, outcome.ExitCode);
-        Assert.Contains("Node 'NoSuchNode' not found", outcome.Stdout);
+        Assert.Contains("Node 'NoSuchNode' not found", outcome.Stderr);
+        Assert.DoesNotContain("NoSuchNode", outcome.Stdout);
     }
 
     [Fact]
