@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Workflow.Server.Tests.Support;
 
 namespace Workflow.Server.Tests.Api;
@@ -24,8 +25,19 @@ public sealed class RouteTests
 
         Assert.Equal(HttpStatusCode.OK, bare.Status);
         Assert.Equal("application/json", bare.ContentType);
-        Assert.Equal(bare.Text, api.Text);
+        if (path == "/system_stats")   // live memory figures: the same answer has the same fields, not the same free bytes
+            Assert.Equal(Fields(JsonNode.Parse(bare.Text)), Fields(JsonNode.Parse(api.Text)));
+        else
+            Assert.Equal(bare.Text, api.Text);
     }
+
+    /// <summary>Every field's path in <paramref name="node"/>, in order, without the values.</summary>
+    private static IEnumerable<string> Fields(JsonNode? node, string at = "") => node switch
+    {
+        JsonObject o => o.SelectMany(p => Fields(p.Value, $"{at}.{p.Key}").Prepend($"{at}.{p.Key}")),
+        JsonArray a => a.SelectMany((item, i) => Fields(item, $"{at}[{i}]")),
+        _ => [],
+    };
 
     [Theory]
     [InlineData("GET", "/nothing/here")]
