@@ -1,3 +1,4 @@
+using Workflow.Nodes.Diffusion.Sampling.Conds;
 using Workflow.NodeSdk;
 using Workflow.NodeSdk.Data;
 using Workflow.Torch;
@@ -34,7 +35,7 @@ public sealed class LatentFromBatch : INode
             return null;
         if (masks.shape[0] == 1)
             return masks.clone();
-        var cycled = masks.shape[0] < count ? masks.repeat([(count + masks.shape[0] - 1) / masks.shape[0], .. Enumerable.Repeat(1L, (int)masks.ndim - 1)]).narrow(0, 0, count) : masks;
+        using var cycled = masks.shape[0] < count ? AreaAndMult.RepeatToBatch(masks, count) : masks.alias();
         return cycled.slice(0, first, first + taken).clone();
     }
 }

@@ -1,3 +1,4 @@
+using Workflow.Nodes.Diffusion.Sampling.Conds;
 using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Sampling;
@@ -17,16 +18,6 @@ public static class DenoiseMask
         var mask = noiseMask.to(torch.float32).reshape(-1, 1, noiseMask.shape[^2], noiseMask.shape[^1]);
         mask = F.interpolate(mask, size: [latentShape[2], latentShape[3]], mode: InterpolateMode.Bilinear);
         mask = mask.repeat(1, latentShape[1], 1, 1);
-        return RepeatToBatch(mask, latentShape[0]).contiguous().MoveToOuterDisposeScope();
-    }
-
-    /// <summary>comfy.utils.repeat_to_batch_size: the first <paramref name="batch"/> items, repeating the whole batch as often as needed.</summary>
-    private static Tensor RepeatToBatch(Tensor tensor, long batch)
-    {
-        long have = tensor.shape[0];
-        if (have == batch)
-            return tensor;
-        var repeated = have > batch ? tensor : tensor.repeat((batch + have - 1) / have, 1, 1, 1);
-        return repeated.narrow(0, 0, batch);
+        return AreaAndMult.RepeatToBatch(mask, latentShape[0]).contiguous().MoveToOuterDisposeScope();
     }
 }

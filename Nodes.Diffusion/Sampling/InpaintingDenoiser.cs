@@ -14,13 +14,14 @@ namespace Workflow.Nodes.Diffusion.Sampling;
 public sealed class InpaintingDenoiser : IDisposable
 {
     private readonly IModelSampling _sampling;
-    private readonly Tensor _mask, _keep, _latent, _noise;
+    private readonly Tensor _mask, _keep, _keptLatent, _latent, _noise;
 
     private InpaintingDenoiser(IModelSampling sampling, Tensor mask, Tensor latent, Tensor noise)
     {
         _sampling = sampling;
         _mask = mask;
         _keep = mask.rsub(1.0);
+        _keptLatent = latent * _keep;
         _latent = latent;
         _noise = noise;
     }
@@ -39,12 +40,13 @@ public sealed class InpaintingDenoiser : IDisposable
         using var scope = torch.NewDisposeScope();
         var noised = _sampling.NoiseScaling(sigma, _noise, _latent, maxDenoise: false);
         var denoised = inner(x * _mask + noised * _keep, sigma);
-        return (denoised * _mask + _latent * _keep).MoveToOuterDisposeScope();
+        return (denoised * _mask + _keptLatent).MoveToOuterDisposeScope();
     };
 
     public void Dispose()
     {
         _keep.Dispose();
+        _keptLatent.Dispose();
         _noise.Dispose();
     }
 
