@@ -18,8 +18,6 @@ public sealed partial class ModelMemory(IDeviceMemory memory, ModelMemoryBudget 
     private readonly Lock _lock = new();
     private long _clock;
 
-    public ModelMemoryBudget Budget => budget;
-
     /// <summary>The weights on the device, most recently used first.</summary>
     public IReadOnlyList<IOffloadable> Resident
     {

@@ -86,7 +86,7 @@ internal sealed class CheckpointLoadCase(string name, string path, ScalarType we
     /// </summary>
     private static double FirstTouch(LoadedCheckpoint checkpoint)
     {
-        Module[] modules = [checkpoint.Model.Network.Module, ((ClipModel)checkpoint.Clip).Encoder, checkpoint.Vae.Autoencoder];
+        Module[] modules = [.. checkpoint.Model.WeightModules, .. checkpoint.Clip.WeightModules, .. checkpoint.Vae.WeightModules];
         var clock = Stopwatch.StartNew();
         var checksum = 0;
         foreach (var (_, tensor) in modules.SelectMany(m => m.named_parameters()).Where(p => p.Tensor.device.Type == DeviceType.CPU))

@@ -103,11 +103,6 @@ public sealed class LoadBenchmark : IBenchmark
         return cases;
     }
 
-    private static ScalarType Dtype(string name, string option) => name switch
-    {
-        "fp16" => torch.float16,
-        "bf16" => torch.bfloat16,
-        "fp32" => torch.float32,
-        _ => throw new ArgumentException($"{option}: {name} is not fp16, bf16 or fp32"),
-    };
+    private static ScalarType Dtype(string name, string option) =>
+        WeightPrecision.Parse(name) ?? throw new ArgumentException($"{option}: {name} is not fp16, bf16 or fp32");
 }
