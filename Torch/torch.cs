@@ -52,9 +52,16 @@ public static unsafe partial class torch
     /// <summary>
     /// The CPU memory cache (Native/src/cpu_cache.cpp): freed blocks of 1 MiB and more are kept for reuse, because
     /// returning them to the kernel makes every diffusion step pay for zeroing fresh pages. Named like torch.cuda's.
+    /// Also which library computes float32 matrix products (Native/src/cpu_gemm.cpp).
     /// </summary>
     public static class cpu
     {
+        /// <summary>
+        /// "onednn" where float32 CPU products (linear, mm, bmm, baddbmm, attention) go to oneDNN's sgemm, "aten" where
+        /// ATen computes them all (a PyTorch wheel's libtorch, or WORKFLOW_CPU_GEMM=aten).
+        /// </summary>
+        public static string matmul_backend => Marshal.PtrToStringUTF8((nint)Native.wt_cpu_matmul_backend())!;
+
         /// <summary>Bytes held in freed blocks, ready for reuse (bounded by WORKFLOW_CPU_CACHE_MB).</summary>
         public static long memory_reserved() => Native.wt_cpu_cache_bytes();
 

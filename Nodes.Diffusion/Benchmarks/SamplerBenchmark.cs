@@ -91,6 +91,7 @@ public sealed class SamplerBenchmark : IBenchmark
             ["device"] = device.ToString(),
             ["precision"] = WeightPrecision.NameOf(dtype),
             ["attention"] = AttentionChoice.Mode.ToString().ToLowerInvariant(),
+            ["cpu_matmul"] = torch.cpu.matmul_backend,
             ["unet_step_s"] = stepSeconds,
             ["total_s"] = totalSeconds,
             ["peak_rss_mb"] = ProcessMemory.PeakResident(),

@@ -36,6 +36,10 @@ internal static unsafe partial class Native
     [LibraryImport(Library)]
     internal static partial void wt_cpu_cache_release();
 
+    // Native/src/cpu_gemm.cpp
+    [LibraryImport(Library)]
+    internal static partial byte* wt_cpu_matmul_backend();
+
     [LibraryImport(Library)]
     internal static partial int wt_manual_seed(ulong seed);
 

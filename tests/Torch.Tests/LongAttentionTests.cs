@@ -4,8 +4,9 @@ namespace Workflow.Torch.Tests;
 
 /// <summary>
 /// Attention over sequences long enough that the shim computes the scores a block of query rows at a time
-/// (Native/src/attention.cpp, 32 MiB of scores per block on libtorch 1.13): the same result as the whole score
-/// matrix at once, with the masks and the causal cut following each block, and without holding that matrix.
+/// (Native/src/attention.cpp on libtorch 1.13: a few MiB per task with oneDNN's products in float32, 32 MiB per
+/// block with ATen's otherwise): the same result as the whole score matrix at once, with the masks and the causal
+/// cut following each block, and without holding that matrix.
 /// </summary>
 [Collection(ProcessWideState.Name)]
 public class LongAttentionTests

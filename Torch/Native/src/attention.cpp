@@ -1,6 +1,9 @@
 // Scaled dot-product attention: the fused ATen op where libtorch has it (2.0, with `scale` from 2.1),
 // otherwise the math PyTorch's own fallback computes (aten/src/ATen/native/transformers/attention.cpp,
-// _scaled_dot_product_attention_math): softmax(q k^T * scale + mask) v.
+// _scaled_dot_product_attention_math): softmax(q k^T * scale + mask) v, in float32 on the CPU fused over blocks of
+// query rows with oneDNN's products (cpu_gemm.cpp).
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,6 +13,101 @@
 
 #if !WT_TORCH_AT_LEAST(2, 1)
 namespace {
+
+// Each task's scores, and their softmax beside them, take about this much: a block of rows stays in the core's
+// cache from its q·kᵀ through its softmax to its product with v. Measured on SD1.5's 4,096-token self-attention
+// (16 matrices of 40 channels), blocks of 256 rows took 0.67 s against 0.96 s at 32 rows and 2.3 s for the ATen
+// blocks below.
+constexpr int64_t kTaskScoreBytes = int64_t{4} << 20;
+
+// Offset in elements of matrix `index` (row-major over the leading `batch_dims` dims) of `tensor`.
+int64_t matrix_offset(const at::Tensor& tensor, int64_t batch_dims, int64_t index) {
+  int64_t offset = 0;
+  for (int64_t dim = batch_dims - 1; dim >= 0; --dim) {
+    offset += index % tensor.size(dim) * tensor.stride(dim);
+    index /= tensor.size(dim);
+  }
+  return offset;
+}
+
+at::Tensor unit_strided(const at::Tensor& tensor) { return wt::sgemm_operand(tensor) ? tensor : tensor.contiguous(); }
+
+// Float32 CPU attention through oneDNN: a task is a block of one matrix's query rows; it computes their scores
+// (scaled in the product), masks them, takes their softmax and multiplies by v into its rows of the output. k, v
+// and the mask broadcast over q's batch dims as strided views, never copied. nullopt where it does not apply.
+c10::optional<at::Tensor> attention_onednn(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                           const c10::optional<at::Tensor>& mask, bool is_causal, double factor) {
+  const auto sgemm = wt::onednn_sgemm();
+  const bool float_mask_or_none = !mask || mask->scalar_type() == at::kBool || mask->scalar_type() == at::kFloat;
+  if (sgemm == nullptr || !q.device().is_cpu() || q.scalar_type() != at::kFloat || k.scalar_type() != at::kFloat ||
+      v.scalar_type() != at::kFloat || k.dim() != q.dim() || v.dim() != q.dim() || !float_mask_or_none)
+    return c10::nullopt;
+  const int64_t batch_dims = q.dim() - 2;
+  const int64_t rows = q.size(-2), channels = q.size(-1), keys = k.size(-2), value_channels = v.size(-1);
+  if (rows < 2 || channels < 2 || keys < 2 || value_channels < 2) return c10::nullopt;
+  auto batch_shape = q.sizes().slice(0, batch_dims).vec();
+  auto shape_with = [&](int64_t last2, int64_t last) {
+    auto shape = batch_shape;
+    shape.push_back(last2);
+    shape.push_back(last);
+    return shape;
+  };
+  const auto queries = unit_strided(q);
+  const auto keys_t = unit_strided(k.expand(shape_with(keys, channels)).transpose(-2, -1));
+  const auto values = unit_strided(v.expand(shape_with(keys, value_channels)));
+  c10::optional<at::Tensor> mask_full;
+  if (mask) mask_full = mask->expand(shape_with(rows, keys));
+  auto out = at::empty(shape_with(rows, value_channels), q.options());
+
+  const int64_t matrices = c10::multiply_integers(batch_shape);
+  int64_t block = std::clamp<int64_t>(kTaskScoreBytes / (keys * int64_t{sizeof(float)}), 1, rows);
+  // Enough tasks for every thread when there are fewer matrices than threads.
+  const int64_t tasks_per_matrix_wanted = (at::get_num_threads() + matrices - 1) / matrices;
+  block = std::min(block, (rows + tasks_per_matrix_wanted - 1) / tasks_per_matrix_wanted);
+  const int64_t blocks = (rows + block - 1) / block;
+  const float minus_infinity = -std::numeric_limits<float>::infinity();
+  float* const result = out.data_ptr<float>();
+
+  at::parallel_for(0, matrices * blocks, 1, [&](int64_t first_task, int64_t end_task) {
+    std::vector<float> buffer(2 * block * keys);
+    for (int64_t task = first_task; task < end_task; ++task) {
+      const int64_t matrix = task / blocks, first_row = task % blocks * block;
+      const int64_t count = std::min(block, rows - first_row);
+      const auto q_op = *wt::sgemm_operand(queries, matrix_offset(queries, batch_dims, matrix) +
+                                                          first_row * queries.stride(-2));
+      const auto k_op = *wt::sgemm_operand(keys_t, matrix_offset(keys_t, batch_dims, matrix));
+      const auto v_op = *wt::sgemm_operand(values, matrix_offset(values, batch_dims, matrix));
+      float* const scores_data = buffer.data();
+      float* const weights_data = buffer.data() + block * keys;
+      int status = sgemm(q_op.trans, k_op.trans, count, keys, channels, static_cast<float>(factor), q_op.data,
+                         q_op.ld, k_op.data, k_op.ld, 0.0f, scores_data, keys);
+      TORCH_CHECK(status == 0, "oneDNN sgemm failed with status ", status);
+      auto scores = at::from_blob(scores_data, {count, keys}, q.options());
+      if (is_causal)
+        for (int64_t row = 0; row < count; ++row) {
+          const int64_t first_future = std::min(first_row + row + 1, keys);
+          std::fill(scores_data + row * keys + first_future, scores_data + (row + 1) * keys, minus_infinity);
+        }
+      if (mask_full) {
+        // A boolean mask marks the positions that may attend; a float mask is added to the scores.
+        const auto rows_mask = mask_full->as_strided(
+            {count, keys}, {mask_full->stride(-2), mask_full->stride(-1)},
+            mask_full->storage_offset() + matrix_offset(*mask_full, batch_dims, matrix) +
+                first_row * mask_full->stride(-2));
+        if (rows_mask.scalar_type() == at::kBool)
+          scores.masked_fill_(rows_mask.logical_not(), minus_infinity);
+        else
+          scores.add_(rows_mask);
+      }
+      auto weights = at::from_blob(weights_data, {count, keys}, q.options());
+      at::_softmax_out(weights, scores, 1, false);
+      status = sgemm('N', v_op.trans, count, value_channels, keys, 1.0f, weights_data, keys, v_op.data, v_op.ld,
+                     0.0f, result + (matrix * rows + first_row) * value_channels, value_channels);
+      TORCH_CHECK(status == 0, "oneDNN sgemm failed with status ", status);
+    }
+  });
+  return out;
+}
 
 // Scores are computed for a block of query rows at a time, at most this many bytes of them: each row's softmax still
 // sees every key, so the result is the unblocked one, but a 4,096-token self-attention no longer holds its whole
@@ -38,6 +136,7 @@ at::Tensor attention_rows(const at::Tensor& q, const at::Tensor& k, const at::Te
 at::Tensor attention_math(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                           const c10::optional<at::Tensor>& mask, bool is_causal, c10::optional<double> scale) {
   const double factor = scale.value_or(1.0 / std::sqrt(static_cast<double>(q.size(-1))));
+  if (auto fused = attention_onednn(q, k, v, mask, is_causal, factor)) return *fused;
   const int64_t rows = q.size(-2), keys = k.size(-2);
   const int64_t matrices = std::max(q.numel() / std::max<int64_t>(rows * q.size(-1), 1),
                                     k.numel() / std::max<int64_t>(keys * k.size(-1), 1));

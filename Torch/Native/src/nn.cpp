@@ -44,7 +44,11 @@ WT_API wt_tensor wt_conv_transpose(wt_tensor input, wt_tensor weight, wt_tensor 
 }
 
 WT_API wt_tensor wt_linear(wt_tensor input, wt_tensor weight, wt_tensor bias) {
-  return wt::tensor_call([&] { return at::linear(*input, *weight, wt::optional_tensor(bias)); });
+  return wt::tensor_call([&] {
+    const auto b = wt::optional_tensor(bias);
+    if (auto fast = wt::onednn_linear(*input, *weight, b)) return *fast;
+    return at::linear(*input, *weight, b);
+  });
 }
 
 WT_API wt_tensor wt_group_norm(wt_tensor input, int64_t groups, wt_tensor weight, wt_tensor bias, double eps) {

@@ -80,4 +80,27 @@ int32_t status_call(Body&& body) noexcept {
   });
 }
 
+// oneDNN's row-major sgemm, C = alpha·op(A)·op(B) + beta·C, where the process has it (see cpu_gemm.cpp); else null.
+using Sgemm = int (*)(char transa, char transb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                      int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+Sgemm onednn_sgemm();
+
+// A float32 CPU matrix as oneDNN reads it: the last two dims of a tensor whose rows or columns are unit-strided.
+struct SgemmOperand {
+  const float* data;
+  char trans;  // 'N': rows in memory order; 'T': stored transposed
+  int64_t ld;
+};
+
+// `matrix` (its last two dims, at `offset` elements) as an operand; nullopt when neither of its dims is unit-strided.
+c10::optional<SgemmOperand> sgemm_operand(const at::Tensor& matrix, int64_t offset = 0);
+
+// Float32 CPU products through oneDNN; nullopt where they do not apply (another dtype or device, no oneDNN, a
+// product too small to gain), and the caller asks ATen.
+c10::optional<at::Tensor> onednn_linear(const at::Tensor& input, const at::Tensor& weight,
+                                        const c10::optional<at::Tensor>& bias);
+// beta·input + alpha·(a @ b) for two 2-D or two 3-D tensors of one batch size; input null: alpha·(a @ b).
+c10::optional<at::Tensor> onednn_matmul(const at::Tensor& a, const at::Tensor& b, const at::Tensor* input = nullptr,
+                                        float beta = 0.0f, float alpha = 1.0f);
+
 }  // namespace wt

@@ -1,0 +1,95 @@
+using Workflow.Torch.Tests.Support;
+
+namespace Workflow.Torch.Tests;
+
+/// <summary>
+/// Float32 CPU products large enough that the shim gives them to oneDNN's sgemm where the process has it
+/// (Native/src/cpu_gemm.cpp): every operand layout (row-major, transposed view, strided copy), bias and input terms,
+/// and batches match the same product in float64 within float32 rounding, and no input is written to.
+/// </summary>
+[Collection(ProcessWideState.Name)]
+public class LargeProductTests
+{
+    private const double Tolerance = 1e-4;
+
+    [Fact]
+    public void The_backend_is_onednn_exactly_where_the_process_has_oneDNN_loaded()
+    {
+        bool loaded = File.ReadAllText("/proc/self/maps").Contains("libdnnl.so.2", StringComparison.Ordinal);
+        bool keptOnAten = Environment.GetEnvironmentVariable("WORKFLOW_CPU_GEMM") == "aten";
+        Assert.Equal(loaded && !keptOnAten ? "onednn" : "aten", torch.cpu.matmul_backend);
+    }
+
+    [Fact]
+    public void Linear_with_bias_matches_float64()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(11);
+        var input = torch.randn([2, 300, 256], generator);
+        var weight = torch.randn([384, 256], generator);
+        var bias = torch.randn([384], generator);
+        var product = F.linear(input, weight, bias);
+        Expect.Shape(product, 2, 300, 384);
+        AssertMatchesFloat64(product, F.linear(input.to(torch.float64), weight.to(torch.float64), bias.to(torch.float64)));
+        AssertMatchesFloat64(F.linear(input, weight), F.linear(input.to(torch.float64), weight.to(torch.float64)));
+    }
+
+    [Fact]
+    public void Transposed_and_strided_operands_match_float64()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(12);
+        var a = torch.randn([256, 640], generator);
+        var b = torch.randn([256, 300], generator);
+        // aᵀ is stored transposed; every other column of b is neither row- nor column-contiguous.
+        var transposed = a.t();
+        var strided = b.slice(1, step: 2);
+        var expected = transposed.to(torch.float64).mm(strided.to(torch.float64));
+        AssertMatchesFloat64(transposed.mm(strided), expected);
+        AssertMatchesFloat64(transposed.matmul(strided), expected);
+    }
+
+    [Fact]
+    public void Batched_products_match_float64_matrix_by_matrix()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(13);
+        var a = torch.randn([6, 200, 96], generator);
+        var b = torch.randn([6, 120, 96], generator).transpose(1, 2);
+        var expected = a.to(torch.float64).bmm(b.to(torch.float64));
+        AssertMatchesFloat64(a.bmm(b), expected);
+        AssertMatchesFloat64(torch.matmul(a, b), expected);
+    }
+
+    [Fact]
+    public void Baddbmm_and_addmm_scale_add_their_input_and_leave_it_unchanged()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(14);
+        var a = torch.randn([4, 160, 80], generator);
+        var b = torch.randn([4, 80, 144], generator);
+        var input = torch.randn([1, 160, 144], generator);
+        var inputBefore = input.clone();
+        var product64 = a.to(torch.float64).bmm(b.to(torch.float64));
+        AssertMatchesFloat64(input.baddbmm(a, b, beta: 0.5, alpha: 2), input.to(torch.float64) * 0.5 + product64 * 2);
+        // beta = 0: the input is ignored, NaN included.
+        AssertMatchesFloat64(torch.baddbmm(torch.full([4, 160, 144], float.NaN), a, b, beta: 0, alpha: 0.25), product64 * 0.25);
+
+        var bias = torch.randn([144], generator);
+        var addend = torch.randn([160, 144], generator);
+        var addendBefore = addend.clone();
+        AssertMatchesFloat64(bias.addmm(a[0], b[0]), bias.to(torch.float64) + product64[0]);
+        AssertMatchesFloat64(addend.addmm(a[1], b[1], beta: 2, alpha: 1), addend.to(torch.float64) * 2 + product64[1]);
+        Assert.True(input.equal(inputBefore), "baddbmm wrote to its input");
+        Assert.True(addend.equal(addendBefore), "addmm wrote to its input");
+    }
+
+    private static void AssertMatchesFloat64(Tensor actual, Tensor expected)
+    {
+        Assert.Equal(torch.float32, actual.dtype);
+        Assert.Equal(expected.shape, actual.shape);
+        double difference = (actual.to(torch.float64) - expected).abs().max().item<double>();
+        double scale = Math.Max(expected.abs().max().item<double>(), 1.0);
+        Assert.True(difference <= Tolerance * scale, $"differs from the float64 product by {difference} (largest value {scale})");
+    }
+}
