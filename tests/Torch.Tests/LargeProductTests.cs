@@ -5,7 +5,7 @@ namespace Workflow.Torch.Tests;
 /// <summary>
 /// Float32 CPU products large enough that the shim gives them to oneDNN's sgemm where the process has it
 /// (Native/src/cpu_gemm.cpp): every operand layout (row-major, transposed view, strided copy), bias and input terms,
-/// and batches match the same product in float64 within float32 rounding, and no input is written to.
+/// batches and convolutions with few output positions match the same product in float64 within float32 rounding, and no input is written to.
 /// </summary>
 [Collection(ProcessWideState.Name)]
 public class LargeProductTests
@@ -82,6 +82,26 @@ public class LargeProductTests
         AssertMatchesFloat64(addend.addmm(a[1], b[1], beta: 2, alpha: 1), addend.to(torch.float64) * 2 + product64[1]);
         Assert.True(input.equal(inputBefore), "baddbmm wrote to its input");
         Assert.True(addend.equal(addendBefore), "addmm wrote to its input");
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(2, 1, 1)]
+    [InlineData(1, 2, 2)]
+    public void Small_convolutions_match_float64(int stride, int padding, int dilation)
+    {
+        // 2 images of 8x8 with 96 channels: few enough output positions to be an im2col and a product per image.
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(15);
+        var input = torch.randn([2, 96, 8, 8], generator);
+        var weight = torch.randn([128, 96, 3, 3], generator);
+        var bias = torch.randn([128], generator);
+        var input64 = input.to(torch.float64);
+        var weight64 = weight.to(torch.float64);
+        AssertMatchesFloat64(F.conv2d(input, weight, bias, stride: stride, padding: padding, dilation: dilation),
+            F.conv2d(input64, weight64, bias.to(torch.float64), stride: stride, padding: padding, dilation: dilation));
+        AssertMatchesFloat64(F.conv2d(input, weight, stride: stride, padding: padding, dilation: dilation),
+            F.conv2d(input64, weight64, stride: stride, padding: padding, dilation: dilation));
     }
 
     private static void AssertMatchesFloat64(Tensor actual, Tensor expected)

@@ -1,5 +1,6 @@
 // torch.nn.functional: convolutions, linear, normalisations, activations, embedding, pooling.
-// Each entry calls the same ATen function PyTorch's Python API calls, so kernels and numerics match.
+// Each entry calls the same ATen function PyTorch's Python API calls, so kernels and numerics match, except float32
+// CPU products and small convolutions, which go to oneDNN's sgemm where faster (cpu_gemm.cpp).
 #include <limits>
 
 #include "shim.h"
@@ -14,6 +15,7 @@ WT_API wt_tensor wt_conv(wt_tensor input, wt_tensor weight, wt_tensor bias, cons
       case 1:
         return at::conv1d(*input, *weight, b, s, p, d, groups);
       case 2:
+        if (auto fast = wt::onednn_conv2d(*input, *weight, b, s, p, d, groups)) return *fast;
         return at::conv2d(*input, *weight, b, s, p, d, groups);
       case 3:
         return at::conv3d(*input, *weight, b, s, p, d, groups);

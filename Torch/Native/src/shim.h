@@ -99,6 +99,9 @@ c10::optional<SgemmOperand> sgemm_operand(const at::Tensor& matrix, int64_t offs
 // product too small to gain), and the caller asks ATen.
 c10::optional<at::Tensor> onednn_linear(const at::Tensor& input, const at::Tensor& weight,
                                         const c10::optional<at::Tensor>& bias);
+c10::optional<at::Tensor> onednn_conv2d(const at::Tensor& input, const at::Tensor& weight,
+                                        const c10::optional<at::Tensor>& bias, at::IntArrayRef stride,
+                                        at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups);
 // beta·input + alpha·(a @ b) for two 2-D or two 3-D tensors of one batch size; input null: alpha·(a @ b).
 c10::optional<at::Tensor> onednn_matmul(const at::Tensor& a, const at::Tensor& b, const at::Tensor* input = nullptr,
                                         float beta = 0.0f, float alpha = 1.0f);
