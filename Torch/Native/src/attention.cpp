@@ -69,7 +69,10 @@ c10::optional<at::Tensor> attention_onednn(const at::Tensor& q, const at::Tensor
   float* const result = out.data_ptr<float>();
 
   at::parallel_for(0, matrices * blocks, 1, [&](int64_t first_task, int64_t end_task) {
-    std::vector<float> buffer(2 * block * keys);
+    // From the tensor allocator, whose cache hands back warm pages at the next call (and counts them).
+    const auto buffer = at::empty({2 * block * keys}, q.options());
+    float* const scores_data = buffer.data_ptr<float>();
+    float* const weights_data = scores_data + block * keys;
     for (int64_t task = first_task; task < end_task; ++task) {
       const int64_t matrix = task / blocks, first_row = task % blocks * block;
       const int64_t count = std::min(block, rows - first_row);
@@ -77,8 +80,6 @@ c10::optional<at::Tensor> attention_onednn(const at::Tensor& q, const at::Tensor
                                                           first_row * queries.stride(-2));
       const auto k_op = *wt::sgemm_operand(keys_t, matrix_offset(keys_t, batch_dims, matrix));
       const auto v_op = *wt::sgemm_operand(values, matrix_offset(values, batch_dims, matrix));
-      float* const scores_data = buffer.data();
-      float* const weights_data = buffer.data() + block * keys;
       int status = sgemm(q_op.trans, k_op.trans, count, keys, channels, static_cast<float>(factor), q_op.data,
                          q_op.ld, k_op.data, k_op.ld, 0.0f, scores_data, keys);
       TORCH_CHECK(status == 0, "oneDNN sgemm failed with status ", status);
