@@ -84,6 +84,16 @@ public class LargeProductTests
         Assert.True(addend.equal(addendBefore), "addmm wrote to its input");
     }
 
+    [Fact]
+    public void A_weight_of_another_width_is_refused_even_where_the_input_would_reshape_to_it()
+    {
+        // 600x256 reshapes to 1200x128 without complaint; linear must name the mismatch instead.
+        using var scope = torch.NewDisposeScope();
+        var input = torch.ones([600, 256]);
+        var error = Assert.Throws<TorchException>(() => F.linear(input, torch.ones([384, 128])));
+        Assert.Contains("shapes cannot be multiplied", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(2, 1, 1)]

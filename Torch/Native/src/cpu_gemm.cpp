@@ -36,6 +36,11 @@ bool applies(const at::Tensor& a, const at::Tensor& b) {
          a.scalar_type() == at::kFloat && b.scalar_type() == at::kFloat;
 }
 
+// An optional addend (a bias, baddbmm's input) the product can start from: float32 on the CPU too.
+bool cpu_float_or_absent(const at::Tensor* addend) {
+  return addend == nullptr || (addend->device().is_cpu() && addend->scalar_type() == at::kFloat);
+}
+
 bool worth_it(int64_t batch, int64_t m, int64_t n, int64_t k) {
   return m >= 2 && n >= 2 && k >= 2 && batch * m * n * k >= kMinMultiplyAdds;
 }
@@ -90,9 +95,10 @@ c10::optional<SgemmOperand> sgemm_operand(const at::Tensor& matrix, int64_t offs
 
 c10::optional<at::Tensor> onednn_linear(const at::Tensor& input, const at::Tensor& weight,
                                         const c10::optional<at::Tensor>& bias) {
-  if (!applies(input, weight) || weight.dim() != 2 || input.dim() < 1 || (bias && bias->scalar_type() != at::kFloat))
+  if (!applies(input, weight) || weight.dim() != 2 || input.dim() < 1 || !cpu_float_or_absent(bias ? &*bias : nullptr))
     return c10::nullopt;
   const int64_t features = weight.size(0), k = weight.size(1);
+  if (input.size(-1) != k) return c10::nullopt;  // ATen names the mismatch
   const auto rows = input.reshape({-1, k});
   if (!worth_it(1, rows.size(0), features, k)) return c10::nullopt;
   auto out_shape = input.sizes().vec();
@@ -107,7 +113,7 @@ c10::optional<at::Tensor> onednn_conv2d(const at::Tensor& input, const at::Tenso
                                         const c10::optional<at::Tensor>& bias, at::IntArrayRef stride,
                                         at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
   if (!applies(input, weight) || groups != 1 || input.dim() != 4 || weight.dim() != 4 ||
-      input.size(1) != weight.size(1) || (bias && bias->scalar_type() != at::kFloat))
+      input.size(1) != weight.size(1) || !cpu_float_or_absent(bias ? &*bias : nullptr))
     return c10::nullopt;
   const int64_t images = input.size(0), out_channels = weight.size(0);
   auto output_size = [&](int dim) {
@@ -128,7 +134,7 @@ c10::optional<at::Tensor> onednn_conv2d(const at::Tensor& input, const at::Tenso
 c10::optional<at::Tensor> onednn_matmul(const at::Tensor& a, const at::Tensor& b, const at::Tensor* input, float beta,
                                         float alpha) {
   if (!applies(a, b) || a.dim() != b.dim() || (a.dim() != 2 && a.dim() != 3) || a.size(-1) != b.size(-2) ||
-      (a.dim() == 3 && a.size(0) != b.size(0)) || (input && input->scalar_type() != at::kFloat))
+      (a.dim() == 3 && a.size(0) != b.size(0)) || !cpu_float_or_absent(input))
     return c10::nullopt;
   const int64_t batch = a.dim() == 3 ? a.size(0) : 1;
   if (!worth_it(batch, a.size(-2), b.size(-1), a.size(-1))) return c10::nullopt;
