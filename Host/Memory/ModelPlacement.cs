@@ -30,7 +30,7 @@ public sealed class ModelPlacement
         var on = device();
         if (on.Type != DeviceType.CUDA)
             return null;
-        var memory = new CudaMemory(Math.Max(on.Index, 0));
+        var memory = new CudaMemory(on.ResolvedIndex);
         var budget = ModelMemoryBudget.For(memory.Read().Total, vramMegabytes);
         return (new ModelMemory(memory, budget, logger), on);
     });
