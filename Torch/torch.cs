@@ -46,7 +46,7 @@ public static unsafe partial class torch
     public static void synchronize(Device device)
     {
         if (device.Type == DeviceType.CUDA)
-            cuda.synchronize(Math.Max(device.Index, 0));
+            cuda.synchronize(device.ResolvedIndex);
     }
 
     /// <summary>

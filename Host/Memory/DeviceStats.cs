@@ -11,13 +11,13 @@ namespace Workflow.Host.Memory;
 public static class DeviceStats
 {
     public static DeviceMemoryState Read(Device device) =>
-        device.Type == DeviceType.CUDA ? new CudaMemory(Math.Max(device.Index, 0)).Read() : HostMemory.Instance.Read();
+        device.Type == DeviceType.CUDA ? new CudaMemory(device.ResolvedIndex).Read() : HostMemory.Instance.Read();
 
     public static JsonObject Describe(Device device, DeviceMemoryState memory) => new()
     {
-        ["name"] = device.Type == DeviceType.CUDA ? $"cuda:{Math.Max(device.Index, 0)}" : "cpu",
+        ["name"] = device.Type == DeviceType.CUDA ? $"cuda:{device.ResolvedIndex}" : "cpu",
         ["type"] = device.Type == DeviceType.CUDA ? "cuda" : "cpu",
-        ["index"] = device.Type == DeviceType.CUDA ? Math.Max(device.Index, 0) : null,
+        ["index"] = device.Type == DeviceType.CUDA ? device.ResolvedIndex : null,
         ["vram_total"] = memory.Total,
         ["vram_free"] = memory.Free,
         ["torch_vram_total"] = memory.TorchTotal,

@@ -28,11 +28,14 @@ public sealed partial class ModelMemory(IDeviceMemory memory, ModelMemoryBudget 
         }
     }
 
+    /// <summary>The lease of a node that puts no models on the device: disposing it releases nothing.</summary>
+    internal static IDisposable NoLease { get; } = new Lease(null, []);
+
     /// <summary>Puts <paramref name="models"/> on the device for a node's run; none of them is moved out until the lease is disposed.</summary>
     public IDisposable Use(IReadOnlyCollection<IOffloadable> models)
     {
         if (models.Count == 0)
-            return Lease.None;
+            return NoLease;
         lock (_lock)
         {
             Forget();
@@ -118,8 +121,6 @@ public sealed partial class ModelMemory(IDeviceMemory memory, ModelMemoryBudget 
 
     private sealed class Lease(ModelMemory? owner, IReadOnlyList<Entry> entries) : IDisposable
     {
-        public static Lease None { get; } = new(null, []);
-
         private int _disposed;
 
         public void Dispose()

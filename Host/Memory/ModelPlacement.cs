@@ -30,7 +30,7 @@ public sealed class ModelPlacement
         var on = device();
         if (on.Type != DeviceType.CUDA)
             return null;
-        var memory = new CudaMemory(Math.Max(on.Index, 0));
+        var memory = new CudaMemory(on.ResolvedIndex);
         var budget = ModelMemoryBudget.For(memory.Read().Total, vramMegabytes);
         return (new ModelMemory(memory, budget, logger), on);
     });
@@ -40,7 +40,7 @@ public sealed class ModelPlacement
 
     /// <summary>Puts the models among <paramref name="arguments"/> on the device until the returned lease is disposed.</summary>
     public IDisposable Use(IReadOnlyList<object?> arguments) =>
-        ManagerFor(arguments) is { } manager ? manager.Memory.Use(WeightsIn(arguments, manager.Device)) : NoLease.Instance;
+        ManagerFor(arguments) is { } manager ? manager.Memory.Use(WeightsIn(arguments, manager.Device)) : ModelMemory.NoLease;
 
     /// <summary>Counts the models among a node's <paramref name="outputs"/> (a loader's, on the device already).</summary>
     public void Adopt(IReadOnlyList<object?> outputs)
@@ -63,13 +63,4 @@ public sealed class ModelPlacement
         IEnumerable list and not string => list.OfType<IDeviceModel>(),
         _ => [],
     };
-
-    private sealed class NoLease : IDisposable
-    {
-        public static NoLease Instance { get; } = new();
-
-        public void Dispose()
-        {
-        }
-    }
 }

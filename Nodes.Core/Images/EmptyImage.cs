@@ -8,11 +8,9 @@ namespace Workflow.Nodes.Core.Images;
 [Node("EmptyImage", DisplayName = "Empty Image", Category = "image", Description = "A batch of images filled with one colour.")]
 public sealed class EmptyImage : INode
 {
-    private const int MaxResolution = 16384;
-
     public ImageBatch Execute(
-        [Int(Min = 1, Max = MaxResolution), Input(Tooltip = "Width in pixels.")] int width = 512,
-        [Int(Min = 1, Max = MaxResolution), Input(Tooltip = "Height in pixels.")] int height = 512,
+        [Int(Min = 1, Max = WidgetLimits.MaxResolution), Input(Tooltip = "Width in pixels.")] int width = 512,
+        [Int(Min = 1, Max = WidgetLimits.MaxResolution), Input(Tooltip = "Height in pixels.")] int height = 512,
         [Int(Min = 1, Max = 4096), Input(Tooltip = "Images in the batch.")] int batchSize = 1,
         [Int(Min = 0, Max = 0xFFFFFF), Input(Tooltip = "The colour as 0xRRGGBB.")] int color = 0)
     {

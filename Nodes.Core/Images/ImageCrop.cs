@@ -11,14 +11,12 @@ namespace Workflow.Nodes.Core.Images;
 [Node("ImageCrop", DisplayName = "Crop Image", Category = "image/transform", Description = "Crops images to a rectangle.")]
 public sealed class ImageCrop : INode
 {
-    private const int MaxResolution = 16384;
-
     public ImageBatch Execute(
         [Input(Tooltip = "The images to crop.")] ImageBatch image,
-        [Int(Min = 1, Max = MaxResolution), Input(Tooltip = "Width of the part kept, in pixels.")] int width = 512,
-        [Int(Min = 1, Max = MaxResolution), Input(Tooltip = "Height of the part kept, in pixels.")] int height = 512,
-        [Int(Min = 0, Max = MaxResolution), Input(Tooltip = "Left edge of the part kept.")] int x = 0,
-        [Int(Min = 0, Max = MaxResolution), Input(Tooltip = "Top edge of the part kept.")] int y = 0)
+        [Int(Min = 1, Max = WidgetLimits.MaxResolution), Input(Tooltip = "Width of the part kept, in pixels.")] int width = 512,
+        [Int(Min = 1, Max = WidgetLimits.MaxResolution), Input(Tooltip = "Height of the part kept, in pixels.")] int height = 512,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution), Input(Tooltip = "Left edge of the part kept.")] int x = 0,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution), Input(Tooltip = "Top edge of the part kept.")] int y = 0)
     {
         long left = System.Math.Min(x, image.Width - 1), top = System.Math.Min(y, image.Height - 1);
         using var scope = torch.NewDisposeScope();

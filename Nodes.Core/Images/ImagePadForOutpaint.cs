@@ -14,17 +14,15 @@ namespace Workflow.Nodes.Core.Images;
       Description = "Pads images for outpainting, with a mask of the new border that fades into the picture.")]
 public sealed class ImagePadForOutpaint : INode
 {
-    private const int MaxResolution = 16384;
-
     public sealed record Outputs(ImageBatch Image, Mask Mask) : INodeOutputs;
 
     public Outputs Execute(
         [Input(Tooltip = "The images to pad.")] ImageBatch image,
-        [Int(Min = 0, Max = MaxResolution, Step = 8), Input(Tooltip = "Pixels added on the left.")] int left = 0,
-        [Int(Min = 0, Max = MaxResolution, Step = 8), Input(Tooltip = "Pixels added on the top.")] int top = 0,
-        [Int(Min = 0, Max = MaxResolution, Step = 8), Input(Tooltip = "Pixels added on the right.")] int right = 0,
-        [Int(Min = 0, Max = MaxResolution, Step = 8), Input(Tooltip = "Pixels added at the bottom.")] int bottom = 0,
-        [Int(Min = 0, Max = MaxResolution), Input(Tooltip = "How far into the picture the mask fades, in pixels.")] int feathering = 40)
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution, Step = 8), Input(Tooltip = "Pixels added on the left.")] int left = 0,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution, Step = 8), Input(Tooltip = "Pixels added on the top.")] int top = 0,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution, Step = 8), Input(Tooltip = "Pixels added on the right.")] int right = 0,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution, Step = 8), Input(Tooltip = "Pixels added at the bottom.")] int bottom = 0,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution), Input(Tooltip = "How far into the picture the mask fades, in pixels.")] int feathering = 40)
     {
         using var scope = torch.NewDisposeScope();
         long count = image.Count, height = image.Height, width = image.Width, channels = image.Pixels.shape[3];

@@ -33,7 +33,7 @@ public sealed class LoadBenchmark : IBenchmark
 
     public JsonObject Run(BenchmarkRun run)
     {
-        var tokenizers = new[] { Path.Combine(run.Paths.Models, "tokenizers", "clip_l") };
+        var tokenizers = new[] { TokenizerFolders.ClipL(run.Paths) };
         var cases = new JsonArray();
         if (run.Value("file") is { } file)
             cases.Add(new CheckpointLoadCase(Path.GetFileName(file), file, Dtype(run.Value("weights") ?? "fp32", "--weights"), tokenizers, run).Measure());

@@ -116,7 +116,7 @@ public sealed class SamplerBenchmark : IBenchmark
         if (!File.Exists(path) && !Directory.Exists(path))
             throw new FileNotFoundException($"No checkpoint {name} (run ./setup.sh to link the sd15-tiny fixture, or pass --checkpoint or --random-sd15).");
         run.Log($"loading {path}");
-        return (CheckpointLoader.Load(path, [Path.Combine(run.Paths.Models, "tokenizers", "clip_l")]), Path.GetFileName(path));
+        return (CheckpointLoader.Load(path, [TokenizerFolders.ClipL(run.Paths)]), Path.GetFileName(path));
     }
 
     /// <summary>Where the peak comes from: the process's peak so far, what live tensors hold and what the CPU cache keeps.</summary>

@@ -39,6 +39,6 @@ public static class CheckpointLoader
     private static Sd3TokenizerFolders Sd3Tokenizers(IReadOnlyList<string> clipL)
     {
         string Beside(string folder, string name) => Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(folder)) ?? "", name);
-        return new Sd3TokenizerFolders(clipL, [.. clipL.Select(f => Beside(f, "clip_g"))], [.. clipL.Select(f => Beside(f, "t5"))]);
+        return new Sd3TokenizerFolders(clipL, [.. clipL.Select(f => Beside(f, TokenizerFolders.ClipGName))], [.. clipL.Select(f => Beside(f, TokenizerFolders.T5Name))]);
     }
 }

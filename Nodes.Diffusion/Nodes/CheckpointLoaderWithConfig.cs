@@ -23,7 +23,7 @@ public sealed class CheckpointLoaderWithConfig : INode, IFingerprint
         var config = ModelFiles.Load("config_name", configName, () => OriginalConfigYaml.Load(configPath));
         var path = ModelFiles.Resolve(context.Paths, "checkpoints", "ckpt_name", ckptName);
         var loaded = ModelFiles.Load("ckpt_name", ckptName, dtype,
-            () => CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")], config).To(context.Device, dtype));
+            () => CheckpointLoader.Load(path, [TokenizerFolders.ClipL(context.Paths)], config).To(context.Device, dtype));
         return new LoadCheckpoint.Outputs(loaded.Model, loaded.Clip, loaded.Vae);
     }
 

@@ -46,7 +46,7 @@ public sealed class ClipLoader : INode, IFingerprint
             throw new InputException("type", "sd3",
                 "SD3 here encodes with CLIP-L and CLIP-G together (T5 optional), not one encoder alone: load them with TripleCLIPLoader");
         var clip = ModelFiles.Load("clip_name", clipName, dtype,
-            () => ClipTextCheckpoint.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]));
+            () => ClipTextCheckpoint.Load(path, [TokenizerFolders.ClipL(context.Paths)]));
         clip.To(target, dtype);
         return clip;
     }

@@ -12,10 +12,10 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 public sealed class ConditioningSetArea : INode
 {
     public Conditioning Execute(Conditioning conditioning,
-        [Int(Min = 64, Max = EmptyLatentImage.MaxResolution, Step = 8)] int width = 64,
-        [Int(Min = 64, Max = EmptyLatentImage.MaxResolution, Step = 8)] int height = 64,
-        [Int(Min = 0, Max = EmptyLatentImage.MaxResolution, Step = 8)] int x = 0,
-        [Int(Min = 0, Max = EmptyLatentImage.MaxResolution, Step = 8)] int y = 0,
+        [Int(Min = 64, Max = WidgetLimits.MaxResolution, Step = 8)] int width = 64,
+        [Int(Min = 64, Max = WidgetLimits.MaxResolution, Step = 8)] int height = 64,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution, Step = 8)] int x = 0,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution, Step = 8)] int y = 0,
         [Float(Min = 0.0, Max = 10.0, Step = 0.01)] double strength = 1.0) =>
         new([.. conditioning.Entries.Select(entry => entry.Share() with
         {

@@ -9,11 +9,9 @@ namespace Workflow.Nodes.Diffusion.Nodes;
       Description = "Create a new batch of empty latent images to be denoised via sampling.")]
 public sealed class EmptyLatentImage : INode, IValidateInputs
 {
-    public const int MaxResolution = 16384;
-
     public Latent Execute(
-        [Int(Min = 16, Max = MaxResolution, Step = 8), Input(Tooltip = "The width of the latent images in pixels.")] int width = 512,
-        [Int(Min = 16, Max = MaxResolution, Step = 8), Input(Tooltip = "The height of the latent images in pixels.")] int height = 512,
+        [Int(Min = 16, Max = WidgetLimits.MaxResolution, Step = 8), Input(Tooltip = "The width of the latent images in pixels.")] int width = 512,
+        [Int(Min = 16, Max = WidgetLimits.MaxResolution, Step = 8), Input(Tooltip = "The height of the latent images in pixels.")] int height = 512,
         [Int(Min = 1, Max = 4096), Input(Tooltip = "The number of latent images in the batch.")] int batchSize = 1)
         => new(torch.zeros([batchSize, 4, height / 8, width / 8], dtype: torch.float32));
 

@@ -10,8 +10,8 @@ namespace Workflow.Nodes.Diffusion.Nodes;
 public sealed class EmptySd3LatentImage : INode, IValidateInputs
 {
     public Latent Execute(
-        [Int(Min = 16, Max = EmptyLatentImage.MaxResolution, Step = 16), Input(Tooltip = "The width of the latent images in pixels.")] int width = 1024,
-        [Int(Min = 16, Max = EmptyLatentImage.MaxResolution, Step = 16), Input(Tooltip = "The height of the latent images in pixels.")] int height = 1024,
+        [Int(Min = 16, Max = WidgetLimits.MaxResolution, Step = 16), Input(Tooltip = "The width of the latent images in pixels.")] int width = 1024,
+        [Int(Min = 16, Max = WidgetLimits.MaxResolution, Step = 16), Input(Tooltip = "The height of the latent images in pixels.")] int height = 1024,
         [Int(Min = 1, Max = 4096), Input(Tooltip = "The number of latent images in the batch.")] int batchSize = 1)
         => new(torch.zeros([batchSize, 16, height / 8, width / 8], dtype: torch.float32));
 

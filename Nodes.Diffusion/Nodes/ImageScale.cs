@@ -15,8 +15,8 @@ public sealed class ImageScale : INode
     public ImageBatch Execute(
         [Input(Tooltip = "The images to resize.")] ImageBatch image,
         [Input(Tooltip = "How to resize (PyTorch's interpolate).")] ImageUpscaleMethod upscaleMethod = ImageUpscaleMethod.NearestExact,
-        [Int(Min = 0, Max = EmptyLatentImage.MaxResolution), Input(Tooltip = "Target width in pixels; 0 follows the height's aspect.")] int width = 512,
-        [Int(Min = 0, Max = EmptyLatentImage.MaxResolution), Input(Tooltip = "Target height in pixels; 0 follows the width's aspect.")] int height = 512,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution), Input(Tooltip = "Target width in pixels; 0 follows the height's aspect.")] int width = 512,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution), Input(Tooltip = "Target height in pixels; 0 follows the width's aspect.")] int height = 512,
         [Input(Tooltip = "center cuts the images to the target's aspect first.")] CropMethod crop = CropMethod.Disabled)
     {
         long oldHeight = image.Height, oldWidth = image.Width;

@@ -17,9 +17,9 @@ public sealed class LatentComposite : INode
     public Latent Execute(
         [Input(Tooltip = "The latent pasted into.")] Latent samplesTo,
         [Input(Tooltip = "The latent pasted.")] Latent samplesFrom,
-        [Int(Min = 0, Max = EmptyLatentImage.MaxResolution, Step = 8), Input(Tooltip = "Left edge of the paste, in pixels.")] int x = 0,
-        [Int(Min = 0, Max = EmptyLatentImage.MaxResolution, Step = 8), Input(Tooltip = "Top edge of the paste, in pixels.")] int y = 0,
-        [Int(Min = 0, Max = EmptyLatentImage.MaxResolution, Step = 8), Input(Tooltip = "Width of the fade at the paste's inner edges, in pixels.")] int feather = 0)
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution, Step = 8), Input(Tooltip = "Left edge of the paste, in pixels.")] int x = 0,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution, Step = 8), Input(Tooltip = "Top edge of the paste, in pixels.")] int y = 0,
+        [Int(Min = 0, Max = WidgetLimits.MaxResolution, Step = 8), Input(Tooltip = "Width of the fade at the paste's inner edges, in pixels.")] int feather = 0)
     {
         using var scope = torch.NewDisposeScope();
         var target = samplesTo.Samples;

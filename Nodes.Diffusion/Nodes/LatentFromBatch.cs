@@ -17,7 +17,7 @@ public sealed class LatentFromBatch : INode
 {
     public Latent Execute(
         [Input(Tooltip = "The batch of latents.")] Latent samples,
-        [Int(Min = -EmptyLatentImage.MaxResolution, Max = EmptyLatentImage.MaxResolution), Input(Tooltip = "The first latent to take; negative counts from the end.")] int batchIndex = 0,
+        [Int(Min = -WidgetLimits.MaxResolution, Max = WidgetLimits.MaxResolution), Input(Tooltip = "The first latent to take; negative counts from the end.")] int batchIndex = 0,
         [Int(Min = 1, Max = 64), Input(Tooltip = "How many latents to take.")] int length = 1)
     {
         using var scope = torch.NewDisposeScope();

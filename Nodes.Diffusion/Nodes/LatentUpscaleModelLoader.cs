@@ -22,7 +22,7 @@ public sealed class LatentUpscaleModelLoader : INode, IFingerprint
         var dtype = weightDtype.Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, Folder, "model_name", modelName);
         var model = ModelFiles.Load("model_name", modelName, dtype,
-            () => LatentUpscalerCheckpoint.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]));
+            () => LatentUpscalerCheckpoint.Load(path, [TokenizerFolders.ClipL(context.Paths)]));
         model.To(context.Device, dtype);
         return model;
     }

@@ -24,7 +24,7 @@ public sealed class LoadCheckpoint : INode, IFingerprint
         var dtype = weightDtype.Resolve(context, context.Device);
         var path = ModelFiles.Resolve(context.Paths, "checkpoints", "ckpt_name", ckptName);
         var loaded = ModelFiles.Load("ckpt_name", ckptName, dtype,
-            () => CheckpointLoader.Load(path, [Path.Combine(context.Paths.Models, "tokenizers", "clip_l")]).To(context.Device, dtype));
+            () => CheckpointLoader.Load(path, [TokenizerFolders.ClipL(context.Paths)]).To(context.Device, dtype));
         return new Outputs(loaded.Model, loaded.Clip, loaded.Vae);
     }
 

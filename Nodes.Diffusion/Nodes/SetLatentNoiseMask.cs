@@ -16,8 +16,7 @@ public sealed class SetLatentNoiseMask : INode
         [Input(Tooltip = "The latent to inpaint.")] Latent samples,
         [Input(Tooltip = "Where to sample: 1 is resampled, 0 kept; resized to the latent when sampling.")] Mask mask)
     {
-        var values = mask.Values;
-        var noiseMask = values.reshape(-1, 1, values.shape[^2], values.shape[^1]).to(torch.float32, Device.CPU, copy: true);
+        var noiseMask = Mask.WithChannelAxis(mask.Values).to(torch.float32, Device.CPU, copy: true);
         return new Latent(samples.Samples.clone().DetachFromDisposeScope(), noiseMask.DetachFromDisposeScope(), samples.BatchIndex);
     }
 }

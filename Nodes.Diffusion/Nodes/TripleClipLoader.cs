@@ -1,4 +1,5 @@
 using Workflow.Nodes.Diffusion.Components;
+using Workflow.Nodes.Diffusion.Loading;
 using Workflow.Nodes.Diffusion.Loading.Sd3;
 using Workflow.NodeSdk;
 using Workflow.Torch.Modules;
@@ -40,7 +41,7 @@ public sealed class TripleClipLoader : INode, IFingerprint
             if (clips[0].Width == clips[1].Width)
                 throw new InputException(Inputs[files.IndexOf(clips[1])], names[files.IndexOf(clips[1])],
                     $"both CLIPs are {clips[0].Width} wide: CLIP-L is told from CLIP-G by its narrower width");
-            var tokenizers = Sd3TokenizerFolders.Under(Path.Combine(context.Paths.Models, "tokenizers"));
+            var tokenizers = Sd3TokenizerFolders.Under(TokenizerFolders.Root(context.Paths));
             var clip = Load(files, names, clips[0], f => f.LoadClip(clipG: false, Sd3TextEncoders.FindTokenizer(tokenizers.ClipL, "vocab.json", "CLIP-L", f.Path)));
             var clipG = Load(files, names, clips[1], f => f.LoadClip(clipG: true, Sd3TextEncoders.FindTokenizer(tokenizers.ClipG, "vocab.json", "CLIP-G", f.Path)), clip.Encoder);
             var t5Text = Load(files, names, t5, f => f.LoadT5(Sd3TextEncoders.FindTokenizer(tokenizers.T5, "spiece.model", "T5", f.Path)), clip.Encoder, clipG.Encoder);

@@ -27,7 +27,7 @@ public sealed class VaeEncodeForInpaint : INode
         int factor = imageVae.DownscaleFactor;
         long height = pixels.Height / factor * factor, width = pixels.Width / factor * factor;
         long top = pixels.Height % factor / 2, left = pixels.Width % factor / 2;
-        var resized = F.interpolate(mask.Values.to(torch.float32).reshape(-1, 1, mask.Values.shape[^2], mask.Values.shape[^1]),
+        var resized = F.interpolate(Mask.WithChannelAxis(mask.Values.to(torch.float32)),
             size: [pixels.Height, pixels.Width], mode: InterpolateMode.Bilinear);
         var cropped = resized.narrow(2, top, height).narrow(3, left, width);
         var image = pixels.Pixels.narrow(1, top, height).narrow(2, left, width);

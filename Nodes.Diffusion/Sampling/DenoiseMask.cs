@@ -1,4 +1,5 @@
 using Workflow.Nodes.Diffusion.Sampling.Conds;
+using Workflow.NodeSdk.Data;
 using Workflow.Torch;
 
 namespace Workflow.Nodes.Diffusion.Sampling;
@@ -15,7 +16,7 @@ public static class DenoiseMask
         if (latentShape.Length != 4)
             throw new NotSupportedException($"a noise mask on a latent of shape [{string.Join(", ", latentShape)}]: inpainting is ported for image latents [B, C, H, W]");
         using var scope = torch.NewDisposeScope();
-        var mask = noiseMask.to(torch.float32).reshape(-1, 1, noiseMask.shape[^2], noiseMask.shape[^1]);
+        var mask = Mask.WithChannelAxis(noiseMask.to(torch.float32));
         mask = F.interpolate(mask, size: [latentShape[2], latentShape[3]], mode: InterpolateMode.Bilinear);
         mask = mask.repeat(1, latentShape[1], 1, 1);
         return AreaAndMult.RepeatToBatch(mask, latentShape[0]).contiguous().MoveToOuterDisposeScope();

@@ -14,6 +14,12 @@ public readonly record struct Device(DeviceType Type, int Index = -1)
 
     public static Device CUDA(int index = 0) => new(DeviceType.CUDA, index);
 
+    /// <summary>
+    /// <see cref="Index"/> with the current device (-1) read as device 0, the number a CUDA call takes: the host never
+    /// changes the current device, so 0 is the one -1 names.
+    /// </summary>
+    public int ResolvedIndex => Math.Max(Index, 0);
+
     /// <summary>Parses PyTorch's spelling: <c>cpu</c>, <c>cuda</c>, <c>cuda:1</c>.</summary>
     public static Device Parse(string text)
     {

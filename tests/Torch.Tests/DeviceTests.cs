@@ -14,6 +14,13 @@ public class DeviceTests
         Assert.Throws<FormatException>(() => torch.device("tpu"));
     }
 
+    [Fact]
+    public void The_current_device_resolves_to_device_zero()
+    {
+        Assert.Equal(0, torch.device("cuda").ResolvedIndex);
+        Assert.Equal(2, torch.device("cuda:2").ResolvedIndex);
+    }
+
     [Theory, OnCpu, OnCuda]
     public void Tensors_move_between_the_cpu_and_a_device(string device)
     {

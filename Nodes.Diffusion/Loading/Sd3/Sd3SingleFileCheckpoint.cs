@@ -13,7 +13,7 @@ public sealed record Sd3TokenizerFolders(IReadOnlyList<string> ClipL, IReadOnlyL
 {
     /// <summary>models/tokenizers/clip_l, clip_g and t5 (the tokenizer, tokenizer_2 and tokenizer_3 folders of an SD3 diffusers download).</summary>
     public static Sd3TokenizerFolders Under(string tokenizersRoot) =>
-        new([Path.Combine(tokenizersRoot, "clip_l")], [Path.Combine(tokenizersRoot, "clip_g")], [Path.Combine(tokenizersRoot, "t5")]);
+        new([Path.Combine(tokenizersRoot, TokenizerFolders.ClipLName)], [Path.Combine(tokenizersRoot, TokenizerFolders.ClipGName)], [Path.Combine(tokenizersRoot, TokenizerFolders.T5Name)]);
 
     /// <summary>Each folder of a diffusers pipeline first, then these.</summary>
     public Sd3TokenizerFolders After(string pipelineFolder) =>
