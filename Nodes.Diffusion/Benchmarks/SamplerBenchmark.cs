@@ -133,12 +133,12 @@ public sealed class SamplerBenchmark : IBenchmark
     private static void ResetDevicePeak(Device device)
     {
         if (device.Type == DeviceType.CUDA)
-            torch.cuda.reset_peak_memory_stats(Math.Max(device.Index, 0));
+            torch.cuda.reset_peak_memory_stats(device.ResolvedIndex);
     }
 
     /// <summary>The most bytes tensors held on the device since <see cref="ResetDevicePeak"/>, in MiB (torch.cuda.max_memory_allocated); null on the CPU.</summary>
     private static double? DevicePeakMegabytes(Device device) =>
-        device.Type == DeviceType.CUDA ? torch.cuda.max_memory_allocated(Math.Max(device.Index, 0)) / (double)(1 << 20) : null;
+        device.Type == DeviceType.CUDA ? torch.cuda.max_memory_allocated(device.ResolvedIndex) / (double)(1 << 20) : null;
 
     /// <summary>Median seconds of <paramref name="rounds"/> UNet calls at t = 981 after one warm-up, and the last output.</summary>
     private static (double Seconds, Tensor Output) TimeUnet(Models.Unet.UNet2DConditionModel unet, Tensor batch, Tensor context, int rounds)
