@@ -94,6 +94,32 @@ public class LargeProductTests
         Assert.Contains("shapes cannot be multiplied", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Inputs_ATen_refuses_are_refused_not_computed_or_crashed_on()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(16);
+        var a = torch.randn([64, 64], generator);
+        // beta = 0 ignores the input's values, not its shape.
+        Assert.Throws<TorchException>(() => torch.randn([3, 5], generator).addmm(a, a, beta: 0));
+        Assert.Throws<TorchException>(() => torch.randn([3, 5, 7], generator).baddbmm(a.unsqueeze(0), a.unsqueeze(0), beta: 0));
+        // A stride of 0 would divide by zero in the output size.
+        Assert.Throws<TorchException>(() => F.conv2d(torch.randn([1, 64, 8, 8], generator), torch.randn([128, 64, 2, 2], generator), stride: 0));
+    }
+
+    [Fact]
+    public void Edge_shapes_give_what_ATen_gives()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(17);
+        // No input features: the product is zeros (plus the bias).
+        Expect.Equal(new float[6], F.linear(torch.randn([2, 0], generator), torch.randn([3, 0], generator)));
+        // A channels-last input gives a channels-last output, as ATen's convolution does.
+        var channelsLast = torch.randn([2, 8, 8, 96], generator).permute(0, 3, 1, 2);
+        var output = F.conv2d(channelsLast, torch.randn([128, 96, 3, 3], generator), padding: 1);
+        Assert.Equal(1, output.stride()[1]);
+    }
+
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(2, 1, 1)]

@@ -2,6 +2,7 @@
 // otherwise the math PyTorch's own fallback computes (aten/src/ATen/native/transformers/attention.cpp,
 // _scaled_dot_product_attention_math): softmax(q k^T * scale + mask) v, in float32 on the CPU fused over blocks of
 // query rows with oneDNN's products (cpu_gemm.cpp).
+#include <ATen/ExpandUtils.h>
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -38,9 +39,11 @@ at::Tensor unit_strided(const at::Tensor& tensor) { return wt::sgemm_operand(ten
 c10::optional<at::Tensor> attention_onednn(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                                            const c10::optional<at::Tensor>& mask, bool is_causal, double factor) {
   const auto sgemm = wt::onednn_sgemm();
-  const bool float_mask_or_none = !mask || mask->scalar_type() == at::kBool || mask->scalar_type() == at::kFloat;
-  if (sgemm == nullptr || !q.device().is_cpu() || q.scalar_type() != at::kFloat || k.scalar_type() != at::kFloat ||
-      v.scalar_type() != at::kFloat || k.dim() != q.dim() || v.dim() != q.dim() || !float_mask_or_none)
+  auto cpu_float = [](const at::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat; };
+  const bool mask_usable =
+      !mask || (mask->device().is_cpu() && (mask->scalar_type() == at::kBool || mask->scalar_type() == at::kFloat));
+  if (sgemm == nullptr || !cpu_float(q) || !cpu_float(k) || !cpu_float(v) || k.dim() != q.dim() ||
+      v.dim() != q.dim() || q.dim() < 2 || !mask_usable)
     return c10::nullopt;
   const int64_t batch_dims = q.dim() - 2;
   const int64_t rows = q.size(-2), channels = q.size(-1), keys = k.size(-2), value_channels = v.size(-1);
@@ -52,6 +55,14 @@ c10::optional<at::Tensor> attention_onednn(const at::Tensor& q, const at::Tensor
     shape.push_back(last);
     return shape;
   };
+  // Anything ATen's matmul would refuse or broadcast differently (k of another width, v of other keys, k or v with
+  // more batch than q, a mask of another shape) and an empty batch are left to the ATen path.
+  const int64_t matrices = c10::multiply_integers(batch_shape);
+  if (matrices == 0 || k.size(-1) != channels || v.size(-2) != keys ||
+      !at::is_expandable_to(k.sizes(), shape_with(keys, channels)) ||
+      !at::is_expandable_to(v.sizes(), shape_with(keys, value_channels)) ||
+      (mask && !at::is_expandable_to(mask->sizes(), shape_with(rows, keys))))
+    return c10::nullopt;
   const auto queries = unit_strided(q);
   const auto keys_t = unit_strided(k.expand(shape_with(keys, channels)).transpose(-2, -1));
   const auto values = unit_strided(v.expand(shape_with(keys, value_channels)));
@@ -59,7 +70,6 @@ c10::optional<at::Tensor> attention_onednn(const at::Tensor& q, const at::Tensor
   if (mask) mask_full = mask->expand(shape_with(rows, keys));
   auto out = at::empty(shape_with(rows, value_channels), q.options());
 
-  const int64_t matrices = c10::multiply_integers(batch_shape);
   int64_t block = std::clamp<int64_t>(kTaskScoreBytes / (keys * int64_t{sizeof(float)}), 1, rows);
   // Enough tasks for every thread when there are fewer matrices than threads.
   const int64_t tasks_per_matrix_wanted = (at::get_num_threads() + matrices - 1) / matrices;

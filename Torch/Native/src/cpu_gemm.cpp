@@ -6,6 +6,7 @@
 // OpenBLAS's 78-112, and attention's q·kᵀ at 40 channels at 124 against 37. oneDNN is looked up among the libraries
 // loaded, not linked: a PyTorch wheel builds it in with hidden symbols, and there ATen keeps every product.
 // WORKFLOW_CPU_GEMM=aten keeps them all on ATen too (to compare).
+#include <ATen/ExpandUtils.h>
 #include <ATen/Parallel.h>
 #include <dlfcn.h>
 
@@ -98,7 +99,8 @@ c10::optional<at::Tensor> onednn_linear(const at::Tensor& input, const at::Tenso
   if (!applies(input, weight) || weight.dim() != 2 || input.dim() < 1 || !cpu_float_or_absent(bias ? &*bias : nullptr))
     return c10::nullopt;
   const int64_t features = weight.size(0), k = weight.size(1);
-  if (input.size(-1) != k) return c10::nullopt;  // ATen names the mismatch
+  // ATen names a width mismatch, and broadcasts a bias of more than one dim its own way.
+  if (input.size(-1) != k || k == 0 || (bias && bias->dim() > 1)) return c10::nullopt;
   const auto rows = input.reshape({-1, k});
   if (!worth_it(1, rows.size(0), features, k)) return c10::nullopt;
   auto out_shape = input.sizes().vec();
@@ -115,6 +117,11 @@ c10::optional<at::Tensor> onednn_conv2d(const at::Tensor& input, const at::Tenso
   if (!applies(input, weight) || groups != 1 || input.dim() != 4 || weight.dim() != 4 ||
       input.size(1) != weight.size(1) || !cpu_float_or_absent(bias ? &*bias : nullptr))
     return c10::nullopt;
+  // ATen refuses a stride or dilation below 1 and negative padding by name; a channels-last input gets a
+  // channels-last output there.
+  for (int dim = 0; dim < 2; ++dim)
+    if (stride[dim] < 1 || dilation[dim] < 1 || padding[dim] < 0) return c10::nullopt;
+  if (input.suggest_memory_format() == at::MemoryFormat::ChannelsLast) return c10::nullopt;
   const int64_t images = input.size(0), out_channels = weight.size(0);
   auto output_size = [&](int dim) {
     return (input.size(dim + 2) + 2 * padding[dim] - dilation[dim] * (weight.size(dim + 2) - 1) - 1) / stride[dim] + 1;
@@ -137,9 +144,12 @@ c10::optional<at::Tensor> onednn_matmul(const at::Tensor& a, const at::Tensor& b
       (a.dim() == 3 && a.size(0) != b.size(0)) || !cpu_float_or_absent(input))
     return c10::nullopt;
   const int64_t batch = a.dim() == 3 ? a.size(0) : 1;
-  if (!worth_it(batch, a.size(-2), b.size(-1), a.size(-1))) return c10::nullopt;
+  // oneDNN skips the product at alpha 0, so NaN in a or b would not reach the result as it does in ATen's.
+  if (alpha == 0.0f || !worth_it(batch, a.size(-2), b.size(-1), a.size(-1))) return c10::nullopt;
   auto shape = a.sizes().vec();
   shape.back() = b.size(-1);
+  // ATen checks the input's shape even when beta is 0 and the input is not read.
+  if (input && !at::is_expandable_to(input->sizes(), shape)) return c10::nullopt;
   // PyTorch ignores the input when beta is 0, NaN and infinity in it included.
   const bool adds_input = input && beta != 0.0f;
   auto out = adds_input ? input->expand(shape).clone(at::MemoryFormat::Contiguous) : at::empty(shape, a.options());
