@@ -25,8 +25,8 @@ public class AttentionShapeTests
         var v = torch.randn([1, 2, keys, Width], generator);
         // PyTorch's causal mask is ones(L, S).tril(): query i sees keys 0..i.
         var future = torch.ones([rows, keys], torch.@bool).triu(1);
-        var expected = Composed(q, k, v, scores => causal ? scores.masked_fill(future, double.NegativeInfinity) : scores);
-        AssertClose(expected, F.scaled_dot_product_attention(q, k, v, is_causal: causal));
+        var expected = ComposedAttention.Of(q, k, v, scores => causal ? scores.masked_fill(future, double.NegativeInfinity) : scores);
+        ComposedAttention.AssertClose(expected, F.scaled_dot_product_attention(q, k, v, is_causal: causal));
     }
 
     [Fact]
@@ -37,13 +37,13 @@ public class AttentionShapeTests
         var q = torch.randn([2, 4, 64, Width], generator);
         var k = torch.randn([2, 1, 80, Width], generator);
         var v = torch.randn([2, 1, 80, Width], generator);
-        AssertClose(Composed(q, k, v, s => s), F.scaled_dot_product_attention(q, k, v));
+        ComposedAttention.AssertClose(ComposedAttention.Of(q, k, v, s => s), F.scaled_dot_product_attention(q, k, v));
 
         // Keys with more batch than the queries broadcast the queries instead, as matmul does.
         var single = torch.randn([1, 64, Width], generator);
         var keys3 = torch.randn([3, 64, Width], generator);
         var values3 = torch.randn([3, 64, Width], generator);
-        AssertClose(Composed(single, keys3, values3, s => s), F.scaled_dot_product_attention(single, keys3, values3));
+        ComposedAttention.AssertClose(ComposedAttention.Of(single, keys3, values3, s => s), F.scaled_dot_product_attention(single, keys3, values3));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class AttentionShapeTests
         using var generator = new Generator(23);
         var q = torch.randn([1, 1, 300, Width], generator);
         var kv = torch.randn([1, 1, 300, Width], generator);
-        AssertClose(Composed(q, kv, kv, s => s), F.scaled_dot_product_attention(q, kv, kv));
+        ComposedAttention.AssertClose(ComposedAttention.Of(q, kv, kv, s => s), F.scaled_dot_product_attention(q, kv, kv));
 
         var empty = torch.randn([0, 64, Width], generator);
         Expect.Shape(F.scaled_dot_product_attention(empty, empty, empty), 0, 64, Width);
@@ -67,16 +67,5 @@ public class AttentionShapeTests
         var q = torch.randn([2, 64, Width], generator);
         Assert.Throws<TorchException>(() => F.scaled_dot_product_attention(q, q, torch.randn([2, 1, Width], generator)));
         Assert.Throws<TorchException>(() => F.scaled_dot_product_attention(q, torch.randn([2, 64, 1], generator), q));
-    }
-
-    /// <summary>softmax(edit(q kᵀ / √E)) v from plain operations.</summary>
-    private static Tensor Composed(Tensor q, Tensor k, Tensor v, Func<Tensor, Tensor> edit) =>
-        F.softmax(edit(q.matmul(k.transpose(-2, -1)) / Math.Sqrt(Width)), -1).matmul(v);
-
-    private static void AssertClose(Tensor expected, Tensor actual)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        var difference = (expected - actual).abs().max().item<float>();
-        Assert.True(difference < 1e-5, $"largest difference {difference}");
     }
 }

@@ -19,7 +19,7 @@ public class LongAttentionTests
     {
         using var scope = torch.NewDisposeScope();
         var (q, k, v) = Inputs();
-        AssertClose(Whole(q, k, v, scores => scores), F.scaled_dot_product_attention(q, k, v));
+        ComposedAttention.AssertClose(ComposedAttention.Of(q, k, v, scores => scores), F.scaled_dot_product_attention(q, k, v));
     }
 
     [Fact]
@@ -30,9 +30,9 @@ public class LongAttentionTests
         using var generator = new Generator(5);
         var allowed = torch.rand([Tokens, Tokens], generator).gt(0.3);
         var bias = torch.randn([Batch, 1, Tokens, Tokens], generator);
-        AssertClose(Whole(q, k, v, scores => scores.masked_fill(allowed.logical_not(), double.NegativeInfinity)),
+        ComposedAttention.AssertClose(ComposedAttention.Of(q, k, v, scores => scores.masked_fill(allowed.logical_not(), double.NegativeInfinity)),
             F.scaled_dot_product_attention(q, k, v, allowed));
-        AssertClose(Whole(q, k, v, scores => scores + bias), F.scaled_dot_product_attention(q, k, v, bias));
+        ComposedAttention.AssertClose(ComposedAttention.Of(q, k, v, scores => scores + bias), F.scaled_dot_product_attention(q, k, v, bias));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class LongAttentionTests
         var (q, k, v) = Inputs();
         using var generator = new Generator(6);
         var keyBias = torch.randn([Batch, 1, 1, Tokens], generator);
-        AssertClose(Whole(q, k, v, scores => scores + keyBias), F.scaled_dot_product_attention(q, k, v, keyBias));
+        ComposedAttention.AssertClose(ComposedAttention.Of(q, k, v, scores => scores + keyBias), F.scaled_dot_product_attention(q, k, v, keyBias));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class LongAttentionTests
         using var scope = torch.NewDisposeScope();
         var (q, k, v) = Inputs();
         var future = torch.ones([Tokens, Tokens], torch.@bool).triu(1);
-        AssertClose(Whole(q, k, v, scores => scores.masked_fill(future, double.NegativeInfinity)),
+        ComposedAttention.AssertClose(ComposedAttention.Of(q, k, v, scores => scores.masked_fill(future, double.NegativeInfinity)),
             F.scaled_dot_product_attention(q, k, v, is_causal: true));
     }
 
@@ -73,16 +73,5 @@ public class LongAttentionTests
         using var generator = new Generator(4);
         return (torch.randn([Batch, Heads, Tokens, Width], generator), torch.randn([Batch, Heads, Tokens, Width], generator),
             torch.randn([Batch, Heads, Tokens, Width], generator));
-    }
-
-    /// <summary>softmax(edit(q k^T / √E)) v with the whole score matrix at once, composed of plain operations.</summary>
-    private static Tensor Whole(Tensor q, Tensor k, Tensor v, Func<Tensor, Tensor> edit) =>
-        F.softmax(edit(q.matmul(k.transpose(-2, -1)) / Math.Sqrt(Width)), -1).matmul(v);
-
-    private static void AssertClose(Tensor expected, Tensor actual)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        var difference = (expected - actual).abs().max().item<float>();
-        Assert.True(difference < 1e-5, $"largest difference {difference}");
     }
 }
