@@ -31,8 +31,6 @@ int64_t matrix_offset(const at::Tensor& tensor, int64_t batch_dims, int64_t inde
   return offset;
 }
 
-at::Tensor unit_strided(const at::Tensor& tensor) { return wt::sgemm_operand(tensor) ? tensor : tensor.contiguous(); }
-
 // Float32 CPU attention through oneDNN: a task is a block of one matrix's query rows; it computes their scores
 // (scaled in the product), masks them, takes their softmax and multiplies by v into its rows of the output. k, v
 // and the mask broadcast over q's batch dims as strided views, never copied. nullopt where it does not apply.
@@ -63,9 +61,9 @@ c10::optional<at::Tensor> attention_onednn(const at::Tensor& q, const at::Tensor
       !at::is_expandable_to(v.sizes(), shape_with(keys, value_channels)) ||
       (mask && !at::is_expandable_to(mask->sizes(), shape_with(rows, keys))))
     return c10::nullopt;
-  const auto queries = unit_strided(q);
-  const auto keys_t = unit_strided(k.expand(shape_with(keys, channels)).transpose(-2, -1));
-  const auto values = unit_strided(v.expand(shape_with(keys, value_channels)));
+  const auto queries = wt::unit_strided(q);
+  const auto keys_t = wt::unit_strided(k.expand(shape_with(keys, channels)).transpose(-2, -1));
+  const auto values = wt::unit_strided(v.expand(shape_with(keys, value_channels)));
   c10::optional<at::Tensor> mask_full;
   if (mask) mask_full = mask->expand(shape_with(rows, keys));
   auto out = at::empty(shape_with(rows, value_channels), q.options());

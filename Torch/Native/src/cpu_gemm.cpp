@@ -46,10 +46,6 @@ bool worth_it(int64_t batch, int64_t m, int64_t n, int64_t k) {
   return m >= 2 && n >= 2 && k >= 2 && batch * m * n * k >= kMinMultiplyAdds;
 }
 
-at::Tensor unit_strided(const at::Tensor& matrix) {
-  return wt::sgemm_operand(matrix) ? matrix : matrix.contiguous();
-}
-
 // out[i] = beta·out[i] + alpha·(a[i] @ b[i]) for every matrix i of a, b, out ([m, k], [k, n], [m, n], or batches of
 // them; out contiguous). A batch runs one matrix per thread, each product on that thread alone (oneDNN does not
 // start threads inside a parallel region); a single product uses every thread.
@@ -57,7 +53,7 @@ void gemm(const at::Tensor& a, const at::Tensor& b, const at::Tensor& out, float
   const auto sgemm = wt::onednn_sgemm();
   const int64_t m = a.size(-2), k = a.size(-1), n = b.size(-1);
   const int64_t batch = a.dim() == 3 ? a.size(0) : 1;
-  const auto left = unit_strided(a), right = unit_strided(b);
+  const auto left = wt::unit_strided(a), right = wt::unit_strided(b);
   float* const result = out.data_ptr<float>();
   auto product = [&](int64_t i) {
     const auto lhs = *wt::sgemm_operand(left, batch > 1 ? i * left.stride(0) : 0);
@@ -94,21 +90,21 @@ c10::optional<SgemmOperand> sgemm_operand(const at::Tensor& matrix, int64_t offs
   return c10::nullopt;
 }
 
+at::Tensor unit_strided(const at::Tensor& matrix) { return sgemm_operand(matrix) ? matrix : matrix.contiguous(); }
+
 c10::optional<at::Tensor> onednn_linear(const at::Tensor& input, const at::Tensor& weight,
                                         const c10::optional<at::Tensor>& bias) {
   if (!applies(input, weight) || weight.dim() != 2 || input.dim() < 1 || !cpu_float_or_absent(bias ? &*bias : nullptr))
     return c10::nullopt;
-  const int64_t features = weight.size(0), k = weight.size(1);
+  const int64_t k = weight.size(1);
   // ATen names a width mismatch, and broadcasts a bias of more than one dim its own way.
   if (input.size(-1) != k || k == 0 || (bias && bias->dim() > 1)) return c10::nullopt;
-  const auto rows = input.reshape({-1, k});
-  if (!worth_it(1, rows.size(0), features, k)) return c10::nullopt;
+  // The rows of input times weightᵀ, starting from the bias.
+  const auto product = onednn_matmul(input.reshape({-1, k}), weight.t(), bias ? &*bias : nullptr, 1.0f, 1.0f);
+  if (!product) return c10::nullopt;
   auto out_shape = input.sizes().vec();
-  out_shape.back() = features;
-  auto out = at::empty({rows.size(0), features}, input.options());
-  if (bias) out.copy_(bias->expand({rows.size(0), features}));
-  gemm(rows, weight.t(), out, 1.0f, bias ? 1.0f : 0.0f);
-  return out.view(out_shape);
+  out_shape.back() = weight.size(0);
+  return product->view(out_shape);
 }
 
 c10::optional<at::Tensor> onednn_conv2d(const at::Tensor& input, const at::Tensor& weight,

@@ -95,6 +95,9 @@ struct SgemmOperand {
 // `matrix` (its last two dims, at `offset` elements) as an operand; nullopt when neither of its dims is unit-strided.
 c10::optional<SgemmOperand> sgemm_operand(const at::Tensor& matrix, int64_t offset = 0);
 
+// `matrix` itself when sgemm_operand takes it, else a contiguous copy (which it always takes).
+at::Tensor unit_strided(const at::Tensor& matrix);
+
 // Float32 CPU products through oneDNN; nullopt where they do not apply (another dtype or device, no oneDNN, a
 // product too small to gain), and the caller asks ATen.
 c10::optional<at::Tensor> onednn_linear(const at::Tensor& input, const at::Tensor& weight,
